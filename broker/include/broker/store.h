@@ -77,8 +77,6 @@ struct MessageRecord {
 struct StoreOptions {
   // Test hook: PRAGMA max_page_count, to make SQLite report a full disk.
   int64_t TEST_max_page_count = 0;
-  // Test hook: sleep this long in each commit (a slow disk), in microseconds of real time.
-  int64_t TEST_commit_delay_us = 0;
 };
 
 // What recover() hands back: definitions, then messages per queue in queue
@@ -96,8 +94,7 @@ struct StoreStats {
   uint64_t failed_commits = 0;  // commits that failed and were rolled back
   uint64_t rows_written = 0;    // inserts + updates + deletes applied
   uint64_t pending = 0;         // writes waiting for the next commit
-  int64_t file_bytes = 0;       // database file + WAL, as last seen
-  double last_commit_ms = 0;    // how long the last commit took, in real time
+  int64_t file_bytes = 0;       // database file + WAL, as last seen after a commit
 };
 
 class Store {

@@ -1,0 +1,12 @@
+// warungmq: one executable. Subcommands are added as their parts land.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+  CLI::App app{"WarungMQ: the restaurant analogy for message brokers, with a real broker inside"};
+  app.set_version_flag("--version", std::string("warungmq ") + WMQ_VERSION);
+  CLI11_PARSE(app, argc, argv);
+  std::printf("warungmq %s: no subcommand yet; see --help\n", WMQ_VERSION);
+  return 0;
+}
