@@ -19,7 +19,8 @@ namespace {
 size_t encoded_headers_size(const std::vector<Header>* headers) {
   if (headers == nullptr) return 0;
   size_t n = 0;
-  for (const Header& h : *headers) n += 2 + h.name.size() + 4 + h.value.size();
+  for (const Header& h : *headers)
+    n += 2 + h.name.size() + 4 + h.value.size();
   return n;
 }
 

@@ -69,7 +69,7 @@ struct MessageRecord {
   std::string content_type;
   std::vector<Header> headers;
   std::string body;
-  Micros expires_at = kNever;      // the message's own deadline
+  Micros expires_at = kNever;        // the message's own deadline
   Micros entry_expires_at = kNever;  // the deadline on this queue (queue TTL)
   uint32_t delivery_count = 0;       // deliveries made before the last commit
 };

@@ -1,0 +1,49 @@
+# Shared by tools/run, tools/test and tools/bench: install what is missing, configure, build.
+# Sourced, not run.
+set -euo pipefail
+
+WMQ_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Debian packages the build, the tests and the GUI need. Nothing is downloaded by hand.
+WMQ_PACKAGES=(
+  cmake ninja-build g++ clang clang-format pkg-config
+  libsqlite3-dev doctest-dev libtoml11-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
+  libimgui-dev libstb-dev libglfw3-dev libgl-dev fonts-dejavu-core
+  libclang-rt-14-dev libasio-dev
+  xvfb xauth xdotool python3-stomp
+)
+
+wmq_log() { printf '\033[1m[warungmq]\033[0m %s\n' "$*" >&2; }
+
+# Installs the packages that are not installed yet, through sudo when not root.
+wmq_install_missing() {
+  local missing=()
+  local p
+  for p in "${WMQ_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
+  fi
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      wmq_log "missing packages: ${missing[*]}; run as root or install sudo"
+      return 1
+    fi
+    sudo=(sudo)
+  fi
+  wmq_log "installing: ${missing[*]}"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# wmq_build DIR BUILD_TYPE [cmake args...]: configure (once) and build.
+wmq_build() {
+  local dir="$1" type="$2"
+  shift 2
+  cmake -S "$WMQ_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+  cmake --build "$dir" --parallel "$(nproc)"
+}
