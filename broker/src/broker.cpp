@@ -1128,7 +1128,7 @@ class Broker::Impl {
       e.msg->release();
       return;
     }
-    // The dead letter keeps its id and body and says where it came from and why.
+    // The dead letter keeps its body and says where it came from and why.
     std::vector<Header> headers = e.msg->headers();
     headers.push_back(Header{"x-death-reason", std::string(reason)});
     headers.push_back(Header{"x-death-queue", q.name});
@@ -1136,8 +1136,12 @@ class Broker::Impl {
     const std::string key = q.opt.dead_letter_routing_key.empty()
                                 ? std::string(e.msg->routing_key())
                                 : q.opt.dead_letter_routing_key;
+    // A dead letter is a new message (a new id, at the tail of its queue):
+    // the same message may die in several queues that share one dead-letter
+    // queue. x-original-id links it to the message it was.
+    headers.push_back(Header{"x-original-id", std::to_string(e.msg->id())});
     Payload::Fields f;
-    f.id = e.msg->id();
+    f.id = next_id_++;
     f.body = e.msg->body();
     f.content_type = e.msg->content_type();
     f.routing_key = key;
@@ -1149,7 +1153,8 @@ class Broker::Impl {
     if (observed()) {
       Event ev;
       ev.kind = EventKind::kDeadLettered;
-      ev.message = p->id();
+      ev.message = e.msg->id();
+      ev.seq = p->id();  // the dead letter's own id
       ev.queue = q.name;
       ev.exchange = dlx->name;
       ev.routing_key = key;
@@ -1267,6 +1272,19 @@ class Broker::Impl {
       if (persisted) {
         store_->remove_message(q.key, e.msg->id());
         note_write();
+      }
+      if (observed()) {
+        Event ev;
+        ev.kind = EventKind::kAcked;
+        ev.message = e.msg->id();
+        ev.session = s.id;
+        ev.consumer = c.id;
+        ev.seq = tag;
+        ev.queue = q.name;
+        ev.count = e.delivery_count;
+        ev.reason = "auto";
+        ev.payload = e.msg;
+        emit(ev);
       }
       Payload* keep = e.msg;
       if (s.sink != nullptr) s.sink->on_delivery(d);
