@@ -53,7 +53,9 @@ struct Node {
   std::string path;
   std::unique_ptr<Broker> broker;
   EventLog log;
-  Node(ManualClock& c, std::string p, BrokerOptions o = {}) : clock(c), path(std::move(p)) { start(o); }
+  Node(ManualClock& c, std::string p, BrokerOptions o = {}) : clock(c), path(std::move(p)) {
+    start(o);
+  }
   void start(BrokerOptions o = {}) {
     broker = std::make_unique<Broker>(clock, o);
     broker->add_listener(&log);
@@ -158,7 +160,8 @@ TEST_CASE("a crash forgets what was not committed and recovers what was") {
   CHECK(n.log.count(EventKind::kRecovered) == 1);
 }
 
-TEST_CASE("recovery brings messages back in queue order, unacked ones redelivered with their count") {
+TEST_CASE(
+    "recovery brings messages back in queue order, unacked ones redelivered with their count") {
   TempDir dir;
   ManualClock clock;
   Node n(clock, dir.file());
@@ -166,7 +169,8 @@ TEST_CASE("recovery brings messages back in queue order, unacked ones redelivere
   SessionId p = client(*n.broker, &pr);
   SessionId c = client(*n.broker, &cr);
   REQUIRE(n.broker->declare_queue("q", durable()).is_ok());
-  for (int i = 1; i <= 4; ++i) REQUIRE(n.broker->publish(p, "", persistent(std::to_string(i), "q")).is_ok());
+  for (int i = 1; i <= 4; ++i)
+    REQUIRE(n.broker->publish(p, "", persistent(std::to_string(i), "q")).is_ok());
   REQUIRE(n.broker->flush().is_ok());
   REQUIRE(n.broker->subscribe(c, "q", ConsumeOptions{2, false}).is_ok());
   REQUIRE(cr.got.size() == 2);
@@ -219,7 +223,8 @@ TEST_CASE("message ids are never reused after recovery") {
   SessionId c = client(*n.broker, &cr);
   REQUIRE(n.broker->declare_queue("q", durable()).is_ok());
   REQUIRE(n.broker->subscribe(c, "q", ConsumeOptions{0, true}).is_ok());
-  for (int i = 0; i < 5; ++i) REQUIRE(n.broker->publish(p, "", persistent("x", "q")).is_ok());
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(n.broker->publish(p, "", persistent("x", "q")).is_ok());
   REQUIRE(n.broker->flush().is_ok());
   n.crash();
   n.start();
@@ -240,7 +245,8 @@ TEST_CASE("a second broker on a held file is refused with the file named") {
   CHECK(second.status().message().find(dir.file()) != std::string::npos);
 }
 
-TEST_CASE("a full disk nacks the batch's publishers, confirms nothing of it, and the broker carries on") {
+TEST_CASE(
+    "a full disk nacks the batch's publishers, confirms nothing of it, and the broker carries on") {
   TempDir dir;
   ManualClock clock;
   StoreOptions so;
@@ -262,7 +268,8 @@ TEST_CASE("a full disk nacks the batch's publishers, confirms nothing of it, and
   REQUIRE(b.publish(p, "", persistent("small", "q")).is_ok());
   REQUIRE(b.flush().is_ok());
   CHECK(pr.confirms == std::vector<PublishSeq>{1});
-  for (int i = 0; i < 200; ++i) REQUIRE(b.publish(p, "", persistent(std::string(2000, 'x'), "q")).is_ok());
+  for (int i = 0; i < 200; ++i)
+    REQUIRE(b.publish(p, "", persistent(std::string(2000, 'x'), "q")).is_ok());
   Status st = b.flush();
   CHECK(st.code() == Code::kIoError);
   CHECK(st.message().find("full") != std::string::npos);
@@ -367,7 +374,8 @@ TEST_CASE("crash points: confirmed messages survive crashes at random moments") 
     // the publisher. They must still be on disk, but nobody relies on them.
     size_t heard = pub.confirmed_now.size();
     if (next(4) == 0 && heard > 0) heard -= 1 + next(heard);
-    for (size_t i = 0; i < heard; ++i) confirmed.insert(pub.ids.at(pub.confirmed_now[i]));
+    for (size_t i = 0; i < heard; ++i)
+      confirmed.insert(pub.ids.at(pub.confirmed_now[i]));
     broker.reset();  // the crash
     ++crashes;
     auto check = std::make_unique<Broker>(clock, bo);
@@ -382,7 +390,8 @@ TEST_CASE("crash points: confirmed messages survive crashes at random moments") 
     }
     for (MessageId id : confirmed) {
       if (acked.count(id)) continue;
-      CHECK_MESSAGE(present.count(id) == 1, "confirmed message #" << id << " lost at crash " << crashes);
+      CHECK_MESSAGE(present.count(id) == 1,
+                    "confirmed message #" << id << " lost at crash " << crashes);
     }
     check.reset();
   }
