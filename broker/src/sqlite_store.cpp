@@ -413,6 +413,7 @@ class SqliteStore final : public Store {
   StoreStats stats() const override {
     StoreStats s = stats_;
     s.pending = pending();
+    s.file_bytes = file_bytes();
     return s;
   }
   const std::string& path() const override { return path_; }
@@ -444,7 +445,9 @@ class SqliteStore final : public Store {
   // Everything commit() writes between BEGIN and COMMIT.
   bool apply_batch(int64_t& rows, int64_t& message_delta);
   void drop_batch();
-  void note_file_bytes();
+  // The sizes only change inside commit() (appends, checkpoints), so they
+  // are read when asked for after one, not on every commit.
+  int64_t file_bytes() const;
 
   const std::string path_;
   sqlite3* const db_;
@@ -464,17 +467,16 @@ class SqliteStore final : public Store {
   std::string error_;                    // SQLite's words for the last failed statement
   std::string header_scratch_;           // encoded headers of the row being inserted
   std::vector<std::pair<MessageKey, PendingMessage*>> sorted_;  // reused by commit()
-  StoreStats stats_;
+  StoreStats stats_;                           // file_bytes and pending are filled in by stats()
+  mutable std::optional<int64_t> file_bytes_;  // nullopt: changed by a commit since last read
 };
 
 Status SqliteStore::init(const StoreOptions& options) {
-  // The WAL index lives in our heap instead of a -shm file: the file is ours
-  // alone anyway (FileLock), and each transaction saves the shm lock calls.
-  const char* setup =
-      "PRAGMA locking_mode = EXCLUSIVE;"
-      "PRAGMA journal_mode = WAL;"
-      "PRAGMA synchronous = FULL;";
-  int rc = sqlite3_exec(db_, setup, nullptr, nullptr, nullptr);
+  // locking_mode stays NORMAL although the file is ours alone (FileLock):
+  // sqlite3 can then read the live file, to show what is on disk, and
+  // EXCLUSIVE measured no faster here, where the fsync is the whole cost.
+  int rc = sqlite3_exec(db_, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", nullptr,
+                        nullptr, nullptr);
   if (rc != SQLITE_OK) return open_error(path_, db_, rc);
   if (options.TEST_max_page_count > 0) {
     const std::string sql =
@@ -563,7 +565,6 @@ Status SqliteStore::init(const StoreOptions& options) {
   committed_max_id_ = static_cast<MessageId>(sqlite3_column_int64(meta, 0));
   committed_message_count_ = sqlite3_column_int64(meta, 1);
   sqlite3_reset(meta);
-  note_file_bytes();
   return Status::ok();
 }
 
@@ -743,6 +744,7 @@ Status SqliteStore::commit() {
       error_ = first_error;
     }
     drop_batch();
+    file_bytes_.reset();  // a rolled-back transaction may still have grown the WAL
     ++stats_.failed_commits;
     return io_error(path_, "commit failed: " + error_);
   }
@@ -751,7 +753,7 @@ Status SqliteStore::commit() {
   drop_batch();
   ++stats_.commits;
   stats_.rows_written += static_cast<uint64_t>(rows);
-  note_file_bytes();
+  file_bytes_.reset();
   return Status::ok();
 }
 
@@ -765,12 +767,15 @@ void SqliteStore::drop_batch() {
   batch_max_id_ = 0;
 }
 
-void SqliteStore::note_file_bytes() {
-  int64_t total = 0;
-  struct stat st;
-  if (::stat(path_.c_str(), &st) == 0) total += st.st_size;
-  if (::stat((path_ + "-wal").c_str(), &st) == 0) total += st.st_size;
-  stats_.file_bytes = total;
+int64_t SqliteStore::file_bytes() const {
+  if (!file_bytes_) {
+    int64_t total = 0;
+    struct stat st;
+    if (::stat(path_.c_str(), &st) == 0) total += st.st_size;
+    if (::stat((path_ + "-wal").c_str(), &st) == 0) total += st.st_size;
+    file_bytes_ = total;
+  }
+  return *file_bytes_;
 }
 
 Result<Recovered> SqliteStore::recover() {
@@ -822,7 +827,8 @@ Result<Recovered> SqliteStore::recover() {
   if (rc != SQLITE_DONE) return fail(rc);
 
   // The one big read: map the file instead of copying every page through
-  // the page cache, only for as long as it lasts.
+  // SQLite's page cache (1M rows: 1.2-1.3M rows/s against 1.0-1.15M), only
+  // for as long as it lasts, so a later disk error cannot turn into SIGBUS.
   sqlite3_exec(db_, "PRAGMA mmap_size = 4294967296", nullptr, nullptr, nullptr);
   std::string words;
   bool bad_headers = false;
