@@ -725,3 +725,26 @@ TEST_CASE("after a failed commit the store commits again once space allows") {
     CHECK(r.messages.back().body == "after");
   }
 }
+
+TEST_CASE("a commit that fails half-way rolls back what it wrote, and the store goes on") {
+  TempDir dir;
+  const std::string path = dir.file("broker.db");
+  {
+    auto store = open_ok(path);
+    insert_range(*store, 1, 5, 5);
+    // Id 2 is written first (key order), then id 5 breaks the primary key.
+    store->insert_message(1, *make_payload(2, "half"), kNever, 0);
+    store->insert_message(1, *make_payload(5, "again"), kNever, 0);
+    Status s = store->commit();
+    CHECK(s.code() == Code::kIoError);
+    CHECK(s.message() ==
+          quoted(path) + ": commit failed: UNIQUE constraint failed: messages.queue, messages.id");
+    CHECK(store->stats().failed_commits == 1);
+    store->insert_message(1, *make_payload(3, "next"), kNever, 0);
+    commit_ok(*store);
+  }
+  Recovered r = recover_all(path);
+  CHECK(ids_of(r, 1) == std::vector<MessageId>{3, 5});
+  CHECK(r.messages.back().body == order_body(5));
+  CHECK(r.max_message_id == 5);
+}
