@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 
@@ -196,7 +197,11 @@ ParseResult ParseResult::with_error(Status s) {
 }
 
 FrameParser::FrameParser(Limits limits, std::vector<std::string> known_commands)
-    : limits_(limits), known_(std::move(known_commands)) {}
+    : limits_(limits), known_(std::move(known_commands)) {
+  // Positions are buffer offsets plus limits; this keeps those sums exact.
+  assert(limits_.max_frame_size <= SIZE_MAX / 4 &&
+         "FrameParser: Limits::max_frame_size must be at most SIZE_MAX / 4");
+}
 
 void FrameParser::feed(const char* data, size_t n) {
   if (state_ == State::kFailed || n == 0) return;
@@ -421,9 +426,10 @@ ParseResult FrameParser::start_body() {
       return fail(Code::kInvalid, frame_name() + ": bad content-length " + quote(*text) +
                                       " (not a decimal number)");
     }
-    // Headers, body and NUL must all fit; the headers already do.
+    // Headers, body and NUL must all fit; the headers already do, so
+    // header_bytes <= max_frame_size and nothing below can wrap.
     const size_t header_bytes = body_start_ - frame_start_;
-    if (add_saturating(header_bytes, add_saturating(n, 1)) > limits_.max_frame_size) {
+    if (n > limits_.max_frame_size || header_bytes + 1 > limits_.max_frame_size - n) {
       return fail(Code::kTooLarge, frame_name() + ": content-length " + quote(*text) +
                                        " over max-frame-size (" +
                                        std::to_string(limits_.max_frame_size) + " bytes)");

@@ -73,13 +73,14 @@ std::string escape_header(std::string_view raw);
 // A raw ':' is not an error here (the caller split the line already).
 Result<std::string> unescape_header(std::string_view escaped);
 
-// Upper bounds on what one frame may hold. Every limit is checked as the
-// bytes arrive, so a peer cannot make the parser buffer more than
-// max_frame_size bytes of one frame. Exceeding any is a kTooLarge error that
-// names the limit.
+// Upper bounds on what one frame may hold. Every limit is checked at the
+// byte that crosses it, not at the end of the line or frame, so a parser
+// drained after each feed never holds more than max_frame_size bytes of a
+// frame plus the last feed. Exceeding any is a kTooLarge error that names
+// the limit.
 struct Limits {
   // Whole frame, command to NUL inclusive: a 1 MiB body plus 64 KiB for the
-  // command and headers.
+  // command and headers. At most SIZE_MAX / 4 (asserted).
   size_t max_frame_size = (size_t{1} << 20) + (size_t{64} << 10);
   // Header lines per frame, repeated names included.
   size_t max_headers = 100;
@@ -143,6 +144,7 @@ class [[nodiscard]] ParseResult {
 class FrameParser {
  public:
   // `known_commands` is the set of commands accepted; any other is an error.
+  // A client-side parser passes server_commands().
   explicit FrameParser(Limits limits = {},
                        std::vector<std::string> known_commands = client_commands());
 
@@ -152,13 +154,20 @@ class FrameParser {
   void feed(const char* data, size_t n);
   void feed(std::string_view bytes) { feed(bytes.data(), bytes.size()); }
 
-  // The next frame, heart-beat, kNeedMore, or the (sticky) error.
+  // The next frame, heart-beat, kNeedMore, or the (sticky) error; see
+  // ParseResult. Errors: kInvalid for a malformed frame (unknown command,
+  // bad header line or escape, bad content-length, no NUL after a counted
+  // body, CR without LF between frames), kTooLarge for a limit crossed.
+  // Not errors here: unknown, repeated or empty-valued headers, raw ':' in a
+  // value, a body on a command that should have none, bytes that are not
+  // UTF-8. Those are the session's to judge, or nobody's.
   ParseResult next();
 
   const Limits& limits() const { return limits_; }
 
-  // Test hooks: bytes held in the buffer (consumed or not), bytes examined
-  // by searches, and bytes moved by compaction, all since construction.
+  // Test hooks: bytes held in the buffer now (consumed ones included until
+  // dropped); bytes examined by searches and bytes moved by compaction,
+  // both counted since construction.
   size_t TEST_held_bytes() const { return buf_.size(); }
   size_t TEST_bytes_scanned() const { return scanned_; }
   size_t TEST_bytes_moved() const { return moved_; }
