@@ -43,6 +43,8 @@ constexpr int kSchemaVersion = 1;
 // PRAGMA application_id of every broker file: "WMQB".
 constexpr uint32_t kApplicationId = 0x574D5142;
 
+// Run once on a file built aside (create_file): no journal and no fsync
+// while building, since a half-built file is never renamed into place.
 constexpr const char* kSchemaSql = R"sql(
 PRAGMA page_size = 4096;
 PRAGMA journal_mode = OFF;
@@ -580,7 +582,8 @@ void SqliteStore::delete_queue(QueueKey queue) {
 
 void SqliteStore::insert_message(QueueKey queue, const Payload& payload, Micros entry_expires_at,
                                  uint32_t delivery_count) {
-  to_sql(payload.id());  // asserts the id fits
+  assert(payload.id() <= static_cast<MessageId>(INT64_MAX) &&
+         "Store::insert_message: message ids above INT64_MAX do not fit SQLite's INTEGER");
   auto [it, inserted] = messages_.try_emplace(MessageKey{queue, payload.id()});
   assert(
       inserted &&

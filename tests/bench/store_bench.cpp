@@ -3,9 +3,9 @@
 //   store_bench [--runs N] [--dir DIR] [--only insert|ackflow|recover]
 //               [--batch N] [--recover-rows N]
 //
-// insert   200-byte messages, batches of 1, 10, 100, 1000, 10000 (or only
-//          --batch N), one commit
-//          each at synchronous=FULL: rows/s confirmed, commit latency.
+// insert   200-byte messages in batches of 1, 10, 100, 1000, 10000 (or only
+//          --batch N), one commit each at synchronous=FULL: rows/s
+//          confirmed, commit latency.
 // ackflow  publish then ack in separate batches, as the broker runs: each
 //          commit inserts a new batch and removes the previous one. msgs/s
 //          counts messages both stored and deleted.

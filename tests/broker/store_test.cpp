@@ -613,24 +613,35 @@ TEST_CASE("a file held by a live store in another process is busy until that pro
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
+    ::close(ready[0]);
     auto r = Store::open(path);
     const char byte = r.is_ok() ? 'y' : 'n';
     (void)!::write(ready[1], &byte, 1);
     ::pause();  // holds the file until killed
     ::_exit(0);
   }
+  // Kills the holder on every way out, failed REQUIREs included.
+  struct Holder {
+    pid_t pid;
+    void kill() {
+      if (pid <= 0) return;
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+      pid = -1;
+    }
+    ~Holder() { kill(); }
+  } holder{child};
+  ::close(ready[1]);  // so a child that dies early reads as end of file
   char byte = 0;
-  REQUIRE(::read(ready[0], &byte, 1) == 1);
+  const ssize_t got = ::read(ready[0], &byte, 1);
+  ::close(ready[0]);
+  REQUIRE(got == 1);
   REQUIRE(byte == 'y');
   auto r = Store::open(path);
   CHECK(r.status().code() == Code::kBusy);
   CHECK(r.status().message() ==
         quoted(path) + ": in use by another live broker (\"" + path + ".lock\" is locked)");
-  ::kill(child, SIGKILL);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  ::close(ready[0]);
-  ::close(ready[1]);
+  holder.kill();
   CHECK(Store::open(path).is_ok());
 }
 
