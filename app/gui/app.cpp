@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -55,9 +56,9 @@ int fail(const std::string& message, int code = kExitFailed) {
 
 int no_display(const std::string& what) {
   std::string reason = g_glfw_error.empty() ? "no reason given" : g_glfw_error;
-  return fail(
-      what + ": " + reason + ". Is a display available? Without one, run it under xvfb-run.",
-      kExitNoDisplay);
+  return fail(what + ": " + reason +
+                  ". This needs a display with OpenGL 3; without one, run it under xvfb-run.",
+              kExitNoDisplay);
 }
 
 // Ends GLFW on every way out of run_gui.
@@ -149,6 +150,7 @@ int run_gui(const GuiOptions& options) {
   wmq::Result<I18n> i18n = I18n::load(assets / "i18n", kLanguages, options.language);
   if (!i18n) return fail(i18n.status().message());
 
+  g_glfw_error.clear();
   glfwSetErrorCallback(on_glfw_error);
   if (glfwInit() == GLFW_FALSE) return no_display("cannot start GLFW");
   GlfwSession glfw;

@@ -49,6 +49,8 @@ wmq::Status check_options(const GuiOptions& options);
 // that stops it (bad option, missing language file, screenshot or state file not written).
 // The window layout is kept in $XDG_CONFIG_HOME/warungmq/imgui.ini (or ~/.config/warungmq/),
 // never in the working directory. F12 saves a screenshot in the working directory.
+// The --state-out report is Shell::state_json() plus "exit_reason" ("frames", "time-limit",
+// "quit-command" or "window-closed"), "window" (framebuffer size), "version", "scenario", "seed".
 int run_gui(const GuiOptions& options);
 
 }  // namespace wmq::gui
