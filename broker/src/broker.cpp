@@ -310,9 +310,11 @@ class Broker::Impl {
     }
     // Rows come back in (queue key, id) order; keep the id-order invariant
     // even if a queue's rows were interleaved.
+    const auto by_id = [](const Entry& a, const Entry& b) { return a.msg->id() < b.msg->id(); };
     for (auto& [name, q] : queues_) {
-      std::stable_sort(q->ready.begin(), q->ready.end(),
-                       [](const Entry& a, const Entry& b) { return a.msg->id() < b.msg->id(); });
+      if (!std::is_sorted(q->ready.begin(), q->ready.end(), by_id)) {
+        std::stable_sort(q->ready.begin(), q->ready.end(), by_id);
+      }
     }
     return Status::ok();
   }
