@@ -280,6 +280,8 @@ class Simulation::Impl : public EventListener {
       queues_.push_back(QueueStats{st.name, st.queue.durable, true, 0, 0});
     }
     pickup_q_ = sc_.pickup;
+    handing_tag_.assign(sc_.cashiers, 0);
+    handing_epoch_.assign(sc_.cashiers, 0);
     if (sc_.mode == Mode::kBroker) {
       queues_.push_back(QueueStats{kPickupQueue, pickup_q_.durable, false, 0, 0});
       queues_.push_back(QueueStats{kDeadLetterQueue, true, false, 0, 0});
@@ -1963,8 +1965,8 @@ class Simulation::Impl : public EventListener {
   std::vector<std::vector<OrderStep>> steps_of_;
   std::vector<std::unique_ptr<Sink>> cashier_sinks_;
   std::vector<std::unique_ptr<Sink>> cook_sinks_;
-  std::vector<DeliveryTag> handing_tag_ = std::vector<DeliveryTag>(64, 0);
-  std::vector<uint64_t> handing_epoch_ = std::vector<uint64_t>(64, 0);
+  std::vector<DeliveryTag> handing_tag_;  // per cashier: the pickup delivery it is handing
+  std::vector<uint64_t> handing_epoch_;   // ... and the broker it came from (0 = none)
   std::vector<Item> inbox_;
   std::vector<uint32_t> msg_order_;  // message id -> order number (| kFoodBit), this broker
   uint32_t publishing_ = 0;          // the order being published right now
