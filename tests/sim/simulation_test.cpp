@@ -611,3 +611,28 @@ TEST_CASE("an existing data file is refused: a run starts from an empty broker")
                                     "\": already exists; a run starts from an empty broker, so "
                                     "remove it or give another --data path");
 }
+
+TEST_CASE("a timeline event at the moment of a restaurant event runs after it") {
+  const Scenario s = scenario(warung());
+  auto probe = start(s);
+  step_until(*probe, [&] { return !probe->customers().empty(); });
+  const Micros t = probe->customers()[0].arrived;
+  Scenario with_event = s;
+  TimelineEvent te;
+  te.at = t;
+  te.say.en = "now";
+  Injection rate = inj(InjectionKind::kSetRate, "", t);
+  rate.rate = 3;
+  te.action = rate;
+  with_event.timeline.push_back(te);
+  auto sim = start(with_event);
+  EventRecorder log;
+  sim->add_observer(&log);
+  sim->run_until(t);
+  std::vector<SimEventKind> at_t;
+  for (const LogEntry& e : log.entries()) {
+    if (e.at == t && e.kind != SimEventKind::kBroker) at_t.push_back(e.kind);
+  }
+  CHECK(at_t == std::vector<SimEventKind>{SimEventKind::kCustomerArrived, SimEventKind::kInjected,
+                                          SimEventKind::kNarration});
+}
