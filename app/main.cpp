@@ -1,10 +1,13 @@
-// warungmq: one executable. Subcommands are added as their parts land.
+// warungmq: one executable. `gui` (the default), `run SCENARIO`, and later `serve`.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 
 #if WMQ_GUI_ENABLED
 #include "gui/app.h"
+#endif
+#ifdef WMQ_SIM_ENABLED
+#include "sim/run_command.h"
 #endif
 
 int main(int argc, char** argv) {
@@ -31,12 +34,23 @@ int main(int argc, char** argv) {
   gui->add_option("--exit-after-ms", gui_opts.exit_after_ms, "Exit after this many milliseconds")
       ->check(CLI::NonNegativeNumber);
 #endif
+#ifdef WMQ_SIM_ENABLED
+  auto run = wmq::sim::add_run_command(app);
+#endif
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Bad command-line input exits 2 like any bad input; --help and --version exit 0.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
+#ifdef WMQ_SIM_ENABLED
+  if (run->selected()) return run->execute();
+#endif
 #if WMQ_GUI_ENABLED
   if (gui->parsed() || app.get_subcommands().empty()) return wmq::gui::run_gui(gui_opts);
 #endif
-  std::printf("warungmq %s: no subcommand yet; see --help\n", WMQ_VERSION);
+  std::printf("warungmq %s: see --help\n", WMQ_VERSION);
   return 0;
 }

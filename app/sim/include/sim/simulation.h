@@ -1,0 +1,172 @@
+// Simulation: the article's warung running on the real broker, in virtual
+// time, fully determined by (scenario, seed, injections).
+//
+// What happens (broker mode; docs/scenarios.md tells it for teachers):
+//   customers arrive (seeded Poisson, rate per minute) and queue at the
+//   cashier with the shortest line -> the cashier takes the order (service
+//   time) -> publishes it, persistent JSON, to the `orders` exchange with the
+//   dish's station as routing key -> waits for the confirm (the receipt); no
+//   confirm within confirm_timeout, a nack, or a broker crash: publishes it
+//   again (duplicates possible, silent loss not) -> the station's queue hands
+//   it to a cook with prefetch credit -> the cook cooks (the dish's time /
+//   speed), publishes food-ready to the `pickup` queue, acks -> a cashier
+//   consumes pickup and hands the food to the customer: served.
+// Direct mode: no broker; the cashier hands the order to a free cook of the
+// station (waiting while none is free) and waits until the food is ready.
+//
+// Time: a discrete-event scheduler (scheduler.h) on a ManualClock the broker
+// shares. The broker's own deadlines (heartbeat suspicion and death, TTL,
+// group commits) are met by calling Broker::tick() at next_deadline(), before
+// restaurant events of the same microsecond. Broker sinks never act inside a
+// broker call: they queue what they heard, and the simulator acts on it right
+// after the call returns.
+//
+// Crash of the broker = the Broker object is destroyed (nothing flushed:
+// that IS the crash). After restart_after a new Broker re-opens the same
+// store (SQLite file, or the in-memory disk), recovers, the topology is
+// declared again (idempotent) and every cashier and cook reconnects as a new
+// session. Durable queues get their committed orders back; transient queues
+// lose theirs, on purpose.
+//
+// Determinism: one seed, our own PRNG and distributions (random.h); every
+// container whose order reaches an output is ordered. The same (scenario,
+// seed, injections) gives the same state at every virtual time, which is
+// what the GUI's time travel relies on: to go back to t, create a new
+// Simulation with the same three and run_until(t).
+//
+// Thread-safety: none; one thread drives a Simulation and reads its views.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "broker/broker.h"
+#include "sim/events.h"
+#include "sim/injection.h"
+#include "sim/report.h"
+#include "sim/restaurant.h"
+#include "sim/scenario.h"
+
+namespace wmq::sim {
+
+enum class Storage : uint8_t {
+  kSqlite,  // the broker's SQLite Store on a file (real fsyncs)
+  kMemory,  // MemoryStore: same semantics, no file (replays, A/B, tests)
+};
+
+struct SimOptions {
+  uint64_t seed = 1;
+  Storage storage = Storage::kSqlite;
+  // kSqlite: the broker file. Empty = a fresh temporary directory, removed
+  // when the Simulation is destroyed. An existing file is refused (a run
+  // starts from an empty broker).
+  std::string data_path;
+  // Keep each order's steps for the inspector. Off for benchmarks.
+  bool history = true;
+};
+
+class Simulation {
+ public:
+  // Builds the restaurant, starts the broker (broker mode), schedules the
+  // scenario's timeline and `injections` (a list recorded by an earlier run:
+  // the GUI's time travel). Errors: the data file (kBusy, kCorrupt, kIoError
+  // naming the file, kExists when it is already there), an injection that
+  // names nobody (kNotFound), one stamped before 0 (kInvalid). The caller
+  // owns the result.
+  static Result<std::unique_ptr<Simulation>> create(const Scenario& scenario, SimOptions options,
+                                                    std::vector<Injection> injections = {});
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  // ---- Time ---------------------------------------------------------------
+
+  // The current virtual time.
+  Micros now() const;
+  // Runs the next event (a restaurant event or a broker deadline). False when
+  // nothing is left to run (arrivals stopped and everything settled).
+  bool step();
+  // Runs every event due at or before `t`, then sets the clock to `t` (if it
+  // is later than now). With `stop_at_pause`, stops right after a timeline
+  // event marked pause = true and returns true; otherwise returns false.
+  bool run_until(Micros t, bool stop_at_pause = false);
+  // When the next event is due; kNever if none.
+  Micros next_event_time() const;
+  // Events run so far (restaurant events and broker ticks).
+  uint64_t steps() const;
+
+  // ---- Failure injection ----------------------------------------------------
+
+  // Records `injection` and applies it at its time (see injection.h for the
+  // rule); at = -1 or at = now() means now: it is applied before inject()
+  // returns. Errors, nothing recorded: kNotFound (no such cook, cashier,
+  // station, queue or dish), kInvalid (in the past, a bad value, a problem
+  // the bad_order does not know). Not an error: crashing a cook that is
+  // already down, or a broker injection in direct mode (nothing happens; the
+  // log says so).
+  Status inject(Injection injection);
+  // Every injection accepted so far, scenario timeline excluded, in the
+  // order they were made, each stamped with its time.
+  const std::vector<Injection>& injections() const;
+
+  // ---- The restaurant, read-only --------------------------------------------
+
+  const Scenario& scenario() const;
+  uint64_t seed() const;
+  Mode mode() const;
+  const std::vector<Cashier>& cashiers() const;
+  const std::vector<Cook>& cooks() const;
+  // Every customer so far, by id - 1 (those waiting are in each cashier's line).
+  const std::vector<Customer>& customers() const;
+  // Every order so far; order N is orders()[N - 1].
+  const std::vector<Order>& orders() const;
+  // Order `number`, or null.
+  const Order* order(uint32_t number) const;
+  // Its steps so far (empty when SimOptions::history is off).
+  const std::vector<OrderStep>& history(uint32_t number) const;
+  // The station queues in scenario order, then pickup and dead-letters (none
+  // in direct mode). OrderStep::queue indexes this list.
+  const std::vector<QueueStats>& queues() const;
+  // The station names in scenario order; Cook::station indexes this list.
+  const std::vector<std::string>& stations() const;
+  const Counters& counters() const;
+  // Customers per minute now.
+  double rate() const;
+  // The group-commit window now (slow_disk changes it).
+  Micros commit_window() const;
+
+  // The broker, for snapshots and peek(); null in direct mode and while it is
+  // down after a crash. Valid until the next mutating call.
+  const Broker* broker() const;
+  // True between crash_broker and the restart.
+  bool broker_down() const;
+  // When a crashed broker comes back; -1 when it only comes back by restart_broker.
+  Micros broker_restart_at() const;
+  // The broker file (kSqlite) or ":memory:".
+  const std::string& data_path() const;
+
+  // ---- Narration ------------------------------------------------------------
+
+  // The latest timeline event with narration at or before now; null before
+  // the first one.
+  const TimelineEvent* narration() const;
+  // How many timeline pause points have been passed.
+  uint32_t pauses_reached() const;
+
+  // ---- Events and the report ------------------------------------------------
+
+  // Observers must outlive the Simulation or be removed first.
+  void add_observer(SimObserver* observer);
+  void remove_observer(SimObserver* observer);
+  // The report of the run so far (figures at now(); expectations judged on them).
+  Report report() const;
+
+  class Impl;
+
+ private:
+  explicit Simulation(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wmq::sim

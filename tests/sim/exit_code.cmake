@@ -1,0 +1,10 @@
+# Runs `EXE run SCENARIO [EXTRA]` and checks its exit code is WANT.
+set(args run ${SCENARIO} --store memory)
+if(DEFINED EXTRA)
+  list(APPEND args ${EXTRA})
+endif()
+execute_process(COMMAND ${EXE} ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL WANT)
+  message(FATAL_ERROR "exit ${rc}, wanted ${WANT}\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+message(STATUS "exit ${rc} as wanted\n${err}")
