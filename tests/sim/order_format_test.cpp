@@ -60,7 +60,9 @@ TEST_CASE("the validator accepts a good order and says why it refuses a bad one"
       {"[1,2]", "order rejected: the body is not a JSON object"},
       {R"({"order":5)", "order rejected: the body is not a JSON object"},
   };
-  for (const auto& [body, sentence] : bad) {
+  for (const auto& c : bad) {
+    const std::string& body = c.first;
+    const std::string& sentence = c.second;
     CAPTURE(body);
     Status st = v(json(body));
     REQUIRE_FALSE(st.is_ok());

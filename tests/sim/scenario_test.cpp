@@ -217,7 +217,9 @@ TEST_CASE("each mistake in a scenario file is one sentence with file:line") {
       {kHead + "[[station]]\nname = \"wok\"\ncooks = 1\nspeeds = [1.0, 2.0]\n",
        R"(t.toml:6: "speeds" lists 2 cooks but the station has 1)"},
   };
-  for (const auto& [text, sentence] : cases) {
+  for (const auto& c : cases) {
+    const std::string& text = c.first;
+    const std::string& sentence = c.second;
     CAPTURE(text);
     CHECK(error_of(text) == sentence);
   }
@@ -250,7 +252,9 @@ TEST_CASE("each mistake in a menu file is one sentence with file:line") {
       {"",
        R"(m.toml:1: the menu has no dishes; add [[dish]] tables with name, en, id, station and cook)"},
   };
-  for (const auto& [text, sentence] : cases) {
+  for (const auto& c : cases) {
+    const std::string& text = c.first;
+    const std::string& sentence = c.second;
     CAPTURE(text);
     Result<Menu> r = parse_menu(text, "m.toml");
     REQUIRE_FALSE(r.is_ok());

@@ -535,7 +535,9 @@ TEST_CASE("replaying (scenario, seed, injections) gives the same state at every 
   live->run_until(20 * kMinute);
   seen.emplace_back(live->now(), fingerprint(*live));
 
-  for (const auto& [t, want] : seen) {
+  for (const auto& moment : seen) {
+    const Micros t = moment.first;
+    const std::string& want = moment.second;
     CAPTURE(t);
     auto replay = start(s, 5, live->injections());
     replay->run_until(t);
