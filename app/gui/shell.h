@@ -23,7 +23,7 @@
 
 #include "broker/status.h"
 #include "gui/anchors.h"
-#include "gui/command_queue.h"
+#include "gui/model/command_queue.h"
 #include "gui/fonts.h"
 #include "gui/i18n.h"
 #include "gui/view.h"

@@ -16,7 +16,7 @@
 #include <imgui.h>
 
 #include "gui/anchors.h"
-#include "gui/command_queue.h"
+#include "gui/model/command_queue.h"
 #include "gui/fonts.h"
 #include "gui/i18n.h"
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "gui/command_queue.h"
+#include "gui/model/command_queue.h"
 
 using namespace wmq::gui;
 

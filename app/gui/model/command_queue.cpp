@@ -1,4 +1,4 @@
-#include "gui/command_queue.h"
+#include "gui/model/command_queue.h"
 
 #include <cassert>
 #include <utility>

@@ -1,0 +1,54 @@
+// Tickets: how an order looks on the scene — its colour state, its redelivery
+// badge — and how a row of tickets folds into a counted stack when there are
+// more than the board can show.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "sim/restaurant.h"
+
+namespace wmq::gui {
+
+// The states the scene colours a ticket by (the legend lists them in this order).
+enum class TicketState : uint8_t {
+  kPlacing,       // at the cashier, no receipt yet
+  kReady,         // on the board, not on disk (a transient queue, or not yet committed)
+  kPersisted,     // on the board, confirmed and on disk: survives a broker crash
+  kUnacked,       // in a cook's hands, not acked yet
+  kRedelivered,   // back on the board after a cook failed (badge x2, x3, ...)
+  kAtPickup,      // food ready at the pickup counter
+  kServed,        // on the customer's table
+  kDeadLettered,  // moved aside to the dead-letter queue
+  kExpired,       // waited too long on the board
+  kLost,          // gone with a crashed broker (or cook, in direct mode)
+  kRejected,      // refused at the door (a bad order)
+};
+inline constexpr int kTicketStateCount = 11;
+
+// "placing", "ready", ...: stable names (i18n keys end in them).
+const char* ticket_state_name(TicketState state);
+
+// A ticket waiting on a board: redelivered when it went out before and came back, persisted
+// when its queue is durable and the cashier has its receipt, else ready.
+TicketState board_ticket_state(bool durable_queue, bool confirmed, uint32_t deliveries_so_far,
+                               bool redelivered);
+
+// Where an order is by its status (for tickets that are not on a board or in a cook's hands).
+TicketState order_ticket_state(const sim::Order& order);
+
+// The "xN" badge of a ticket: the number of the delivery it is on (in a cook's hands) or will
+// be on next (on the board). 0 = no badge (a first delivery).
+uint32_t redelivery_badge(uint32_t delivery_count, bool in_hands);
+
+// How a row of `total` tickets fits `capacity` slots: all of them when they fit, else
+// capacity - 1 tickets and one counted stack holding the rest in the last slot.
+struct Fold {
+  size_t shown = 0;   // tickets drawn one by one
+  size_t folded = 0;  // tickets in the stack (0 = no stack)
+};
+Fold fold_tickets(size_t total, size_t capacity);
+
+}  // namespace wmq::gui

@@ -1,0 +1,257 @@
+#include "gui/model/workbench.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "gui/model/scenario_writer.h"
+#include "sim/report.h"
+
+namespace wmq::gui {
+
+namespace {
+
+constexpr Micros kForever = INT64_MAX;
+
+}  // namespace
+
+std::string describe(const Selection& s) {
+  switch (s.kind) {
+    case Selection::Kind::kNone:
+      return "none";
+    case Selection::Kind::kOrder:
+      return "order " + std::to_string(s.index);
+    case Selection::Kind::kCook:
+      return "cook " + std::to_string(s.index);
+    case Selection::Kind::kCashier:
+      return "cashier " + std::to_string(s.index);
+    case Selection::Kind::kQueue:
+      return "queue " + s.queue;
+    case Selection::Kind::kBroker:
+      return "broker";
+  }
+  return "unknown";
+}
+
+Status Workbench::load(const std::string& path, std::optional<uint64_t> seed) {
+  Result<sim::Scenario> scenario = sim::load_scenario(path);
+  if (!scenario.is_ok()) return scenario.status();
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load(std::move(scenario).value(), text.str(), seed);
+}
+
+Status Workbench::load(sim::Scenario scenario, std::string source, std::optional<uint64_t> seed) {
+  const uint64_t s = seed.value_or(scenario.seed);
+  Result<std::unique_ptr<Run>> a = Run::create(scenario, s, {}, run_options_);
+  if (!a.is_ok()) return a.status();
+  std::unique_ptr<Run> run_a = std::move(a).value();
+  run_a->advance_to(0, false);
+
+  // The variant stays when the new scenario can take it.
+  std::unique_ptr<Run> run_b;
+  if (variant_) {
+    Result<sim::Scenario> varied = apply_variant(scenario, *variant_);
+    Result<std::unique_ptr<Run>> b =
+        varied.is_ok() ? Run::create(varied.value(), s, {}, run_options_) : varied.status();
+    if (b.is_ok()) {
+      run_b = std::move(b).value();
+      run_b->advance_to(0, false);
+    } else {
+      variant_.reset();
+    }
+  }
+
+  a_ = std::move(run_a);
+  b_ = std::move(run_b);
+  source_ = std::move(source);
+  seed_ = s;
+  player_.pause();
+  horizon_ = 0;
+  forks_.clear();
+  recorded_.clear();
+  selection_ = Selection::none();
+  at_pause_point_ = false;
+  reached_end_ = false;
+  ++epoch_;
+  return Status::ok();
+}
+
+Micros Workbench::end() const {
+  return std::max(scenario().duration, horizon_);
+}
+
+void Workbench::play() {
+  at_pause_point_ = false;
+  player_.play();
+}
+
+void Workbench::toggle_play() {
+  if (player_.playing()) {
+    player_.pause();
+  } else {
+    play();
+  }
+}
+
+void Workbench::touch_horizon() {
+  horizon_ = std::max(horizon_, now());
+}
+
+void Workbench::follow_with_b() {
+  if (b_) b_->advance_to(now(), false);
+}
+
+bool Workbench::step() {
+  player_.pause();
+  at_pause_point_ = false;
+  const bool ran = a_->step();
+  follow_with_b();
+  touch_horizon();
+  return ran;
+}
+
+void Workbench::tick(double real_seconds) {
+  const Micros dt = player_.advance_by(real_seconds);
+  if (dt == 0) return;
+  Micros target = now() + dt;
+  const Micros duration = scenario().duration;
+  bool hit_end = false;
+  if (!reached_end_ && now() < duration && target >= duration) {
+    target = duration;
+    hit_end = true;
+  }
+  if (a_->advance_to(target, true)) {
+    player_.pause();
+    at_pause_point_ = true;
+  } else if (hit_end) {
+    reached_end_ = true;
+    player_.pause();
+  }
+  follow_with_b();
+  touch_horizon();
+}
+
+Result<std::unique_ptr<Run>> Workbench::make_b(const Variant& variant, Micros t,
+                                               std::vector<Recorded>& recorded) const {
+  Result<sim::Scenario> varied = apply_variant(scenario(), variant);
+  if (!varied.is_ok()) return varied.status();
+  Result<std::unique_ptr<Run>> b = Run::create(varied.value(), seed_, {}, run_options_);
+  if (!b.is_ok()) return b.status();
+  std::unique_ptr<Run> run = std::move(b).value();
+  // One at a time, in the order made: an injection B cannot take (a cook it lacks) is skipped
+  // instead of failing the whole run. Scheduling them all at time 0 keeps the order a single
+  // create() would give them.
+  for (Recorded& r : recorded) {
+    r.on_b = run->inject(r.injection).is_ok();
+  }
+  run->advance_to(t, false);
+  return run;
+}
+
+Result<Workbench::Timeline> Workbench::build(Micros t, Micros made_by) const {
+  Timeline out;
+  for (const Recorded& r : recorded_) {
+    if (r.made_at <= made_by) out.recorded.push_back(r);
+  }
+  std::vector<sim::Injection> list;
+  for (const Recorded& r : out.recorded)
+    list.push_back(r.injection);
+  Result<std::unique_ptr<Run>> a = Run::create(scenario(), seed_, std::move(list), run_options_);
+  if (!a.is_ok()) return a.status();
+  out.a = std::move(a).value();
+  out.a->advance_to(t, false);
+  if (variant_) {
+    Result<std::unique_ptr<Run>> b = make_b(*variant_, t, out.recorded);
+    if (!b.is_ok()) return b.status();
+    out.b = std::move(b).value();
+  }
+  return out;
+}
+
+void Workbench::commit(Timeline timeline) {
+  a_ = std::move(timeline.a);
+  b_ = std::move(timeline.b);
+  recorded_ = std::move(timeline.recorded);
+  ++epoch_;
+}
+
+Status Workbench::seek(Micros t) {
+  player_.pause();
+  at_pause_point_ = false;
+  t = std::clamp<Micros>(t, 0, end());
+  if (t < scenario().duration) reached_end_ = false;
+  if (t >= now()) {
+    a_->advance_to(t, false);
+    follow_with_b();
+    touch_horizon();
+    return Status::ok();
+  }
+  Result<Timeline> replay = build(t, kForever);
+  if (!replay.is_ok()) return replay.status();
+  commit(std::move(replay).value());
+  return Status::ok();
+}
+
+Status Workbench::inject(sim::Injection injection) {
+  const Micros t = now();
+  if (injection.at < t) injection.at = t;
+  Recorded rec{injection, t, true};
+
+  if (t >= horizon_) {
+    if (Status st = a_->inject(injection); !st.is_ok()) return st;
+    if (b_) rec.on_b = b_->inject(injection).is_ok();
+    recorded_.push_back(std::move(rec));
+    touch_horizon();
+    return Status::ok();
+  }
+
+  // Before the horizon: a new future, built aside so a refused injection changes nothing.
+  Result<Timeline> fork = build(t, t);
+  if (!fork.is_ok()) return fork.status();
+  Timeline next = std::move(fork).value();
+  if (Status st = next.a->inject(injection); !st.is_ok()) return st;
+  if (next.b) rec.on_b = next.b->inject(injection).is_ok();
+  next.recorded.push_back(std::move(rec));
+  commit(std::move(next));
+  forks_.push_back(t);
+  horizon_ = t;
+  return Status::ok();
+}
+
+Status Workbench::set_variant(std::optional<Variant> variant) {
+  if (!variant || variant->empty()) {
+    variant_.reset();
+    b_.reset();
+    ++epoch_;
+    return Status::ok();
+  }
+  std::vector<Recorded> recorded = recorded_;
+  Result<std::unique_ptr<Run>> b = make_b(*variant, now(), recorded);
+  if (!b.is_ok()) return b.status();
+  b_ = std::move(b).value();
+  variant_ = std::move(variant);
+  recorded_ = std::move(recorded);
+  ++epoch_;
+  return Status::ok();
+}
+
+std::vector<sim::Injection> Workbench::injections() const {
+  std::vector<sim::Injection> out;
+  out.reserve(recorded_.size());
+  for (const Recorded& r : recorded_)
+    out.push_back(r.injection);
+  return out;
+}
+
+Result<std::string> Workbench::scenario_text() const {
+  return scenario_with_injections(source_, scenario().file, seed_, injections());
+}
+
+std::string Workbench::report_markdown() const {
+  return sim::report_markdown(a_->sim().report());
+}
+
+}  // namespace wmq::gui
