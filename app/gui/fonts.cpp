@@ -14,6 +14,7 @@ constexpr ImWchar kGlyphRanges[] = {
     0x2000, 0x206F,  // General Punctuation: dashes, quotes, ellipsis, bullet
     0x2190, 0x21FF,  // Arrows
     0x25A0, 0x25FF,  // Geometric Shapes: play/stop marks
+    0x2600, 0x27BF,  // Miscellaneous Symbols and Dingbats: snowflake, skull, check, pause bars
     0,
 };
 
@@ -47,6 +48,18 @@ Fonts load_fonts(ImGuiIO& io, const FontFiles& files, float body_px, float headi
         io.Fonts->AddFontFromFileTTF(files.heading.c_str(), heading_px, nullptr, kGlyphRanges);
   }
   if (fonts.heading == nullptr) fonts.heading = fonts.body;
+  fonts.body_large = fonts.body;
+  fonts.heading_large = fonts.heading;
+  if (!fonts.fallback) {
+    fonts.body_large = io.Fonts->AddFontFromFileTTF(files.body.c_str(), body_px * kProjectorScale,
+                                                    nullptr, kGlyphRanges);
+    if (fonts.heading != fonts.body) {
+      fonts.heading_large = io.Fonts->AddFontFromFileTTF(
+          files.heading.c_str(), heading_px * kProjectorScale, nullptr, kGlyphRanges);
+    } else {
+      fonts.heading_large = fonts.body_large;
+    }
+  }
   return fonts;
 }
 

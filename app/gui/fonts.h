@@ -1,7 +1,7 @@
 // Fonts: DejaVu Sans for body text and DejaVu Sans Bold for headings, with
 // glyphs for Latin, Latin-1, Latin Extended-A/B, general punctuation, arrows
-// and geometric shapes (enough for English, Bahasa Indonesia and names such as
-// "Đức" or "Łukasz").
+// geometric shapes and the symbols the scene uses (snowflake, skull, check)
+// (enough for English, Bahasa Indonesia and names such as "Đức" or "Łukasz").
 //
 // Thread-safety: none; call on the GUI thread before the font atlas is built.
 #pragma once
@@ -26,11 +26,29 @@ FontFiles default_font_files();
 struct Fonts {
   ImFont* body = nullptr;     // never null after load_fonts
   ImFont* heading = nullptr;  // never null after load_fonts; the body font if no bold file
-  bool fallback = false;      // true when ImGui's built-in font replaced a missing body file
+  // The same, larger, for projector mode (kProjectorScale times); never null after load_fonts
+  // (the normal ones when the files are missing).
+  ImFont* body_large = nullptr;
+  ImFont* heading_large = nullptr;
+  bool fallback = false;  // true when ImGui's built-in font replaced a missing body file
+
+  // The pair a frame draws with: the large ones in projector mode.
+  Fonts for_mode(bool projector) const {
+    Fonts f = *this;
+    if (projector) {
+      f.body = body_large;
+      f.heading = heading_large;
+    }
+    return f;
+  }
 };
 
-// Adds the fonts to `io.Fonts` (the body font first, so it is the default). A missing file is
-// not an error: ImGui's built-in font stands in and a warning naming the path goes to stderr.
+// How much larger projector mode's fonts are.
+inline constexpr float kProjectorScale = 1.5f;
+
+// Adds the fonts to `io.Fonts` (the body font first, so it is the default), then their large
+// twins. A missing file is not an error: ImGui's built-in font stands in and a warning naming
+// the path goes to stderr.
 // The files are checked first because AddFontFromFileTTF asserts (aborts) on a missing one.
 Fonts load_fonts(ImGuiIO& io, const FontFiles& files = default_font_files(), float body_px = 17.0f,
                  float heading_px = 23.0f);

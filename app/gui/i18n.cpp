@@ -171,9 +171,21 @@ wmq::Result<I18n> I18n::load(const std::filesystem::path& dir,
   return I18n(std::move(catalogs), initial);
 }
 
+const char* vocabulary_name(Vocabulary vocabulary) {
+  return vocabulary == Vocabulary::kBroker ? "broker" : "restaurant";
+}
+
 I18n::I18n(std::vector<std::pair<std::string, Catalog>> catalogs, std::string_view initial)
     : catalogs_(std::move(catalogs)) {
   assert(!catalogs_.empty() && "I18n needs at least one catalog");
+  for (const auto& [code, catalog] : catalogs_) {
+    Catalog words;
+    for (auto it = catalog.lower_bound(kBrokerVocabularyPrefix);
+         it != catalog.end() && it->first.starts_with(kBrokerVocabularyPrefix); ++it) {
+      words.emplace(it->first.substr(kBrokerVocabularyPrefix.size()), it->second);
+    }
+    broker_words_.push_back(std::move(words));
+  }
   wmq::Status st = set_language(initial);
   assert(st.is_ok() && "I18n: the initial language must be one of the catalogs' codes");
   (void)st;
@@ -187,6 +199,10 @@ const Catalog* I18n::find_catalog(std::string_view code) const {
 }
 
 const char* I18n::tr(std::string_view key) const {
+  if (vocabulary_ == Vocabulary::kBroker) {
+    const Catalog& words = broker_words_[active_];
+    if (auto it = words.find(key); it != words.end()) return it->second.c_str();
+  }
   const Catalog& catalog = catalogs_[active_].second;
   if (auto it = catalog.find(key); it != catalog.end()) return it->second.c_str();
   auto [it, inserted] =

@@ -5,6 +5,13 @@
 // become dotted keys: `[menu] file = "File"` is the key "menu.file".
 // Placeholders are written `{name}` and filled with `fill_placeholders`.
 //
+// Vocabulary: the same screen in restaurant words (cashier, cook, order board)
+// or broker words (producer, consumer, queue). Each file holds the broker
+// words as overrides under [vocab.broker]: with the broker vocabulary on,
+// tr("scene.cook") returns "vocab.broker.scene.cook" when the file has it, and
+// "scene.cook" otherwise. Both files carry the same overrides (the key check
+// covers them), so the switch works in every language.
+//
 // A key the code asks for but the file lacks is a programmer error that must
 // stay visible on screen: `tr` returns "[missing: key]" and counts the key, so a
 // test (or the --state-out report) can catch it. There is no fallback to
@@ -13,6 +20,7 @@
 // Thread-safety: none; the GUI thread owns it.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -48,6 +56,14 @@ std::vector<std::string> compare_catalogs(const Catalog& a, std::string_view a_n
 std::string fill_placeholders(std::string_view text,
                               std::initializer_list<std::pair<std::string_view, std::string>> args);
 
+enum class Vocabulary : uint8_t { kRestaurant, kBroker };
+
+// "restaurant", "broker".
+const char* vocabulary_name(Vocabulary vocabulary);
+
+// The prefix of the broker vocabulary's overrides.
+inline constexpr std::string_view kBrokerVocabularyPrefix = "vocab.broker.";
+
 // The loaded languages and the one in use.
 class I18n {
  public:
@@ -63,6 +79,10 @@ class I18n {
   // as this I18n lives, even across language switches. A missing key returns
   // "[missing: key]", is counted once, and is reported once on stderr.
   const char* tr(std::string_view key) const;
+
+  // Chooses the words: restaurant (the default) or broker.
+  void set_vocabulary(Vocabulary vocabulary) { vocabulary_ = vocabulary; }
+  Vocabulary vocabulary() const { return vocabulary_; }
 
   // Switches the language. kNotFound (current language unchanged) for a code not loaded,
   // e.g. `language "fr": not loaded (have en, id)`.
@@ -84,8 +104,12 @@ class I18n {
   const Catalog* find_catalog(std::string_view code) const;
 
   std::vector<std::pair<std::string, Catalog>> catalogs_;  // in load order; never empty
-  std::string current_;                                    // always one of catalogs_' codes
-  size_t active_ = 0;                                      // index of current_ in catalogs_
+  // Per catalog, its [vocab.broker] overrides with the prefix taken off: "scene.cook" ->
+  // "Consumer".
+  std::vector<Catalog> broker_words_;
+  Vocabulary vocabulary_ = Vocabulary::kRestaurant;
+  std::string current_;  // always one of catalogs_' codes
+  size_t active_ = 0;    // index of current_ in catalogs_
   // Missing key -> its marker text. A std::map so marker pointers handed out stay valid.
   mutable std::map<std::string, std::string, std::less<>> missing_;
 };

@@ -13,9 +13,9 @@ namespace wmq::gui {
 namespace {
 
 // The report's own keys; a state writer may not take them.
-constexpr std::string_view kShellKeys[] = {"frames",       "language", "missing_strings",
-                                           "missing_keys", "commands", "screenshots",
-                                           "anchors",      "palette"};
+constexpr std::string_view kShellKeys[] = {
+    "frames",   "language",    "vocabulary", "projector", "missing_strings", "missing_keys",
+    "commands", "screenshots", "anchors",    "palette",   "scene_palette"};
 
 std::string upper(std::string s) {
   for (char& c : s)
@@ -46,8 +46,19 @@ View* Shell::find_view(std::string_view id) {
 
 void Shell::draw() {
   anchors_.clear();
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  if (vp->WorkSize.x != ui_.last_width || vp->WorkSize.y != ui_.last_height) {
+    ui_.last_width = vp->WorkSize.x;
+    ui_.last_height = vp->WorkSize.y;
+    ui_.relayout_requested = true;
+  }
+  for (auto& hook : frame_hooks_)
+    hook();
+  const Fonts fonts = this->fonts();
   draw_menu_bar();
-  ViewContext ctx{i18n_, commands_, anchors_, fonts_};
+  // The menu bar's height is known only once it is drawn; tile against the work area after it.
+  const bool relayout = std::exchange(ui_.relayout_requested, false);
+  ViewContext ctx{i18n_, commands_, anchors_, fonts, ui_.projector, relayout};
   for (auto& v : views_)
     v->draw(ctx);
   draw_toasts();
@@ -55,7 +66,30 @@ void Shell::draw() {
 
 void Shell::end_frame() {
   commands_.apply_all();
+  for (auto& hook : end_frame_hooks_)
+    hook();
   ++frames_;
+}
+
+void Shell::add_frame_hook(std::function<void()> hook) {
+  assert(hook && "Shell::add_frame_hook needs a callable");
+  frame_hooks_.push_back(std::move(hook));
+}
+
+void Shell::add_end_frame_hook(std::function<void()> hook) {
+  assert(hook && "Shell::add_end_frame_hook needs a callable");
+  end_frame_hooks_.push_back(std::move(hook));
+}
+
+void Shell::add_menu_hook(MenuSlot slot, std::function<void()> hook) {
+  assert(hook && "Shell::add_menu_hook needs a callable");
+  menu_hooks_.emplace_back(slot, std::move(hook));
+}
+
+void Shell::draw_menu_hooks(MenuSlot slot) {
+  for (auto& [s, hook] : menu_hooks_) {
+    if (s == slot) hook();
+  }
 }
 
 void Shell::queue_set_language(std::string code) {
@@ -72,6 +106,23 @@ void Shell::queue_quit() {
 
 void Shell::queue_screenshot() {
   commands_.push("screenshot", [this] { ui_.screenshot_requested = true; });
+}
+
+void Shell::queue_set_projector(bool on) {
+  commands_.push(on ? "projector on" : "projector off", [this, on] {
+    ui_.projector = on;
+    apply_theme(ImGui::GetStyle(), on);
+    ImGui::GetIO().FontDefault = on ? fonts_.body_large : fonts_.body;
+  });
+}
+
+void Shell::queue_set_vocabulary(Vocabulary vocabulary) {
+  commands_.push(std::string("vocabulary ") + vocabulary_name(vocabulary),
+                 [this, vocabulary] { i18n_.set_vocabulary(vocabulary); });
+}
+
+void Shell::queue_reset_layout() {
+  commands_.push("reset-layout", [this] { ui_.relayout_requested = true; });
 }
 
 void Shell::queue_show_view(std::string id) {
@@ -108,6 +159,7 @@ void Shell::draw_menu_bar() {
   const I18n& t = i18n_;
 
   if (ImGui::BeginMenu(t.tr("menu.file"))) {
+    draw_menu_hooks(MenuSlot::kFile);
     if (ImGui::MenuItem(t.tr("menu.screenshot"), "F12")) queue_screenshot();
     ImGui::Separator();
     if (ImGui::MenuItem(t.tr("menu.quit"), "Ctrl+Q")) queue_quit();
@@ -117,8 +169,25 @@ void Shell::draw_menu_bar() {
     // Opening and closing a window is UI state, not simulation: toggled in place.
     for (auto& v : views_)
       ImGui::MenuItem(t.tr(v->title_key()), nullptr, &v->open_flag());
+    ImGui::Separator();
+    if (ImGui::MenuItem(t.tr("menu.projector"), "F11", ui_.projector)) {
+      queue_set_projector(!ui_.projector);
+    }
+    if (ImGui::BeginMenu(t.tr("menu.vocabulary"))) {
+      for (Vocabulary v : {Vocabulary::kRestaurant, Vocabulary::kBroker}) {
+        std::string key = std::string("menu.vocabulary_") + vocabulary_name(v);
+        if (ImGui::MenuItem(t.tr(key), v == Vocabulary::kBroker ? "F3" : nullptr,
+                            t.vocabulary() == v)) {
+          queue_set_vocabulary(v);
+        }
+      }
+      ImGui::EndMenu();
+    }
+    if (ImGui::MenuItem(t.tr("menu.reset_layout"))) queue_reset_layout();
+    draw_menu_hooks(MenuSlot::kView);
     ImGui::EndMenu();
   }
+  draw_menu_hooks(MenuSlot::kMain);
   if (ImGui::BeginMenu(t.tr("menu.language"))) {
     for (const std::string& code : t.languages()) {
       std::string label = t.language_name(code) + "##lang-menu-" + code;
@@ -127,6 +196,7 @@ void Shell::draw_menu_bar() {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu(t.tr("menu.help"))) {
+    draw_menu_hooks(MenuSlot::kHelp);
     if (ImGui::MenuItem(t.tr("menu.about"))) queue_show_view("about");
     ImGui::EndMenu();
   }
@@ -199,12 +269,15 @@ nlohmann::json Shell::state_json() const {
   nlohmann::json state = {
       {"frames", frames_},
       {"language", i18n_.language()},
+      {"vocabulary", vocabulary_name(i18n_.vocabulary())},
+      {"projector", ui_.projector},
       {"missing_strings", i18n_.missing_count()},
       {"missing_keys", i18n_.missing_keys()},
       {"commands", commands_.applied()},
       {"screenshots", screenshots_},
       {"anchors", anchors_.to_json()},
       {"palette", palette_json()},
+      {"scene_palette", scene_palette_json(ui_.projector)},
   };
   for (const auto& [section, writer] : writers_)
     state[section] = writer();

@@ -23,15 +23,23 @@
 
 #include "broker/status.h"
 #include "gui/anchors.h"
-#include "gui/model/command_queue.h"
 #include "gui/fonts.h"
 #include "gui/i18n.h"
+#include "gui/model/command_queue.h"
 #include "gui/view.h"
 
 namespace wmq::gui {
 
-// Fills one section of the --state-out report. Phase 2 registers the simulator's state here.
+// Fills one section of the --state-out report. The simulator's state is registered here.
 using StateWriter = std::function<nlohmann::json()>;
+
+// Where a menu hook draws its items.
+enum class MenuSlot : uint8_t {
+  kFile,  // at the top of the File menu, before Save screenshot
+  kMain,  // top-level menus of their own, after View
+  kView,  // at the end of the View menu
+  kHelp,  // at the top of the Help menu
+};
 
 // UI-only state of the shell itself: nothing here is part of the simulation.
 struct ShellUiState {
@@ -39,9 +47,12 @@ struct ShellUiState {
     std::string text;
     double until = 0;  // ImGui::GetTime() at which it disappears
   };
-  std::vector<Toast> toasts;          // oldest first; expired ones dropped each frame
-  bool screenshot_requested = false;  // set by a command, taken by the platform layer
-  bool quit_requested = false;        // set by the quit command; the loop ends after the frame
+  std::vector<Toast> toasts;              // oldest first; expired ones dropped each frame
+  bool screenshot_requested = false;      // set by a command, taken by the platform layer
+  bool quit_requested = false;            // set by the quit command; the loop ends after the frame
+  bool projector = false;                 // projector mode: large fonts, high contrast, thick lines
+  bool relayout_requested = true;         // tile the windows at the next frame (first frame: yes)
+  float last_width = 0, last_height = 0;  // the work area last frame; a change relayouts
 };
 
 class Shell {
@@ -56,14 +67,27 @@ class Shell {
 
   // Draws the frame's widgets. Call between ImGui::NewFrame and ImGui::Render.
   void draw();
-  // Ends the frame after it was presented: applies queued commands, counts the frame.
+  // Ends the frame after it was presented: applies queued commands, runs the end-of-frame
+  // hooks (the simulation advances there), counts the frame.
   void end_frame();
+
+  // Runs `hook` at the start of every draw(), before the views (keyboard shortcuts).
+  void add_frame_hook(std::function<void()> hook);
+  // Runs `hook` in every end_frame(), after the queued commands were applied.
+  void add_end_frame_hook(std::function<void()> hook);
+  // Draws menu items (or, for kMain, whole menus) in `slot` of the menu bar, every frame.
+  void add_menu_hook(MenuSlot slot, std::function<void()> hook);
 
   // The commands the shell's own widgets queue; also callable from keyboard shortcuts.
   void queue_set_language(std::string code);
   void queue_quit();
   void queue_screenshot();
   void queue_show_view(std::string id);
+  void queue_set_projector(bool on);
+  void queue_set_vocabulary(Vocabulary vocabulary);
+  void queue_reset_layout();
+  // Tiles the windows again at the next frame (outside a frame: a layout mode changed).
+  void request_relayout() { ui_.relayout_requested = true; }
 
   // True once a quit command has been applied.
   bool quit_requested() const { return ui_.quit_requested; }
@@ -75,6 +99,9 @@ class Shell {
   // Shows `text` in a toast at the bottom right for `seconds`.
   void notify(std::string text, double seconds = 4.0);
 
+  bool projector() const { return ui_.projector; }
+  // The fonts of the current mode (the large ones in projector mode).
+  Fonts fonts() const { return fonts_.for_mode(ui_.projector); }
   I18n& i18n() { return i18n_; }
   const I18n& i18n() const { return i18n_; }
   CommandQueue& commands() { return commands_; }
@@ -86,14 +113,16 @@ class Shell {
   // Adds a section to the state report: state[section] = writer(). The section must not be
   // one of the shell's own keys (see state_json).
   void add_state_writer(std::string section, StateWriter writer);
-  // {"frames", "language", "missing_strings", "missing_keys", "commands", "screenshots",
-  //  "anchors", "palette"} plus one key per state writer.
+  // {"frames", "language", "vocabulary", "projector", "missing_strings", "missing_keys",
+  //  "commands", "screenshots", "anchors", "palette", "scene_palette"} plus one key per state
+  // writer.
   nlohmann::json state_json() const;
 
  private:
   void draw_menu_bar();
   void draw_language_switch();
   void draw_toasts();
+  void draw_menu_hooks(MenuSlot slot);
 
   I18n i18n_;
   Fonts fonts_;
@@ -103,7 +132,10 @@ class Shell {
   ShellUiState ui_;
   std::vector<std::unique_ptr<View>> views_;                  // draw order
   std::vector<std::pair<std::string, StateWriter>> writers_;  // report sections, in order added
-  std::vector<std::string> screenshots_;                      // files written, oldest first
+  std::vector<std::function<void()>> frame_hooks_;
+  std::vector<std::function<void()>> end_frame_hooks_;
+  std::vector<std::pair<MenuSlot, std::function<void()>>> menu_hooks_;
+  std::vector<std::string> screenshots_;  // files written, oldest first
   long frames_ = 0;
 };
 

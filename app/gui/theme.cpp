@@ -4,6 +4,10 @@
 
 #include <cstdio>
 
+#include "gui/fonts.h"
+#include "gui/model/tickets.h"
+#include "sim/restaurant.h"
+
 namespace wmq::gui {
 namespace {
 
@@ -34,8 +38,9 @@ const Palette& palette() {
   return kPalette;
 }
 
-void apply_theme(ImGuiStyle& style) {
+void apply_theme(ImGuiStyle& style, bool projector) {
   // Start from ImGui's light theme so colours we do not name stay legible.
+  style = ImGuiStyle();
   ImGui::StyleColorsLight(&style);
 
   style.WindowRounding = 8.0f;
@@ -110,6 +115,111 @@ void apply_theme(ImGuiStyle& style) {
   c[ImGuiCol_NavWindowingHighlight] = rgb(255, 255, 255, 0.7f);
   c[ImGuiCol_NavWindowingDimBg] = rgb(59, 42, 31, 0.2f);
   c[ImGuiCol_ModalWindowDimBg] = rgb(59, 42, 31, 0.35f);
+
+  if (projector) {
+    // High contrast from the back of a room: near-black ink on white, borders that show.
+    c[ImGuiCol_Text] = rgb(20, 12, 6);
+    c[ImGuiCol_TextDisabled] = rgb(96, 78, 60);
+    c[ImGuiCol_WindowBg] = rgb(255, 255, 255);
+    c[ImGuiCol_Border] = rgb(120, 88, 50);
+    c[ImGuiCol_Separator] = rgb(150, 118, 80);
+    c[ImGuiCol_FrameBg] = rgb(244, 226, 192);
+    c[ImGuiCol_Button] = rgb(236, 180, 90);
+    c[ImGuiCol_TitleBgActive] = rgb(224, 160, 60);
+    c[ImGuiCol_TableBorderStrong] = rgb(150, 118, 80);
+    c[ImGuiCol_TableBorderLight] = rgb(190, 160, 120);
+    style.ScaleAllSizes(1.3f);
+    style.WindowBorderSize = 2.0f;
+    style.FrameBorderSize = 1.0f;
+    style.PopupBorderSize = 2.0f;
+  }
+}
+
+namespace {
+
+constexpr ScenePalette kScene{
+    .floor = {246, 236, 216},
+    .wall = {236, 220, 190},
+    .board = {196, 150, 100},  // cork
+    .board_frame = {122, 84, 50},
+    .counter = {171, 120, 78},  // teak
+    .kitchen = {232, 224, 212},
+    .ink = {59, 42, 31},
+    .soft_ink = {128, 104, 84},
+    .shadow = {90, 60, 30},
+    .ticket =
+        {
+            {250, 243, 226},  // placing: blank paper
+            {246, 205, 96},   // ready: turmeric
+            {132, 190, 98},   // persisted: banana leaf
+            {104, 172, 206},  // unacked: sky
+            {238, 136, 56},   // redelivered: orange
+            {255, 253, 246},  // at pickup: a white plate
+            {200, 210, 186},  // served
+            {150, 104, 176},  // dead-lettered: plum
+            {166, 160, 152},  // expired: ash
+            {204, 62, 48},    // lost: chili
+            {120, 44, 36},    // rejected: dark red
+        },
+    .badge = {200, 40, 40},
+    .cook =
+        {
+            {250, 232, 200},  // idle
+            {244, 170, 80},   // cooking
+            {150, 206, 238},  // frozen
+            {120, 112, 108},  // crashed
+            {200, 196, 190},  // offline
+            {226, 222, 216},  // removed
+        },
+    .cashier = {236, 196, 118},
+    .cashier_down = {120, 112, 108},
+    .customer = {214, 128, 92},
+    .receipt = {255, 255, 255},
+    .plate = {255, 253, 246},
+    .lit = {255, 196, 40},
+    .refused = {214, 58, 44},
+    .broker_down = {70, 60, 56},
+};
+
+// Projector mode: the same hues, deeper, so they stay apart on a washed-out screen.
+constexpr ScenePalette kSceneProjector = [] {
+  ScenePalette p = kScene;
+  p.ink = {20, 12, 6};
+  p.board = {176, 124, 70};
+  p.board_frame = {90, 56, 26};
+  p.ticket[1] = {240, 186, 40};
+  p.ticket[2] = {92, 170, 56};
+  p.ticket[3] = {56, 140, 196};
+  p.ticket[4] = {230, 110, 20};
+  p.ticket[7] = {128, 70, 168};
+  p.cook[3] = {80, 72, 68};
+  return p;
+}();
+
+}  // namespace
+
+const ScenePalette& scene_palette(bool projector) {
+  return projector ? kSceneProjector : kScene;
+}
+
+nlohmann::json scene_palette_json(bool projector) {
+  const ScenePalette& p = scene_palette(projector);
+  nlohmann::json j = {{"floor", hex(p.floor)},
+                      {"board", hex(p.board)},
+                      {"counter", hex(p.counter)},
+                      {"kitchen", hex(p.kitchen)},
+                      {"badge", hex(p.badge)},
+                      {"lit", hex(p.lit)},
+                      {"cashier", hex(p.cashier)},
+                      {"cashier_down", hex(p.cashier_down)},
+                      {"broker_down", hex(p.broker_down)}};
+  for (int i = 0; i < kTicketStateCount; ++i) {
+    j[std::string("ticket_") + ticket_state_name(static_cast<TicketState>(i))] = hex(p.ticket[i]);
+  }
+  for (int i = 0; i < 6; ++i) {
+    j[std::string("cook_") + sim::cook_state_name(static_cast<sim::CookState>(i))] = hex(p.cook[i]);
+  }
+  return j;
 }
 
 nlohmann::json palette_json() {

@@ -26,10 +26,31 @@ struct Palette {
 // The palette the theme is built from.
 const Palette& palette();
 
-// Sets every colour and the rounding/spacing of `style` to the warung theme.
-void apply_theme(ImGuiStyle& style);
+// Sets every colour and the rounding/spacing of `style` to the warung theme. Projector mode:
+// darker ink, whiter paper, stronger borders and everything kProjectorScale times larger, for
+// the back of a classroom.
+void apply_theme(ImGuiStyle& style, bool projector = false);
 
 // {"backdrop": "#rrggbb", "window": ..., "ink": ..., "accent": ...}
 nlohmann::json palette_json();
+
+// The scene's colours: tickets by state, cooks by state, the board and the counters. The GUI
+// tests find them in the --state-out report ("scene_palette") and count them in screenshots.
+struct ScenePalette {
+  Rgb floor, wall, board, board_frame, counter, kitchen, ink, soft_ink, shadow;
+  // Tickets, by TicketState (model/tickets.h), in its order.
+  Rgb ticket[11];
+  Rgb badge;  // the xN redelivery badge
+  // Cooks, by sim::CookState, in its order (idle, cooking, frozen, crashed, offline, removed).
+  Rgb cook[6];
+  Rgb cashier, cashier_down, customer, receipt, plate, lit, refused, broker_down;
+};
+
+// The scene palette; projector mode has stronger contrast.
+const ScenePalette& scene_palette(bool projector = false);
+
+// {"ticket_ready": "#rrggbb", ..., "cook_crashed": ..., "board": ...}: names end in the
+// TicketState and CookState names.
+nlohmann::json scene_palette_json(bool projector = false);
 
 }  // namespace wmq::gui

@@ -11,23 +11,32 @@
 // Thread-safety: the GUI thread, inside an ImGui frame.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <imgui.h>
 
 #include "gui/anchors.h"
-#include "gui/model/command_queue.h"
 #include "gui/fonts.h"
 #include "gui/i18n.h"
+#include "gui/model/command_queue.h"
 
 namespace wmq::gui {
 
-// What a view may use while it draws. Phase 2 adds read-only simulator snapshots here.
+// What a view may use while it draws. The simulation's state comes from the view's own const
+// reference to the Workbench (gui/model/workbench.h); changes go through Actions.
 struct ViewContext {
-  const I18n& i18n;        // strings in the current language
+  const I18n& i18n;        // strings in the current language and vocabulary
   CommandQueue& commands;  // where clicks go; applied after the frame
   Anchors& anchors;        // named rectangles for the GUI tests
-  const Fonts& fonts;      // body and heading fonts
+  const Fonts& fonts;      // body and heading fonts of the current mode
+  bool projector = false;  // projector mode: large fonts, high contrast, thicker lines
+  bool relayout = false;   // the window size changed (or a reset was asked): tile again
+};
+
+// Where a view sits in the tiled layout, as fractions of the work area (below the menu bar).
+struct Tile {
+  float x = 0, y = 0, w = 1, h = 1;
 };
 
 class View {
@@ -51,20 +60,32 @@ class View {
   void request_focus() { focus_requested_ = true; }
   // For ImGui::MenuItem(label, nullptr, &view.open_flag()) in the View menu.
   bool& open_flag() { return open_; }
+  // Puts the view somewhere else than its own tile() (a layout mode: projector, A/B); nullopt
+  // goes back to tile(). Takes effect at the next relayout.
+  void set_tile(std::optional<Tile> tile) { tile_override_ = tile; }
+  // Where the view sits in the current layout.
+  Tile current_tile() const { return tile_override_.value_or(tile()); }
 
  protected:
   // The window's contents, between Begin and End; not called when collapsed or closed.
   virtual void drawContent(ViewContext& ctx) = 0;
-  // Called before every Begin: the SetNextWindow* calls. The default places the window once
-  // (ImGuiCond_FirstUseEver: imgui.ini wins afterwards).
+  // Called before every Begin: the SetNextWindow* calls. The default places the window at its
+  // tile() once (ImGuiCond_FirstUseEver: imgui.ini wins afterwards) and again whenever the
+  // shell asks for a relayout (the main window was resized, or View > Reset layout).
   virtual void prepare_window(const ImGuiViewport& viewport);
+  // The view's place in the tiled layout; the default is a window near the top left.
+  virtual Tile tile() const { return Tile{0.03f, 0.05f, 0.38f, 0.45f}; }
+  // Whether the current frame asked for a relayout (valid inside prepare_window).
+  bool relayout() const { return relayout_; }
   virtual ImGuiWindowFlags window_flags() const { return ImGuiWindowFlags_None; }
 
  private:
   std::string id_;
   std::string title_key_;
   bool open_ = true;
-  bool focus_requested_ = false;  // cleared by the next draw
+  bool focus_requested_ = false;       // cleared by the next draw
+  bool relayout_ = false;              // copied from the context at each draw
+  std::optional<Tile> tile_override_;  // set by a layout mode
 };
 
 }  // namespace wmq::gui
