@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <filesystem>
 
 #if WMQ_GUI_ENABLED
 #include "gui/app.h"
@@ -16,11 +17,28 @@ int main(int argc, char** argv) {
 
 #if WMQ_GUI_ENABLED
   wmq::gui::GuiOptions gui_opts;
+  std::filesystem::path gui_scenario_flag;
   CLI::App* gui =
       app.add_subcommand("gui", "Open the WarungMQ window (also what no subcommand does)");
-  gui->add_option("--scenario", gui_opts.scenario, "Scenario file to open")
-      ->check(CLI::ExistingFile);
-  gui->add_option("--seed", gui_opts.seed, "Seed of the simulation");
+  CLI::Option* gui_scenario =
+      gui->add_option("scenario", gui_opts.scenario,
+                      "Scenario file to open (default: scenarios/00-sandbox.toml)")
+          ->check(CLI::ExistingFile);
+  gui->add_option("--scenario", gui_scenario_flag, "The same, as an option")
+      ->check(CLI::ExistingFile)
+      ->excludes(gui_scenario);
+  gui->add_option("--seed", gui_opts.seed, "Seed of the simulation (default: the scenario's)");
+  gui->add_option("--at", gui_opts.at, "Start at this virtual time, e.g. 6m");
+  gui->add_flag("--paused", gui_opts.paused, "Start paused");
+  gui->add_option("--speed", gui_opts.speed, "Virtual seconds per real second, 0.25..64");
+  gui->add_option("--compare", gui_opts.compare,
+                  "Start in the A/B split view: transient, durable, direct, broker, prefetch_1, "
+                  "prefetch_10, more_cooks or rush");
+  gui->add_option("--select", gui_opts.select,
+                  "Start with this selected: cook:NAME, cashier:NAME, queue:NAME, order:N, broker");
+  gui->add_flag("--projector", gui_opts.projector, "Large fonts, high contrast, thick lines");
+  gui->add_option("--vocabulary", gui_opts.vocabulary, "restaurant or broker words")
+      ->check(CLI::IsMember({"restaurant", "broker"}));
   CLI::Option* frames =
       gui->add_option("--frames", gui_opts.frames, "Render N frames, then exit (0: until closed)")
           ->check(CLI::NonNegativeNumber);
@@ -32,6 +50,11 @@ int main(int argc, char** argv) {
   gui->add_option("--height", gui_opts.height, "Window height in pixels")
       ->check(CLI::PositiveNumber);
   gui->add_option("--exit-after-ms", gui_opts.exit_after_ms, "Exit after this many milliseconds")
+      ->check(CLI::NonNegativeNumber);
+  gui->add_option("--anchors-out", gui_opts.anchors_out,
+                  "Rewrite the widget rectangles (JSON) to this file after every frame");
+  gui->add_option("--bench-frames", gui_opts.bench_frames,
+                  "Render N frames unpaced and print frame-time percentiles (JSON)")
       ->check(CLI::NonNegativeNumber);
 #endif
 #ifdef WMQ_SIM_ENABLED
@@ -49,6 +72,7 @@ int main(int argc, char** argv) {
   if (run->selected()) return run->execute();
 #endif
 #if WMQ_GUI_ENABLED
+  if (!gui_scenario_flag.empty()) gui_opts.scenario = gui_scenario_flag;
   if (gui->parsed() || app.get_subcommands().empty()) return wmq::gui::run_gui(gui_opts);
 #endif
   std::printf("warungmq %s: see --help\n", WMQ_VERSION);

@@ -6,7 +6,9 @@
 
 #include <GLFW/glfw3.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -21,11 +23,16 @@
 
 #include "gui/fonts.h"
 #include "gui/i18n.h"
+#include "gui/model/variant.h"
+#include "gui/model/workbench.h"
 #include "gui/paths.h"
 #include "gui/screenshot.h"
 #include "gui/shell.h"
 #include "gui/theme.h"
 #include "gui/views/about_view.h"
+#include "gui/warung.h"
+#include "sim/duration.h"
+#include "sim/simulation.h"
 
 namespace wmq::gui {
 namespace {
@@ -118,6 +125,60 @@ wmq::Status write_state(const std::filesystem::path& file, const nlohmann::json&
   return wmq::Status::ok();
 }
 
+// Written whole under another name, then renamed, so a test polling it never reads half a file.
+void write_anchors(const std::filesystem::path& file, const nlohmann::json& anchors) {
+  std::filesystem::path tmp = file;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << anchors.dump() << '\n';
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);  // a failed write shows up as a test waiting in vain
+}
+
+std::optional<VariantPreset> preset_named(const std::string& name) {
+  for (VariantPreset p : kVariantPresets) {
+    if (name == variant_preset_name(p)) return p;
+  }
+  return std::nullopt;
+}
+
+// "cook:grill-1" and the like, against the run's names. Null when nothing matches.
+std::optional<Selection> parse_selection(const std::string& text, const sim::Simulation& sim) {
+  if (text == "broker") return Selection::broker();
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  const std::string kind = text.substr(0, colon), name = text.substr(colon + 1);
+  if (kind == "cook") {
+    for (const sim::Cook& k : sim.cooks()) {
+      if (k.name == name) return Selection::cook(k.index);
+    }
+  } else if (kind == "cashier") {
+    for (const sim::Cashier& c : sim.cashiers()) {
+      if (c.name == name) return Selection::cashier(c.index);
+    }
+  } else if (kind == "queue") {
+    return Selection::of_queue(name);
+  } else if (kind == "order") {
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(name.c_str(), &end, 10);
+    if (end != nullptr && *end == '\0' && n > 0) return Selection::order(static_cast<uint32_t>(n));
+  }
+  return std::nullopt;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t i =
+      std::min(v.size() - 1, static_cast<size_t>(std::ceil(p * static_cast<double>(v.size()))) - 1);
+  return v[i];
+}
+
+// Frames left out of the bench figures: the first ones build shaders and the font atlas.
+constexpr int kBenchWarmup = 20;
+
 }  // namespace
 
 wmq::Status check_options(const GuiOptions& options) {
@@ -138,6 +199,26 @@ wmq::Status check_options(const GuiOptions& options) {
   if (!options.screenshot.empty() && options.frames == 0) {
     return invalid("--screenshot saves the last frame, so it needs --frames N");
   }
+  if (options.bench_frames < 0) {
+    return invalid("--bench-frames must be 0 or more, got " + std::to_string(options.bench_frames));
+  }
+  if (!(options.speed >= Player::kSpeeds.front() && options.speed <= Player::kSpeeds.back())) {
+    return invalid("--speed must be 0.25..64, got " + std::to_string(options.speed));
+  }
+  if (!options.at.empty()) {
+    wmq::Result<Micros> at = sim::parse_duration(options.at);
+    if (!at.is_ok()) return invalid("--at: " + at.status().message());
+  }
+  if (!options.compare.empty() && !preset_named(options.compare)) {
+    std::string names;
+    for (VariantPreset p : kVariantPresets)
+      names += std::string(names.empty() ? "" : ", ") + variant_preset_name(p);
+    return invalid("--compare \"" + options.compare + "\" is not a comparison; use one of " +
+                   names);
+  }
+  if (options.vocabulary != "restaurant" && options.vocabulary != "broker") {
+    return invalid("--vocabulary must be restaurant or broker, got \"" + options.vocabulary + "\"");
+  }
   return wmq::Status::ok();
 }
 
@@ -149,6 +230,38 @@ int run_gui(const GuiOptions& options) {
       options.assets_dir.empty() ? std::filesystem::path(WMQ_GUI_ASSETS_DIR) : options.assets_dir;
   wmq::Result<I18n> i18n = I18n::load(assets / "i18n", kLanguages, options.language);
   if (!i18n) return fail(i18n.status().message());
+  i18n.value().set_vocabulary(options.vocabulary == "broker" ? Vocabulary::kBroker
+                                                             : Vocabulary::kRestaurant);
+
+  // The scenario next, for the same reason: a typo in a file should not open a window.
+  const std::filesystem::path scenarios_dir = options.scenarios_dir.empty()
+                                                  ? std::filesystem::path(WMQ_GUI_SCENARIOS_DIR)
+                                                  : options.scenarios_dir;
+  const std::filesystem::path scenario =
+      options.scenario.empty() ? scenarios_dir / "00-sandbox.toml" : options.scenario;
+  Workbench bench;
+  if (wmq::Status st = bench.load(scenario.string(), options.seed); !st) return fail(st.message());
+  if (!options.compare.empty()) {
+    if (wmq::Status st =
+            bench.set_variant(make_variant(*preset_named(options.compare), bench.scenario()));
+        !st) {
+      return fail(st.message());
+    }
+  }
+  if (!options.at.empty()) {
+    if (wmq::Status st = bench.seek(sim::parse_duration(options.at).value()); !st) {
+      return fail(st.message());
+    }
+  }
+  if (!options.select.empty()) {
+    std::optional<Selection> sel = parse_selection(options.select, bench.a().sim());
+    if (!sel) return fail("--select \"" + options.select + "\" names nothing in this scenario");
+    bench.select(*sel);
+  }
+  bench.set_speed(options.speed);
+  const bool benching = options.bench_frames > 0;
+  const int frame_limit = benching ? options.bench_frames + kBenchWarmup : options.frames;
+  if (!options.paused) bench.play();
 
   g_glfw_error.clear();
   glfwSetErrorCallback(on_glfw_error);
@@ -160,7 +273,7 @@ int run_gui(const GuiOptions& options) {
   glfw.window = glfwCreateWindow(options.width, options.height, kWindowTitle, nullptr, nullptr);
   if (glfw.window == nullptr) return no_display("cannot open an OpenGL 3.0 window");
   glfwMakeContextCurrent(glfw.window);
-  const bool bounded = options.frames > 0;
+  const bool bounded = frame_limit > 0;
   // A fixed number of frames is a test or a recording: render them as fast as possible.
   glfwSwapInterval(bounded ? 0 : 1);
 
@@ -185,7 +298,13 @@ int run_gui(const GuiOptions& options) {
 
   Shell shell(std::move(i18n).value(), fonts, WMQ_GUI_VERSION);
   shell.add_view(std::make_unique<AboutView>(WMQ_GUI_VERSION));
+  WarungUi warung(shell, bench, scenarios_dir);
+  if (options.projector) shell.queue_set_projector(true);
+  shell.commands().apply_all();  // before the first frame, so it is drawn in projector mode
+  warung.sync_layout();
   if (options.setup) options.setup(shell);
+  std::vector<double> frame_ms;
+  Clock::time_point last_frame_start;
 
   const Rgb backdrop = palette().backdrop;
   const Clock::time_point start = Clock::now();
@@ -204,7 +323,7 @@ int run_gui(const GuiOptions& options) {
       exit_reason = "quit-command";
       break;
     }
-    if (bounded && shell.frames() >= options.frames) {
+    if (bounded && shell.frames() >= frame_limit) {
       exit_reason = "frames";
       break;
     }
@@ -213,6 +332,13 @@ int run_gui(const GuiOptions& options) {
       break;
     }
     const Clock::time_point frame_start = Clock::now();
+    // A frame's time is the whole loop, from one frame's start to the next: input, the
+    // simulation, drawing, the GL work and the swap.
+    if (benching && shell.frames() > kBenchWarmup) {
+      frame_ms.push_back(
+          std::chrono::duration<double, std::milli>(frame_start - last_frame_start).count());
+    }
+    last_frame_start = frame_start;
 
     glfwPollEvents();
     ImGui_ImplOpenGL3_NewFrame();
@@ -230,7 +356,7 @@ int run_gui(const GuiOptions& options) {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
     // Captures read the back buffer, so they happen here: drawn, not yet swapped.
-    const bool last_frame = bounded && shell.frames() + 1 == options.frames;
+    const bool last_frame = bounded && shell.frames() + 1 == frame_limit;
     if (last_frame && !options.screenshot.empty()) {
       wmq::Status st = save_framebuffer_png(options.screenshot, fb_width, fb_height);
       if (!st) status = fail(st.message());
@@ -248,6 +374,7 @@ int run_gui(const GuiOptions& options) {
     }
 
     glfwSwapBuffers(glfw.window);
+    if (!options.anchors_out.empty()) write_anchors(options.anchors_out, shell.anchors().to_json());
     shell.end_frame();
     if (!bounded) std::this_thread::sleep_until(frame_start + kFramePeriod);
   }
@@ -257,10 +384,19 @@ int run_gui(const GuiOptions& options) {
     state["exit_reason"] = exit_reason;
     state["window"] = {{"width", fb_width}, {"height", fb_height}};
     state["version"] = WMQ_GUI_VERSION;
-    state["scenario"] = options.scenario.string();
-    state["seed"] = options.seed;
+    state["scenario"] = scenario.string();
+    state["seed"] = bench.seed();
     wmq::Status st = write_state(options.state_out, state);
     if (!st) status = fail(st.message());
+  }
+  if (benching) {
+    nlohmann::json figures = {
+        {"gui_frame_ms_p50", percentile(frame_ms, 0.50)},
+        {"gui_frame_ms_p99", percentile(frame_ms, 0.99)},
+        {"frames", frame_ms.size()},
+        {"orders_waiting",
+         bench.a().charts().waiting.empty() ? 0.0f : bench.a().charts().waiting.back()}};
+    std::printf("%s\n", figures.dump().c_str());
   }
   return status;
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "broker/status.h"
@@ -24,23 +25,38 @@ inline constexpr int kExitFailed = 1;     // bad option, unreadable assets, a fi
 inline constexpr int kExitNoDisplay = 2;  // no display, or no OpenGL 3 context on it
 
 struct GuiOptions {
-  std::filesystem::path scenario;    // scenario to open; used from phase 2 on, reported meanwhile
-  std::uint64_t seed = 1;            // the simulator's seed; likewise
-  int frames = 0;                    // render this many frames then exit; 0 = run until closed
-  std::filesystem::path screenshot;  // with frames > 0: save the last frame here as PNG
-  std::filesystem::path state_out;   // on exit, write the state report (JSON) here
-  std::string language = "en";       // "en" or "id"; switchable at run time
-  int width = 1280;                  // window size in screen pixels
+  std::filesystem::path scenario;         // scenario to open; empty = scenarios/00-sandbox.toml
+  std::optional<std::uint64_t> seed;      // the simulator's seed; default: the scenario's own
+  std::string at;                         // start at this virtual time ("6m"); empty = 0
+  bool paused = false;                    // start paused (tests); default: playing
+  double speed = 8.0;                     // virtual seconds per real second (0.25 .. 64)
+  std::string compare;                    // start in the split view with this preset ("transient")
+  std::string select;                     // start with this selected: "cook:grill-1", "order:12",
+                                          // "cashier:cashier-1", "queue:grill" or "broker"
+  bool projector = false;                 // start in projector mode
+  std::string vocabulary = "restaurant";  // "restaurant" or "broker"
+  int frames = 0;                         // render this many frames then exit; 0 = run until closed
+  std::filesystem::path screenshot;       // with frames > 0: save the last frame here as PNG
+  std::filesystem::path state_out;        // on exit, write the state report (JSON) here
+  std::string language = "en";            // "en" or "id"; switchable at run time
+  int width = 1280;                       // window size in screen pixels
   int height = 720;
-  int exit_after_ms = 0;             // also stop after this long; 0 = no time limit
-  std::filesystem::path assets_dir;  // empty = the source tree's assets/ (set at build time)
+  int exit_after_ms = 0;                // also stop after this long; 0 = no time limit
+  std::filesystem::path assets_dir;     // empty = the source tree's assets/ (set at build time)
+  std::filesystem::path scenarios_dir;  // the picker's list; empty = the source tree's scenarios/
+  // Rewritten after every frame with the anchors (JSON), for tests that click what only
+  // appears after a click (a popup's items).
+  std::filesystem::path anchors_out;
+  // Render this many frames unpaced, then print frame-time percentiles (bench mode).
+  int bench_frames = 0;
   // Called once with the shell before the first frame, after the About view was added: the
   // place to add views and state writers (phase 2: the simulator's). May be empty.
   std::function<void(Shell&)> setup;
 };
 
 // Checks the options run_gui can judge before opening anything: kInvalid naming the option,
-// e.g. "--screenshot saves the last frame, so it needs --frames N".
+// e.g. "--screenshot saves the last frame, so it needs --frames N", a bad --at duration, an
+// unknown --compare preset, --vocabulary or --select.
 wmq::Status check_options(const GuiOptions& options);
 
 // Opens the window and runs the GUI until it is closed, quit, or a frame/time limit is reached.
@@ -50,7 +66,9 @@ wmq::Status check_options(const GuiOptions& options);
 // The window layout is kept in $XDG_CONFIG_HOME/warungmq/imgui.ini (or ~/.config/warungmq/),
 // never in the working directory. F12 saves a screenshot in the working directory.
 // The --state-out report is Shell::state_json() plus "exit_reason" ("frames", "time-limit",
-// "quit-command" or "window-closed"), "window" (framebuffer size), "version", "scenario", "seed".
+// "quit-command" or "window-closed"), "window" (framebuffer size), "version", "scenario" (the
+// path), "seed", and "sim" (model/state_json.h). With bench_frames, the last line on stdout is
+// {"gui_frame_ms_p50": .., "gui_frame_ms_p99": .., "frames": ..}.
 int run_gui(const GuiOptions& options);
 
 }  // namespace wmq::gui

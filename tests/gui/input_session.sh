@@ -4,7 +4,7 @@
 set -u
 app=$1 x=$2 y=$3
 
-"$app" gui --exit-after-ms 30000 --state-out state.json &
+"$app" gui --paused --exit-after-ms 30000 --state-out state.json &
 pid=$!
 wid=$(timeout 20 xdotool search --sync --name '^WarungMQ$' | head -n 1)
 if [ -z "$wid" ]; then

@@ -14,7 +14,7 @@ fresh_dir "$work"
 cd "$work" || fail "cannot enter $work"
 
 # 1. Where is the switch? A short run with the same window size reports its rectangle.
-timeout 60 xvfb-run -a -s "$XVFB_SCREEN" "$app" gui --frames 3 --state-out layout.json ||
+timeout 60 xvfb-run -a -s "$XVFB_SCREEN" "$app" gui --paused --frames 3 --state-out layout.json ||
   fail "layout run exited with $?"
 x=$(json_get layout.json 's["anchors"]["lang.id"]["x"] + s["anchors"]["lang.id"]["w"] // 2') ||
   fail "layout.json has no anchor lang.id"

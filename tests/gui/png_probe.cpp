@@ -4,11 +4,18 @@
 //
 //   png_probe SHOT.png STATE.json [--size WxH] [--ink ANCHOR=MIN_PIXELS]...
 //             [--covered ANCHOR=MIN_FRACTION]... [--backdrop X,Y,W,H=MIN_FRACTION]...
+//             [--colour ANCHOR=KEY:MIN_PIXELS]... [--no-colour ANCHOR=KEY:MAX_PIXELS]...
+//             [--differs OTHER.png=ANCHOR:MIN_FRACTION]...
 //
 //   --size      the image is exactly W x H pixels
 //   --ink       at least MIN_PIXELS pixels inside the anchor are text-coloured ("ink")
 //   --covered   at least MIN_FRACTION of the anchor's pixels are not the backdrop colour
 //   --backdrop  at least MIN_FRACTION of the rectangle is the backdrop colour
+//   --colour    at least MIN_PIXELS pixels inside the anchor are the scene palette's colour KEY
+//               (the report's "scene_palette", e.g. ticket_persisted, cook_crashed)
+//   --no-colour at most MAX_PIXELS pixels inside the anchor are that colour
+//   --differs   at least MIN_FRACTION of the anchor's pixels differ from the same pixels of
+//               OTHER.png (a switch changed what is drawn there)
 //
 // A blank frame (everything the GL clear colour: the symptom of a wrong GLSL
 // version) fails --covered and --ink; a frame upside down fails them for the
@@ -95,13 +102,17 @@ bool split_eq(const std::string& arg, std::string& name, double& value) {
 int main(int argc, char** argv) {
   CLI::App cli{"Check a WarungMQ screenshot by its pixels"};
   std::string image_path, state_path, size;
-  std::vector<std::string> ink_checks, covered_checks, backdrop_checks;
+  std::vector<std::string> ink_checks, covered_checks, backdrop_checks, colour_checks,
+      no_colour_checks, differs_checks;
   cli.add_option("image", image_path, "PNG screenshot")->required();
   cli.add_option("state", state_path, "--state-out JSON of the same run")->required();
   cli.add_option("--size", size, "expected size, WxH");
   cli.add_option("--ink", ink_checks, "ANCHOR=MIN_PIXELS");
   cli.add_option("--covered", covered_checks, "ANCHOR=MIN_FRACTION");
   cli.add_option("--backdrop", backdrop_checks, "X,Y,W,H=MIN_FRACTION");
+  cli.add_option("--colour", colour_checks, "ANCHOR=KEY:MIN_PIXELS");
+  cli.add_option("--no-colour", no_colour_checks, "ANCHOR=KEY:MAX_PIXELS");
+  cli.add_option("--differs", differs_checks, "OTHER.png=ANCHOR:MIN_FRACTION");
   CLI11_PARSE(cli, argc, argv);
 
   Image img;
@@ -189,6 +200,77 @@ int main(int argc, char** argv) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "rectangle %s is %.3f backdrop, expected at least %.3f",
                   rect.c_str(), fraction, min);
+    report(total > 0 && fraction >= min, buf);
+  }
+  // "ANCHOR=KEY:N": pixels of the scene palette's colour KEY inside the anchor, against N.
+  auto colour_check = [&](const std::string& arg, bool at_least) -> int {
+    const size_t eq = arg.rfind('=');
+    const size_t colon = arg.rfind(':');
+    if (eq == std::string::npos || colon == std::string::npos || colon < eq) {
+      return bad_argument(at_least ? "--colour" : "--no-colour", arg);
+    }
+    const std::string name = arg.substr(0, eq);
+    const std::string key = arg.substr(eq + 1, colon - eq - 1);
+    const long limit = std::strtol(arg.c_str() + colon + 1, nullptr, 10);
+    Box box;
+    if (!anchor(name, box)) {
+      report(false, "anchor \"" + name + "\" is not in the state report");
+      return 0;
+    }
+    if (!state.contains("scene_palette") || !state["scene_palette"].contains(key)) {
+      report(false, "scene palette colour \"" + key + "\" is not in the state report");
+      return 0;
+    }
+    const Rgb want = parse_hex(state["scene_palette"][key].get<std::string>());
+    long total = 0;
+    // Flat fills are exact; a small tolerance covers blending at the edges of shapes.
+    const long n = count(img, box, total, [want](Rgb c) { return distance(c, want) <= 12; });
+    const bool ok = at_least ? n >= limit : n <= limit;
+    report(ok, "anchor \"" + name + "\" has " + std::to_string(n) + " pixels of " + key +
+                   (at_least ? ", expected at least " : ", expected at most ") +
+                   std::to_string(limit));
+    return 0;
+  };
+  for (const std::string& arg : colour_checks) {
+    if (int rc = colour_check(arg, true); rc != 0) return rc;
+  }
+  for (const std::string& arg : no_colour_checks) {
+    if (int rc = colour_check(arg, false); rc != 0) return rc;
+  }
+  for (const std::string& arg : differs_checks) {
+    const size_t eq = arg.find('=');
+    const size_t colon = arg.rfind(':');
+    if (eq == std::string::npos || colon == std::string::npos || colon < eq) {
+      return bad_argument("--differs", arg);
+    }
+    const std::string other_path = arg.substr(0, eq);
+    const std::string name = arg.substr(eq + 1, colon - eq - 1);
+    const double min = std::strtod(arg.c_str() + colon + 1, nullptr);
+    Image other;
+    int ch = 0;
+    other.pixels.reset(stbi_load(other_path.c_str(), &other.width, &other.height, &ch, 3));
+    if (!other.pixels || other.width != img.width || other.height != img.height) {
+      std::fprintf(stderr, "png_probe: cannot compare with \"%s\"\n", other_path.c_str());
+      return 2;
+    }
+    Box box;
+    if (!anchor(name, box)) {
+      report(false, "anchor \"" + name + "\" is not in the state report");
+      continue;
+    }
+    long total = 0, differ = 0;
+    for (int y = std::max(0, box.y); y < std::min(img.height, box.y + box.h); ++y) {
+      for (int x = std::max(0, box.x); x < std::min(img.width, box.x + box.w); ++x) {
+        ++total;
+        if (distance(img.at(x, y), other.at(x, y)) > 30) ++differ;
+      }
+    }
+    const double fraction =
+        total == 0 ? 0.0 : static_cast<double>(differ) / static_cast<double>(total);
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "anchor \"%s\" differs from %s in %.3f of its pixels, expected at least %.3f",
+                  name.c_str(), other_path.c_str(), fraction, min);
     report(total > 0 && fraction >= min, buf);
   }
   return failures == 0 ? 0 : 1;

@@ -1,0 +1,115 @@
+#include "gui/labels.h"
+
+#include "sim/simulation.h"
+
+namespace wmq::gui {
+
+namespace {
+
+std::string cook_name(const sim::Simulation& sim, uint32_t i) {
+  return i < sim.cooks().size() ? sim.cooks()[i].name : std::string("?");
+}
+
+std::string cashier_name(const sim::Simulation& sim, uint32_t i) {
+  return i < sim.cashiers().size() ? sim.cashiers()[i].name : std::string("?");
+}
+
+std::string queue_name(const sim::Simulation& sim, uint8_t q) {
+  return q < sim.queues().size() ? sim.queues()[q].name : std::string("?");
+}
+
+}  // namespace
+
+std::string dish_name(const I18n& t, const sim::Simulation& sim, uint16_t dish) {
+  const auto& dishes = sim.scenario().menu.dishes;
+  if (dish >= dishes.size()) return "?";
+  const sim::Dish& d = dishes[dish];
+  const std::string& name = t.language() == "id" ? d.id : d.en;
+  return name.empty() ? d.name : name;
+}
+
+std::string step_text(const I18n& t, const sim::Simulation& sim, const sim::Order& order,
+                      const sim::OrderStep& s) {
+  std::string key = std::string("step.") + sim::step_kind_name(s.kind);
+  if (s.kind == sim::StepKind::kConfirmed && s.flag) key = "step.confirmed_persisted";
+  if (s.kind == sim::StepKind::kDelivered && s.flag) key = "step.redelivered";
+  std::string who;
+  switch (s.kind) {
+    case sim::StepKind::kPlaced:
+    case sim::StepKind::kServed:
+      who = cashier_name(sim, s.who);
+      break;
+    default:
+      who = cook_name(sim, s.who);
+      break;
+  }
+  return fill_placeholders(t.tr(key), {{"cook", who},
+                                       {"cashier", who},
+                                       {"count", std::to_string(s.count)},
+                                       {"queue", queue_name(sim, s.queue)},
+                                       {"reason", order.reason}});
+}
+
+const char* event_label(const I18n& t, const LogRecord& r) {
+  return kind_code_label(t, log_kind_code(r));
+}
+
+const char* kind_code_label(const I18n& t, int code) {
+  const std::string name = log_kind_name(code);
+  if (name.empty()) return "?";
+  return t.tr("event." + name);
+}
+
+std::string event_who(const sim::Simulation& sim, const LogRecord& r) {
+  if (r.cook >= 0) return cook_name(sim, static_cast<uint32_t>(r.cook));
+  if (r.cashier >= 0) return cashier_name(sim, static_cast<uint32_t>(r.cashier));
+  return {};
+}
+
+std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& r) {
+  std::string out;
+  auto add = [&out](const std::string& part) {
+    if (part.empty()) return;
+    if (!out.empty()) out += " \xC2\xB7 ";  // a middle dot
+    out += part;
+  };
+  add(log.text(r.queue));
+  if (r.kind == sim::SimEventKind::kBroker) {
+    switch (r.broker_kind) {
+      case EventKind::kDelivered:
+      case EventKind::kRequeued:
+      case EventKind::kRecovered:
+        add(fill_placeholders(t.tr("log.detail.delivery"), {{"count", std::to_string(r.count)}}));
+        if (r.redelivered) add(t.tr("log.detail.redelivered"));
+        break;
+      case EventKind::kRouted:
+        add(fill_placeholders(t.tr("log.detail.queues"), {{"count", std::to_string(r.count)}}));
+        break;
+      case EventKind::kCommitted:
+        add(fill_placeholders(t.tr("log.detail.writes"), {{"count", std::to_string(r.count)}}));
+        break;
+      default:
+        break;
+    }
+    add(log.text(r.text));
+  } else if (r.kind == sim::SimEventKind::kNarration) {
+    add(t.language() == "id" && r.text_id != 0 ? log.text(r.text_id) : log.text(r.text));
+  } else {
+    add(log.text(r.text));
+  }
+  return out;
+}
+
+const char* cook_state_label(const I18n& t, sim::CookState state) {
+  return t.tr(std::string("cook_state.") + sim::cook_state_name(state));
+}
+
+const char* cashier_state_label(const I18n& t, sim::CashierState state) {
+  return t.tr(std::string("cashier_state.") + sim::cashier_state_name(state));
+}
+
+const char* order_status_label(const I18n& t, sim::OrderStatus status) {
+  return t.tr(std::string("order_status.") + sim::order_status_name(status));
+}
+
+}  // namespace wmq::gui

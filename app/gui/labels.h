@@ -1,0 +1,39 @@
+// Labels: the words the views put on the simulator's values — an order's
+// steps, an event's kind, a dish's name — all from the language files.
+//
+// Thread-safety: pure functions of their arguments (the I18n is read only).
+#pragma once
+
+#include <string>
+
+#include "gui/i18n.h"
+#include "gui/model/event_log.h"
+#include "gui/model/run.h"
+#include "sim/restaurant.h"
+
+namespace wmq::gui {
+
+// The dish's name in the current language ("fried rice" / "nasi goreng").
+std::string dish_name(const I18n& t, const sim::Simulation& sim, uint16_t dish);
+
+// One step of an order's life as a sentence: "Given again to grill-2 (delivery 2)".
+std::string step_text(const I18n& t, const sim::Simulation& sim, const sim::Order& order,
+                      const sim::OrderStep& step);
+
+// The short label of a log record's kind: "Delivered", "Cook crashed".
+const char* event_label(const I18n& t, const LogRecord& record);
+// The label of a kind code (log_kind_code), for the kind filter.
+const char* kind_code_label(const I18n& t, int code);
+
+// Who a log record is about, by name ("grill-2", "cashier-1"), or "".
+std::string event_who(const sim::Simulation& sim, const LogRecord& record);
+
+// The details of a log record: its queue, count, reason or text, as one short line.
+std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& record);
+
+// A cook, cashier or order status in words.
+const char* cook_state_label(const I18n& t, sim::CookState state);
+const char* cashier_state_label(const I18n& t, sim::CashierState state);
+const char* order_status_label(const I18n& t, sim::OrderStatus status);
+
+}  // namespace wmq::gui

@@ -1,0 +1,215 @@
+#include "gui/views/broker_view.h"
+
+#include <imgui.h>
+
+#include <cstdio>
+#include <string>
+
+#include "gui/theme.h"
+#include "gui/views/failure_menus.h"
+#include "gui/widgets.h"
+#include "sim/duration.h"
+#include "sim/simulation.h"
+
+namespace wmq::gui {
+
+namespace {
+
+constexpr ImGuiTableFlags kTable = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg |
+                                   ImGuiTableFlags_SizingStretchProp |
+                                   ImGuiTableFlags_NoSavedSettings;
+
+ImVec4 rgba(const Rgb& c) {
+  return ImVec4(static_cast<float>(c.r) / 255.0f, static_cast<float>(c.g) / 255.0f,
+                static_cast<float>(c.b) / 255.0f, 1.0f);
+}
+
+void durable_badge(const I18n& t, bool durable, bool projector) {
+  const ScenePalette& pal = scene_palette(projector);
+  ImGui::TextColored(rgba(durable ? pal.ticket[2] : pal.ticket[4]), "%s",
+                     t.tr(durable ? "scene.durable" : "scene.transient"));
+}
+
+std::string seconds_ago(Micros d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1fs", static_cast<double>(d) / 1e6);
+  return buf;
+}
+
+std::string bytes(int64_t n) {
+  char buf[32];
+  if (n < 0) return "-";
+  if (n < 10 * 1024) {
+    std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(n));
+  } else if (n < 10 * 1024 * 1024) {
+    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(n) / 1024.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(n) / (1024.0 * 1024.0));
+  }
+  return buf;
+}
+
+}  // namespace
+
+BrokerView::BrokerView(const Workbench& bench, Actions& actions)
+    : View("broker", "broker.title"), bench_(bench), actions_(actions) {}
+
+void BrokerView::drawContent(ViewContext& ctx) {
+  const I18n& t = ctx.i18n;
+  const Run& run = bench_.a();
+  const sim::Simulation& sim = run.sim();
+
+  if (sim.mode() == sim::Mode::kDirect) {
+    ImGui::TextWrapped("%s", t.tr("broker.direct_mode"));
+    return;
+  }
+  // The broker's own line: up or down, and its menu on a right click.
+  if (sim.broker_down()) {
+    ImGui::TextColored(ImVec4(0.8f, 0.2f, 0.15f, 1.0f), "%s", t.tr("broker.down"));
+  } else {
+    ImGui::TextColored(ImVec4(0.35f, 0.6f, 0.25f, 1.0f), "%s", t.tr("broker.up"));
+  }
+  ctx.anchors.set_last_item("broker.state");
+  if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
+    popup_target_ = Selection::broker();
+    ImGui::OpenPopup("##broker-menu");
+  }
+  help_marker(t.tr("broker.right_click"));
+  const Broker* broker = sim.broker();
+  if (broker == nullptr) {
+    if (ImGui::BeginPopup("##broker-menu")) {
+      draw_failure_menu(ctx, run, popup_target_, actions_, "broker.popup.");
+      ImGui::EndPopup();
+    }
+    ImGui::TextWrapped("%s", t.tr("broker.down_help"));
+    return;
+  }
+  const BrokerSnapshot snap = broker->snapshot();
+
+  if (ImGui::CollapsingHeader(t.tr("broker.queues"), ImGuiTreeNodeFlags_DefaultOpen) &&
+      ImGui::BeginTable("queues", 5, kTable)) {
+    ImGui::TableSetupColumn(t.tr("broker.queue"), ImGuiTableColumnFlags_WidthStretch, 2.2f);
+    ImGui::TableSetupColumn(t.tr("broker.ready"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(t.tr("broker.held"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(t.tr("broker.dead_lettered"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(t.tr("broker.kind"), ImGuiTableColumnFlags_WidthStretch, 1.4f);
+    ImGui::TableHeadersRow();
+    for (const QueueSnapshot& q : snap.queues) {
+      if (q.name.rfind("news.", 0) == 0) continue;  // announcement queues clutter the lesson
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      const bool selected =
+          bench_.selection().kind == Selection::Kind::kQueue && bench_.selection().queue == q.name;
+      if (ImGui::Selectable(q.name.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) {
+        actions_.select(Selection::of_queue(q.name));
+      }
+      ctx.anchors.set_last_item("broker.queue." + q.name);
+      if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
+        popup_target_ = Selection::of_queue(q.name);
+        ImGui::OpenPopup("##broker-menu");
+      }
+      ImGui::TableNextColumn();
+      ImGui::Text("%llu", static_cast<unsigned long long>(q.ready));
+      ImGui::TableNextColumn();
+      ImGui::Text("%llu", static_cast<unsigned long long>(q.unacked));
+      ImGui::TableNextColumn();
+      ImGui::Text("%llu", static_cast<unsigned long long>(q.counters.dead_lettered));
+      ImGui::TableNextColumn();
+      durable_badge(t, q.options.durable, ctx.projector);
+    }
+    ImGui::EndTable();
+  }
+
+  if (ImGui::CollapsingHeader(t.tr("broker.sessions"), ImGuiTreeNodeFlags_DefaultOpen) &&
+      ImGui::BeginTable("sessions", 4, kTable)) {
+    ImGui::TableSetupColumn(t.tr("broker.session"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
+    ImGui::TableSetupColumn(t.tr("broker.state"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
+    ImGui::TableSetupColumn(t.tr("broker.heartbeat"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
+    ImGui::TableSetupColumn(t.tr("broker.held"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableHeadersRow();
+    for (const SessionSnapshot& s : snap.sessions) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(s.name.c_str());
+      ImGui::TableNextColumn();
+      std::string state_key = std::string("session_state.") + session_state_name(s.state);
+      const bool bad = s.state == SessionState::kSuspected || s.state == SessionState::kDead;
+      if (bad) {
+        ImGui::TextColored(ImVec4(0.8f, 0.25f, 0.15f, 1.0f), "%s", t.tr(state_key));
+      } else {
+        ImGui::TextUnformatted(t.tr(state_key));
+      }
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(seconds_ago(snap.now - s.last_seen).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%u", s.unacked);
+    }
+    ImGui::EndTable();
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.tr("broker.heartbeat_help"));
+
+  if (ImGui::CollapsingHeader(t.tr("broker.consumers")) &&
+      ImGui::BeginTable("consumers", 4, kTable)) {
+    ImGui::TableSetupColumn(t.tr("broker.session"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
+    ImGui::TableSetupColumn(t.tr("broker.queue"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
+    ImGui::TableSetupColumn(t.tr("broker.prefetch"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(t.tr("broker.held"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableHeadersRow();
+    for (const ConsumerSnapshot& c : snap.consumers) {
+      std::string who = "#" + std::to_string(c.session);
+      for (const SessionSnapshot& s : snap.sessions) {
+        if (s.id == c.session) who = s.name;
+      }
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(who.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(c.queue.c_str());
+      ImGui::TableNextColumn();
+      if (c.prefetch == 0) {
+        ImGui::TextUnformatted("\xE2\x88\x9E");
+      } else {
+        ImGui::Text("%u", c.prefetch);
+      }
+      ImGui::TableNextColumn();
+      ImGui::Text("%u", c.unacked);
+    }
+    ImGui::EndTable();
+  }
+
+  if (ImGui::CollapsingHeader(t.tr("broker.topology"))) {
+    for (const ExchangeSnapshot& e : snap.exchanges) {
+      ImGui::BulletText("%s: %s (%s)", t.tr("broker.exchange"), e.name.c_str(),
+                        exchange_kind_name(e.options.kind));
+    }
+    for (const BindingSnapshot& b : snap.bindings) {
+      ImGui::BulletText("%s \xE2\x86\x92 %s  [%s]", b.exchange.c_str(), b.queue.c_str(),
+                        b.key.c_str());
+    }
+  }
+
+  if (ImGui::CollapsingHeader(t.tr("broker.store"), ImGuiTreeNodeFlags_DefaultOpen)) {
+    const StoreSnapshot& st = snap.store;
+    ImGui::TextDisabled("%s", st.path.c_str());
+    help_marker(t.tr("broker.store_help"));
+    std::string last =
+        st.last_commit_at < 0
+            ? std::string(t.tr("broker.never"))
+            : fill_placeholders(t.tr("broker.ago"),
+                                {{"time", seconds_ago(snap.now - st.last_commit_at)}});
+    std::string line = fill_placeholders(t.tr("broker.store_line"),
+                                         {{"size", bytes(st.file_bytes)},
+                                          {"pending", std::to_string(st.pending_writes)},
+                                          {"commits", std::to_string(st.commits)},
+                                          {"last", last}});
+    ImGui::TextWrapped("%s", line.c_str());
+    ctx.anchors.set_last_item("broker.store");
+  }
+
+  if (ImGui::BeginPopup("##broker-menu")) {
+    draw_failure_menu(ctx, run, popup_target_, actions_, "broker.popup.");
+    ImGui::EndPopup();
+  }
+}
+
+}  // namespace wmq::gui

@@ -1,0 +1,31 @@
+// BrokerView: the broker underneath the warung, from its snapshot —
+// queues with ready / unacked / dead-lettered counts and durable or transient
+// badges, sessions with their state and the time since their last heartbeat,
+// consumers with their prefetch, exchanges and bindings, and the SQLite file
+// (size, pending group-commit batch, last commit). A right click on a queue
+// offers its settings; on the title line, crash or restart.
+//
+// Thread-safety: the GUI thread, inside an ImGui frame.
+#pragma once
+
+#include "gui/model/actions.h"
+#include "gui/model/workbench.h"
+#include "gui/view.h"
+
+namespace wmq::gui {
+
+class BrokerView : public View {
+ public:
+  BrokerView(const Workbench& bench, Actions& actions);
+
+ protected:
+  void drawContent(ViewContext& ctx) override;
+  Tile tile() const override { return Tile{0.68f, 0.27f, 0.32f, 0.36f}; }
+
+ private:
+  const Workbench& bench_;
+  Actions& actions_;
+  Selection popup_target_;  // UI-only: the row a right click opened the menu for
+};
+
+}  // namespace wmq::gui

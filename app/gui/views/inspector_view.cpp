@@ -1,0 +1,239 @@
+#include "gui/views/inspector_view.h"
+
+#include <imgui.h>
+
+#include <string>
+
+#include "gui/labels.h"
+#include "gui/model/tickets.h"
+#include "gui/theme.h"
+#include "gui/views/failure_menus.h"
+#include "sim/duration.h"
+#include "sim/simulation.h"
+
+namespace wmq::gui {
+
+namespace {
+
+constexpr ImGuiTableFlags kTable = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg |
+                                   ImGuiTableFlags_SizingStretchProp |
+                                   ImGuiTableFlags_NoSavedSettings;
+
+ImVec4 rgba(const Rgb& c) {
+  return ImVec4(static_cast<float>(c.r) / 255.0f, static_cast<float>(c.g) / 255.0f,
+                static_cast<float>(c.b) / 255.0f, 1.0f);
+}
+
+void heading(ViewContext& ctx, const std::string& text) {
+  ImGui::PushFont(ctx.fonts.heading);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+  ctx.anchors.set_last_item("inspector.heading");
+}
+
+void field(const char* label, const std::string& value) {
+  ImGui::TextDisabled("%s", label);
+  ImGui::SameLine();
+  ImGui::TextUnformatted(value.c_str());
+}
+
+std::string when(const I18n& t, Micros at) {
+  return at < 0 ? std::string(t.tr("inspector.not_yet")) : sim::format_clock(at);
+}
+
+// The failure actions as a row of buttons, for a person who does not right-click.
+void action_buttons(ViewContext& ctx, const Run& run, const Selection& target, Actions& actions) {
+  if (ImGui::Button(ctx.i18n.tr("inspector.actions"))) ImGui::OpenPopup("##inspector-menu");
+  ctx.anchors.set_last_item("inspector.actions");
+  if (ImGui::BeginPopup("##inspector-menu")) {
+    draw_failure_menu(ctx, run, target, actions, "inspector.popup.");
+    ImGui::EndPopup();
+  }
+}
+
+}  // namespace
+
+InspectorView::InspectorView(const Workbench& bench, Actions& actions)
+    : View("inspector", "inspector.title"), bench_(bench), actions_(actions) {}
+
+void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
+  const I18n& t = ctx.i18n;
+  const sim::Simulation& sim = bench_.a().sim();
+  const sim::Order* o = sim.order(number);
+  if (o == nullptr) {
+    ImGui::TextWrapped("%s", t.tr("inspector.gone"));
+    return;
+  }
+  heading(ctx,
+          fill_placeholders(t.tr("inspector.order_heading"), {{"number", std::to_string(o->number)},
+                                                              {"dish", dish_name(t, sim, o->dish)},
+                                                              {"qty", std::to_string(o->qty)}}));
+  const ScenePalette& pal = scene_palette(ctx.projector);
+  ImGui::TextColored(rgba(pal.ticket[static_cast<int>(order_ticket_state(*o))]), "\xE2\x96\xA0");
+  ImGui::SameLine();
+  ImGui::TextUnformatted(order_status_label(t, o->status));
+  ctx.anchors.set_last_item("inspector.status");
+  const std::string cashier =
+      o->cashier < sim.cashiers().size() ? sim.cashiers()[o->cashier].name : std::string("?");
+  field(t.tr("inspector.cashier"), cashier);
+  ImGui::SameLine();
+  field(t.tr("inspector.table"), std::to_string(o->table));
+  field(t.tr("inspector.delivery_count"), std::to_string(o->deliveries));
+  ImGui::SameLine();
+  field(t.tr("inspector.served_at"), when(t, o->served_at));
+  if (!o->reason.empty()) field(t.tr("inspector.reason"), o->reason);
+
+  ImGui::Spacing();
+  ImGui::TextDisabled("%s", t.tr("inspector.life"));
+  ImGui::Separator();
+  const auto& steps = sim.history(number);
+  if (ImGui::BeginTable("life", 2, kTable | ImGuiTableFlags_ScrollY)) {
+    ImGui::TableSetupColumn(t.tr("inspector.when"), ImGuiTableColumnFlags_WidthFixed,
+                            ImGui::GetFontSize() * 3.6f);
+    ImGui::TableSetupColumn(t.tr("inspector.what"), ImGuiTableColumnFlags_WidthStretch);
+    for (const sim::OrderStep& s : steps) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextDisabled("%s", sim::format_clock(s.at).c_str());
+      ImGui::TableNextColumn();
+      const bool trouble = s.kind == sim::StepKind::kCookCrashed ||
+                           s.kind == sim::StepKind::kRequeued ||
+                           s.kind == sim::StepKind::kDeadLettered ||
+                           s.kind == sim::StepKind::kVanished || s.kind == sim::StepKind::kLost ||
+                           s.kind == sim::StepKind::kRejected || s.kind == sim::StepKind::kExpired;
+      const std::string text = step_text(t, sim, *o, s);
+      if (trouble) {
+        ImGui::TextColored(rgba(pal.refused), "%s", text.c_str());
+      } else {
+        ImGui::TextWrapped("%s", text.c_str());
+      }
+    }
+    ImGui::EndTable();
+  }
+  ctx.anchors.set_last_item("inspector.life");
+}
+
+void InspectorView::draw_cook(ViewContext& ctx, uint32_t index) {
+  const I18n& t = ctx.i18n;
+  const sim::Simulation& sim = bench_.a().sim();
+  if (index >= sim.cooks().size()) return;
+  const sim::Cook& k = sim.cooks()[index];
+  heading(ctx, fill_placeholders(t.tr("inspector.cook_heading"), {{"name", k.name}}));
+  field(t.tr("inspector.state"), cook_state_label(t, k.state));
+  ctx.anchors.set_last_item("inspector.status");
+  field(t.tr("inspector.station"), sim.stations()[k.station]);
+  ImGui::SameLine();
+  field(t.tr("broker.prefetch"),
+        k.prefetch == 0 ? std::string("\xE2\x88\x9E") : std::to_string(k.prefetch));
+  field(t.tr("inspector.cooked"), std::to_string(k.cooked));
+  ImGui::SameLine();
+  field(t.tr("inspector.crashes"), std::to_string(k.crashes));
+  ImGui::TextDisabled("%s", t.tr("inspector.holds"));
+  if (k.held.empty()) {
+    ImGui::SameLine();
+    ImGui::TextUnformatted(t.tr("inspector.nothing"));
+  }
+  for (const sim::Ticket& tk : k.held) {
+    std::string label = "#" + std::to_string(tk.order);
+    if (tk.delivery_count >= 2) label += " x" + std::to_string(tk.delivery_count);
+    ImGui::SameLine();
+    if (ImGui::SmallButton(label.c_str())) actions_.select(Selection::order(tk.order));
+  }
+  action_buttons(ctx, bench_.a(), Selection::cook(index), actions_);
+}
+
+void InspectorView::draw_cashier(ViewContext& ctx, uint32_t index) {
+  const I18n& t = ctx.i18n;
+  const sim::Simulation& sim = bench_.a().sim();
+  if (index >= sim.cashiers().size()) return;
+  const sim::Cashier& c = sim.cashiers()[index];
+  heading(ctx, fill_placeholders(t.tr("inspector.cashier_heading"), {{"name", c.name}}));
+  field(t.tr("inspector.state"), cashier_state_label(t, c.state));
+  ctx.anchors.set_last_item("inspector.status");
+  field(t.tr("inspector.line"), std::to_string(c.line.size()));
+  ImGui::SameLine();
+  field(t.tr("inspector.receipts"), std::to_string(c.receipts));
+  field(t.tr("inspector.crashes"), std::to_string(c.crashes));
+  if (c.old) ImGui::TextWrapped("%s", t.tr("inspector.old_cashier"));
+  action_buttons(ctx, bench_.a(), Selection::cashier(index), actions_);
+}
+
+void InspectorView::draw_queue(ViewContext& ctx, const std::string& name) {
+  const I18n& t = ctx.i18n;
+  heading(ctx, fill_placeholders(t.tr("inspector.queue_heading"), {{"name", name}}));
+  const Broker* broker = bench_.a().sim().broker();
+  if (broker == nullptr) {
+    ImGui::TextWrapped("%s", t.tr("broker.down_help"));
+    return;
+  }
+  for (const QueueSnapshot& q : broker->snapshot().queues) {
+    if (q.name != name) continue;
+    field(t.tr("broker.ready"), std::to_string(q.ready));
+    ImGui::SameLine();
+    field(t.tr("broker.unacked"), std::to_string(q.unacked));
+    field(t.tr("inspector.kind"), t.tr(q.options.durable ? "scene.durable" : "scene.transient"));
+    ctx.anchors.set_last_item("inspector.status");
+    auto limit = [&t](uint64_t v) {
+      return v == 0 ? std::string(t.tr("inject.no_limit")) : std::to_string(v);
+    };
+    field(t.tr("inject.max_length"), limit(q.options.max_length));
+    ImGui::SameLine();
+    field(t.tr("inject.ttl"), q.options.message_ttl == 0
+                                  ? std::string(t.tr("inject.no_limit"))
+                                  : sim::format_duration(q.options.message_ttl));
+    field(t.tr("inject.delivery_limit"), limit(q.options.delivery_limit));
+    std::string counters =
+        fill_placeholders(t.tr("inspector.queue_counters"),
+                          {{"enqueued", std::to_string(q.counters.enqueued)},
+                           {"delivered", std::to_string(q.counters.delivered)},
+                           {"redelivered", std::to_string(q.counters.redelivered)},
+                           {"acked", std::to_string(q.counters.acked)},
+                           {"expired", std::to_string(q.counters.expired)},
+                           {"dead_lettered", std::to_string(q.counters.dead_lettered)}});
+    ImGui::TextWrapped("%s", counters.c_str());
+  }
+  action_buttons(ctx, bench_.a(), Selection::of_queue(name), actions_);
+}
+
+void InspectorView::draw_broker(ViewContext& ctx) {
+  const I18n& t = ctx.i18n;
+  const sim::Simulation& sim = bench_.a().sim();
+  heading(ctx, t.tr("broker.title"));
+  field(t.tr("inspector.state"), t.tr(sim.broker_down() ? "broker.down" : "broker.up"));
+  ctx.anchors.set_last_item("inspector.status");
+  const sim::Counters& c = sim.counters();
+  field(t.tr("inspector.crashes"), std::to_string(c.crashes));
+  ImGui::SameLine();
+  field(t.tr("inspector.recovered"), std::to_string(c.recovered_messages));
+  field(t.tr("inspector.group_commits"), std::to_string(c.group_commits));
+  action_buttons(ctx, bench_.a(), Selection::broker(), actions_);
+}
+
+void InspectorView::drawContent(ViewContext& ctx) {
+  const Selection& sel = bench_.selection();
+  switch (sel.kind) {
+    case Selection::Kind::kOrder:
+      draw_order(ctx, sel.index);
+      break;
+    case Selection::Kind::kCook:
+      draw_cook(ctx, sel.index);
+      break;
+    case Selection::Kind::kCashier:
+      draw_cashier(ctx, sel.index);
+      break;
+    case Selection::Kind::kQueue:
+      draw_queue(ctx, sel.queue);
+      break;
+    case Selection::Kind::kBroker:
+      draw_broker(ctx);
+      break;
+    case Selection::Kind::kNone:
+      ImGui::TextWrapped("%s", ctx.i18n.tr("inspector.nothing_selected"));
+      ctx.anchors.set_last_item("inspector.empty");
+      break;
+  }
+}
+
+}  // namespace wmq::gui

@@ -1,0 +1,64 @@
+#include "gui/views/narration_view.h"
+
+#include <imgui.h>
+
+#include <string>
+
+#include "sim/duration.h"
+#include "sim/simulation.h"
+
+namespace wmq::gui {
+
+namespace {
+
+const std::string& pick(const I18n& t, const sim::Text& text) {
+  // A scenario may leave one language out; the other is better than nothing.
+  if (t.language() == "id") return text.id.empty() ? text.en : text.id;
+  return text.en.empty() ? text.id : text.en;
+}
+
+}  // namespace
+
+NarrationView::NarrationView(const Workbench& bench, Actions& actions)
+    : View("narration", "narration.title"), bench_(bench), actions_(actions) {}
+
+void NarrationView::drawContent(ViewContext& ctx) {
+  const I18n& t = ctx.i18n;
+  const sim::Scenario& sc = bench_.scenario();
+  const sim::Simulation& sim = bench_.a().sim();
+
+  ImGui::PushFont(ctx.fonts.heading);
+  const std::string& title = pick(t, sc.title);
+  ImGui::TextWrapped("%s", title.empty() ? sc.name.c_str() : title.c_str());
+  ImGui::PopFont();
+  ctx.anchors.set_last_item("narration.title");
+
+  if (bench_.at_pause_point() || bench_.reached_end()) {
+    // The scenario stopped on purpose: say so where the eye is.
+    const char* key = bench_.at_pause_point() ? "narration.paused" : "narration.ended";
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.93f, 0.53f, 0.22f, 1.0f));
+    if (ImGui::Button(t.tr(key))) actions_.play();
+    ImGui::PopStyleColor();
+    ctx.anchors.set_last_item("narration.continue");
+  }
+
+  const sim::TimelineEvent* said = sim.narration();
+  ImGui::PushTextWrapPos(0.0f);
+  if (said != nullptr) {
+    ImGui::TextDisabled("%s", sim::format_clock(said->at).c_str());
+    ImGui::SameLine();
+    ImGui::TextUnformatted(pick(t, said->say).c_str());
+    ctx.anchors.set_last_item("narration.text");
+  } else if (!pick(t, sc.about).empty()) {
+    ImGui::TextUnformatted(pick(t, sc.about).c_str());
+    ctx.anchors.set_last_item("narration.text");
+  }
+  if (bench_.reached_end() && !pick(t, sc.question).empty()) {
+    ImGui::Spacing();
+    ImGui::TextDisabled("%s", t.tr("narration.question"));
+    ImGui::TextUnformatted(pick(t, sc.question).c_str());
+  }
+  ImGui::PopTextWrapPos();
+}
+
+}  // namespace wmq::gui

@@ -1,0 +1,48 @@
+// SceneView: the warung window — the animated scene of run A (and, in the
+// split view, run B under it), panned with a drag and zoomed with the wheel;
+// a click inspects a ticket, cook, cashier or queue, a right click opens its
+// failure menu (crash, freeze, revive; durable, max length, TTL, delivery
+// limit; crash or restart the broker).
+//
+// Thread-safety: the GUI thread, inside an ImGui frame.
+#pragma once
+
+#include <vector>
+
+#include "gui/model/actions.h"
+#include "gui/model/workbench.h"
+#include "gui/scene_painter.h"
+#include "gui/view.h"
+
+namespace wmq::gui {
+
+class SceneView : public View {
+ public:
+  SceneView(const Workbench& bench, Actions& actions);
+
+ protected:
+  void drawContent(ViewContext& ctx) override;
+  Tile tile() const override { return Tile{0.0f, 0.11f, 0.68f, 0.65f}; }
+  ImGuiWindowFlags window_flags() const override {
+    return ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse;
+  }
+
+ private:
+  // UI-only state: each side's zoom, pan and gliding tickets; what a right click aimed at.
+  struct Ui {
+    SceneUi a, b;
+    Selection popup_target;
+    bool b_side = false;  // the popup target was clicked on B's scene
+  };
+
+  void draw_popups(ViewContext& ctx);
+  void handle_input(ViewContext& ctx, const Run& run, const std::vector<Hit>& hits, ImVec2 min,
+                    ImVec2 max, SceneUi& ui);
+
+  const Workbench& bench_;
+  Actions& actions_;
+  Ui ui_;
+  std::vector<Hit> hits_a_, hits_b_;
+};
+
+}  // namespace wmq::gui

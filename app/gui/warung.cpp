@@ -1,0 +1,318 @@
+#include "gui/warung.h"
+
+#include <imgui.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gui/model/state_json.h"
+#include "gui/model/targets.h"
+#include "gui/views/broker_view.h"
+#include "gui/views/charts_view.h"
+#include "gui/views/compare_view.h"
+#include "gui/views/controls_view.h"
+#include "gui/views/failure_menus.h"
+#include "gui/views/files_view.h"
+#include "gui/views/inspector_view.h"
+#include "gui/views/log_view.h"
+#include "gui/views/narration_view.h"
+#include "gui/views/scenario_picker_view.h"
+#include "gui/views/scene_view.h"
+#include "gui/views/shortcuts_view.h"
+#include "sim/simulation.h"
+
+namespace wmq::gui {
+
+namespace {
+
+constexpr uint32_t kMaxLengthCycle[] = {0, 10, 30};
+constexpr Micros kTtlCycle[] = {0, 2 * 60 * kSeconds, 5 * 60 * kSeconds};
+constexpr uint32_t kLimitCycle[] = {0, 2, 5};
+
+template <typename T, size_t N>
+T next_in(const T (&cycle)[N], T now) {
+  for (size_t i = 0; i < N; ++i) {
+    if (cycle[i] == now) return cycle[(i + 1) % N];
+  }
+  return cycle[0];
+}
+
+}  // namespace
+
+WarungUi::WarungUi(Shell& shell, Workbench& bench, std::filesystem::path scenarios_dir)
+    : shell_(shell), bench_(bench) {
+  actions_ =
+      std::make_unique<Actions>(shell.commands(), bench, [this](const Outcome& o) { tell(o); });
+  Actions& act = *actions_;
+  if (View* about = shell.find_view("about")) about->set_open(false);
+  shell.add_view(std::make_unique<ControlsView>(bench, act));
+  shell.add_view(std::make_unique<SceneView>(bench, act));
+  shell.add_view(std::make_unique<NarrationView>(bench, act));
+  shell.add_view(std::make_unique<BrokerView>(bench, act));
+  shell.add_view(std::make_unique<InspectorView>(bench, act));
+  shell.add_view(std::make_unique<LogView>(bench, act));
+  shell.add_view(std::make_unique<ChartsView>(bench));
+  shell.add_view(std::make_unique<CompareView>(bench, act));
+  shell.add_view(std::make_unique<ScenarioPickerView>(bench, act, std::move(scenarios_dir)));
+  auto files = std::make_unique<FilesView>(bench, act);
+  files_ = files.get();
+  shell.add_view(std::move(files));
+  shell.add_view(std::make_unique<ShortcutsView>());
+
+  shell.add_frame_hook([this] { handle_keys(); });
+  // The simulation moves once the frame's clicks have been applied, by the frame's wall time.
+  shell.add_end_frame_hook([this] {
+    bench_.tick(ImGui::GetIO().DeltaTime);
+    sync_layout();
+  });
+  shell.add_menu_hook(MenuSlot::kFile, [this] { draw_file_menu(); });
+  shell.add_menu_hook(MenuSlot::kMain, [this] { draw_sim_menu(); });
+  shell.add_menu_hook(MenuSlot::kHelp, [this] { draw_help_menu(); });
+  shell.add_state_writer("sim", [this] { return state_json(bench_); });
+}
+
+void WarungUi::sync_layout() {
+  const bool projector = shell_.projector();
+  const bool compare = bench_.b() != nullptr;
+  const int mode = (projector ? 1 : 0) | (compare ? 2 : 0);
+  if (mode == layout_) return;
+  layout_ = mode;
+  struct Place {
+    const char* view;
+    bool open;
+    std::optional<Tile> tile;  // nullopt: the view's own tile
+  };
+  const std::optional<Tile> own;
+  std::vector<Place> places;
+  if (!projector && !compare) {
+    places = {{"controls", true, own}, {"scene", true, own},     {"narration", true, own},
+              {"broker", true, own},   {"inspector", true, own}, {"log", true, own},
+              {"charts", true, own}};
+  } else if (!projector) {
+    places = {{"controls", true, own},
+              {"scene", true, Tile{0.0f, 0.11f, 0.68f, 0.89f}},
+              {"narration", true, own},
+              {"compare", true, Tile{0.68f, 0.27f, 0.32f, 0.44f}},
+              {"charts", true, Tile{0.68f, 0.71f, 0.32f, 0.29f}},
+              {"broker", false, own},
+              {"inspector", false, own},
+              {"log", false, own}};
+  } else {
+    // The back of a classroom needs few, large things: the warung, the story, one detail.
+    const Tile controls{0.0f, 0.0f, 1.0f, 0.21f};
+    const Tile scene{0.0f, 0.21f, 0.68f, 0.79f};
+    places = {{"controls", true, controls},
+              {"scene", true, scene},
+              {"broker", false, own},
+              {"log", false, own},
+              {"charts", false, own}};
+    if (compare) {
+      places.push_back({"narration", true, Tile{0.68f, 0.21f, 0.32f, 0.23f}});
+      places.push_back({"compare", true, Tile{0.68f, 0.44f, 0.32f, 0.56f}});
+      places.push_back({"inspector", false, own});
+    } else {
+      places.push_back({"narration", true, Tile{0.68f, 0.21f, 0.32f, 0.31f}});
+      places.push_back({"inspector", true, Tile{0.68f, 0.52f, 0.32f, 0.48f}});
+      places.push_back({"compare", false, own});
+    }
+  }
+  for (const Place& p : places) {
+    if (View* v = shell_.find_view(p.view)) {
+      v->set_open(p.open);
+      v->set_tile(p.tile);
+    }
+  }
+  shell_.request_relayout();
+}
+
+void WarungUi::tell(const Outcome& o) {
+  const I18n& t = shell_.i18n();
+  if (!o.status.is_ok()) {
+    const char* key = o.action == "inject" ? "toast.inject_failed" : "toast.failed";
+    shell_.notify(fill_placeholders(t.tr(key), {{"reason", o.status.message()}}), 8.0);
+    return;
+  }
+  if (o.action == "save-scenario") {
+    shell_.notify(fill_placeholders(t.tr("toast.saved_scenario"), {{"path", o.path}}));
+  } else if (o.action == "export-report") {
+    shell_.notify(fill_placeholders(t.tr("toast.exported"), {{"path", o.path}}));
+  } else if (o.action == "load") {
+    shell_.notify(fill_placeholders(t.tr("toast.loaded"), {{"path", o.path}}));
+  }
+}
+
+void WarungUi::perform(Act act) {
+  Actions& a = *actions_;
+  using K = sim::InjectionKind;
+  auto cook = [&](K kind, void (Actions::*fn)(const std::string&)) {
+    if (auto name = cook_for(bench_, kind)) {
+      (a.*fn)(*name);
+    } else {
+      shell_.notify(shell_.i18n().tr("toast.no_cook"));
+    }
+  };
+  auto queue_change = [&](auto apply) {
+    const std::string q = queue_for(bench_);
+    QueueOptions now;
+    if (q.empty() || !current_queue_options(bench_.a(), q, now)) {
+      shell_.notify(shell_.i18n().tr("toast.no_queue"));
+      return;
+    }
+    sim::QueueChange c;
+    apply(now, c);
+    a.set_queue(q, c);
+  };
+  switch (act) {
+    case Act::kTogglePlay:
+      a.toggle_play();
+      break;
+    case Act::kStep:
+      a.step();
+      break;
+    case Act::kBack:
+      a.back_by(30 * kSeconds);
+      break;
+    case Act::kFaster:
+      a.faster();
+      break;
+    case Act::kSlower:
+      a.slower();
+      break;
+    case Act::kCrashCook:
+      cook(K::kCrashCook, &Actions::crash_cook);
+      break;
+    case Act::kFreezeCook:
+      cook(K::kFreezeCook, &Actions::freeze_cook);
+      break;
+    case Act::kReviveCook:
+      cook(K::kReviveCook, &Actions::revive_cook);
+      break;
+    case Act::kCrashCashier:
+      if (auto name = cashier_for(bench_, K::kCrashCashier)) a.crash_cashier(*name);
+      break;
+    case Act::kCrashBroker:
+      a.crash_broker();
+      break;
+    case Act::kRestartBroker:
+      a.restart_broker();
+      break;
+    case Act::kBadOrder:
+      a.bad_order("dish");
+      break;
+    case Act::kPoisonOrder:
+      a.poison_order();
+      break;
+    case Act::kLunchRush:
+      a.lunch_rush();
+      break;
+    case Act::kToggleDurable:
+      queue_change([](const QueueOptions& now, sim::QueueChange& c) { c.durable = !now.durable; });
+      break;
+    case Act::kCycleMaxLength:
+      queue_change([](const QueueOptions& now, sim::QueueChange& c) {
+        c.max_length = next_in(kMaxLengthCycle, now.max_length);
+      });
+      break;
+    case Act::kCycleTtl:
+      queue_change([](const QueueOptions& now, sim::QueueChange& c) {
+        c.ttl = next_in(kTtlCycle, now.message_ttl);
+      });
+      break;
+    case Act::kCycleDeliveryLimit:
+      queue_change([](const QueueOptions& now, sim::QueueChange& c) {
+        c.delivery_limit = next_in(kLimitCycle, now.delivery_limit);
+      });
+      break;
+    case Act::kLanguage: {
+      const auto langs = shell_.i18n().languages();
+      for (size_t i = 0; i < langs.size(); ++i) {
+        if (langs[i] == shell_.i18n().language()) {
+          shell_.queue_set_language(langs[(i + 1) % langs.size()]);
+          break;
+        }
+      }
+      break;
+    }
+    case Act::kVocabulary:
+      shell_.queue_set_vocabulary(shell_.i18n().vocabulary() == Vocabulary::kBroker
+                                      ? Vocabulary::kRestaurant
+                                      : Vocabulary::kBroker);
+      break;
+    case Act::kProjector:
+      shell_.queue_set_projector(!shell_.projector());
+      break;
+    case Act::kOpenScenario:
+      shell_.queue_show_view("scenarios");
+      break;
+    case Act::kSaveFiles:
+      files_->open_fresh();
+      break;
+    case Act::kCompare:
+      if (View* v = shell_.find_view("compare")) {
+        v->set_open(!v->is_open());
+        if (v->is_open()) v->request_focus();
+      }
+      break;
+    case Act::kDeselect:
+      a.select(Selection::none());
+      break;
+  }
+}
+
+void WarungUi::handle_keys() {
+  const ImGuiIO& io = ImGui::GetIO();
+  // Typing a file name or an order number is not a command.
+  if (io.WantTextInput) return;
+  for (const Shortcut& s : shortcuts()) {
+    if (s.shift != io.KeyShift || s.ctrl != io.KeyCtrl) continue;
+    if (ImGui::IsKeyPressed(s.key, s.act == Act::kStep || s.act == Act::kBack)) perform(s.act);
+  }
+}
+
+void WarungUi::draw_file_menu() {
+  const I18n& t = shell_.i18n();
+  if (ImGui::MenuItem(t.tr("menu.open_scenario"), "Ctrl+O")) shell_.queue_show_view("scenarios");
+  if (ImGui::MenuItem(t.tr("menu.save_scenario"), "Ctrl+S")) files_->open_fresh();
+  if (ImGui::MenuItem(t.tr("menu.export_report"))) files_->open_fresh();
+  ImGui::Separator();
+}
+
+void WarungUi::draw_sim_menu() {
+  const I18n& t = shell_.i18n();
+  if (!ImGui::BeginMenu(t.tr("menu.simulation"))) return;
+  Actions& a = *actions_;
+  if (ImGui::MenuItem(t.tr(bench_.player().playing() ? "controls.pause" : "controls.play"),
+                      "Space")) {
+    a.toggle_play();
+  }
+  if (ImGui::MenuItem(t.tr("controls.step"), "\xE2\x86\x92")) a.step();
+  if (ImGui::MenuItem(t.tr("controls.back"), "\xE2\x86\x90")) a.back_by(30 * kSeconds);
+  if (ImGui::MenuItem(t.tr("keys.faster"), "+")) a.faster();
+  if (ImGui::MenuItem(t.tr("keys.slower"), "-")) a.slower();
+  ImGui::Separator();
+  if (ImGui::BeginMenu(t.tr("menu.compare"))) {
+    for (VariantPreset p : kVariantPresets) {
+      std::string key = std::string("compare.preset.") + variant_preset_name(p);
+      const Variant v = make_variant(p, bench_.scenario());
+      const bool on = bench_.variant() != nullptr && *bench_.variant() == v;
+      if (ImGui::MenuItem(t.tr(key), nullptr, on)) {
+        a.set_variant(v);
+        shell_.queue_show_view("compare");
+      }
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem(t.tr("compare.off"), nullptr, false, bench_.variant() != nullptr)) {
+      a.set_variant(std::nullopt);
+    }
+    if (ImGui::MenuItem(t.tr("compare.title"), "A")) shell_.queue_show_view("compare");
+    ImGui::EndMenu();
+  }
+  ImGui::EndMenu();
+}
+
+void WarungUi::draw_help_menu() {
+  if (ImGui::MenuItem(shell_.i18n().tr("menu.shortcuts"))) shell_.queue_show_view("shortcuts");
+}
+
+}  // namespace wmq::gui
