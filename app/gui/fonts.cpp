@@ -2,6 +2,9 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cassert>
+#include <cmath>
 #include <cstdio>
 #include <system_error>
 
@@ -14,9 +17,24 @@ constexpr ImWchar kGlyphRanges[] = {
     0x2000, 0x206F,  // General Punctuation: dashes, quotes, ellipsis, bullet
     0x2190, 0x21FF,  // Arrows
     0x25A0, 0x25FF,  // Geometric Shapes: play/stop marks
+    0x2200, 0x221E,  // Mathematical Operators up to infinity (an unlimited prefetch)
     0x2600, 0x27BF,  // Miscellaneous Symbols and Dingbats: snowflake, skull, check, pause bars
     0,
 };
+
+// The scene's extra sizes need fewer glyphs: no Latin Extended, the symbols it draws.
+constexpr ImWchar kSceneRanges[] = {
+    0x0020, 0x00FF,  // Basic Latin, Latin-1 Supplement
+    0x2000, 0x206F,  // General Punctuation
+    0x2190, 0x21FF,  // Arrows
+    0x2200, 0x221E,  // Mathematical Operators up to infinity
+    0x25A0, 0x25FF,  // Geometric Shapes
+    0x2600, 0x27BF,  // Miscellaneous Symbols and Dingbats
+    0,
+};
+// Pixel sizes the scene text snaps to, besides the UI fonts. Few enough to keep the atlas small:
+// every glyph drawn is sampled from it, and a smaller texture stays in the caches.
+constexpr float kSceneSizes[] = {9, 10, 11, 12, 13, 14, 16, 19};
 
 bool readable_file(const std::filesystem::path& p) {
   std::error_code ec;
@@ -55,12 +73,47 @@ Fonts load_fonts(ImGuiIO& io, const FontFiles& files, float body_px, float headi
                                                     nullptr, kGlyphRanges);
     if (fonts.heading != fonts.body) {
       fonts.heading_large = io.Fonts->AddFontFromFileTTF(
-          files.heading.c_str(), heading_px * kProjectorScale, nullptr, kGlyphRanges);
+          files.heading.c_str(), heading_px * kProjectorScale, nullptr, kSceneRanges);
     } else {
       fonts.heading_large = fonts.body_large;
     }
   }
+  // Sorted by the size asked for: ImFont::FontSize is set only when the atlas is built, and the
+  // atlas's config pointers move while fonts are still being added.
+  std::vector<std::pair<float, ImFont*>> regular = {{body_px, fonts.body}};
+  std::vector<std::pair<float, ImFont*>> bold = {{heading_px, fonts.heading}};
+  if (!fonts.fallback) {
+    regular.emplace_back(body_px * kProjectorScale, fonts.body_large);
+    bold.emplace_back(heading_px * kProjectorScale, fonts.heading_large);
+    for (float px : kSceneSizes) {
+      regular.emplace_back(
+          px, io.Fonts->AddFontFromFileTTF(files.body.c_str(), px, nullptr, kSceneRanges));
+      if (fonts.heading != fonts.body) {
+        bold.emplace_back(
+            px, io.Fonts->AddFontFromFileTTF(files.heading.c_str(), px, nullptr, kSceneRanges));
+      }
+    }
+  }
+  auto sorted = [](std::vector<std::pair<float, ImFont*>> v) {
+    std::stable_sort(v.begin(), v.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<ImFont*> out;
+    for (const auto& [px, font] : v)
+      out.push_back(font);
+    return out;
+  };
+  fonts.regular_sizes = sorted(std::move(regular));
+  fonts.bold_sizes = sorted(std::move(bold));
   return fonts;
+}
+
+ImFont* nearest_font(const std::vector<ImFont*>& sizes, float pixels) {
+  assert(!sizes.empty() && "nearest_font needs at least one font");
+  ImFont* best = sizes.front();
+  for (ImFont* f : sizes) {
+    if (std::abs(f->FontSize - pixels) < std::abs(best->FontSize - pixels)) best = f;
+  }
+  return best;
 }
 
 }  // namespace wmq::gui

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <vector>
 
 struct ImFont;
 struct ImGuiIO;
@@ -31,6 +32,11 @@ struct Fonts {
   ImFont* body_large = nullptr;
   ImFont* heading_large = nullptr;
   bool fallback = false;  // true when ImGui's built-in font replaced a missing body file
+  // Every font loaded, regular and bold, by size: the scene draws its text at the loaded size
+  // nearest to what its zoom asks for, never scaled, so glyphs stay crisp with the atlas
+  // sampled nearest-neighbour (which halves Mesa llvmpipe's per-pixel cost).
+  std::vector<ImFont*> regular_sizes;
+  std::vector<ImFont*> bold_sizes;
 
   // The pair a frame draws with: the large ones in projector mode.
   Fonts for_mode(bool projector) const {
@@ -45,6 +51,9 @@ struct Fonts {
 
 // How much larger projector mode's fonts are.
 inline constexpr float kProjectorScale = 1.5f;
+
+// The font of `sizes` (sorted by size, not empty) whose size is nearest to `pixels`.
+ImFont* nearest_font(const std::vector<ImFont*>& sizes, float pixels);
 
 // Adds the fonts to `io.Fonts` (the body font first, so it is the default), then their large
 // twins. A missing file is not an error: ImGui's built-in font stands in and a warning naming

@@ -52,19 +52,45 @@ struct Painter {
   ImVec2 P(ImVec2 w) const { return P(w.x, w.y); }
   float px(float units) const { return units * s; }
 
+  // Small things (tickets, badges, slots) are drawn square: an unrounded rectangle is two
+  // triangles, while a rounded one brings anti-aliased fringes, and on Mesa's software renderer
+  // hundreds of thin fringe triangles cost more than the pixels they cover.
+  static constexpr float kMinRound = 4.0f;
   void fill(float x0, float y0, float x1, float y1, ImU32 c, float round = 0) const {
-    dl->AddRectFilled(P(x0, y0), P(x1, y1), c, px(round));
+    dl->AddRectFilled(P(x0, y0), P(x1, y1), c, round < kMinRound ? 0.0f : px(round));
   }
   void outline(float x0, float y0, float x1, float y1, ImU32 c, float round = 0,
                float thick = 1.0f) const {
-    dl->AddRect(P(x0, y0), P(x1, y1), c, px(round), 0, std::max(1.0f, thick * line));
+    const float t = std::max(1.0f, std::round(thick * line));
+    if (round >= kMinRound) {
+      dl->AddRect(P(x0, y0), P(x1, y1), c, px(round), 0, t);
+      return;
+    }
+    // Four filled bars, whole pixels: crisp and cheap.
+    const ImVec2 a(std::floor(P(x0, y0).x), std::floor(P(x0, y0).y));
+    const ImVec2 b(std::floor(P(x1, y1).x), std::floor(P(x1, y1).y));
+    dl->AddRectFilled(a, ImVec2(b.x, a.y + t), c);
+    dl->AddRectFilled(ImVec2(a.x, b.y - t), b, c);
+    dl->AddRectFilled(ImVec2(a.x, a.y + t), ImVec2(a.x + t, b.y - t), c);
+    dl->AddRectFilled(ImVec2(b.x - t, a.y + t), ImVec2(b.x, b.y - t), c);
+  }
+  // A horizontal line one pixel high, drawn as a bar.
+  void hline(float x0, float x1, float y, ImU32 c) const {
+    const ImVec2 a = P(x0, y), b = P(x1, y);
+    dl->AddRectFilled(ImVec2(std::floor(a.x), std::floor(a.y)),
+                      ImVec2(std::floor(b.x), std::floor(a.y) + std::max(1.0f, line)), c);
   }
   // Text of `size` world units (never below 8 pixels) at (x, y); align 0 = left, 0.5 = centre,
   // 1 = right. Returns its width in world units.
+  // The loaded font nearest to `size` world units at this zoom, drawn at its own size.
+  ImFont* font_for(float size, bool bold) const {
+    const float pixels = size * s * (env.projector ? 1.15f : 1.0f);
+    return nearest_font(bold ? env.fonts.bold_sizes : env.fonts.regular_sizes, pixels);
+  }
   float text(float x, float y, const char* str, ImU32 c, float size, float align = 0.0f,
              bool bold = false) const {
-    ImFont* font = bold ? env.fonts.heading : env.fonts.body;
-    const float pixels = std::max(8.0f, size * s * (env.projector ? 1.15f : 1.0f));
+    ImFont* font = font_for(size, bold);
+    const float pixels = font->FontSize;
     const ImVec2 extent = font->CalcTextSizeA(pixels, FLT_MAX, 0.0f, str);
     const ImVec2 at = P(x, y);
     dl->AddText(font, pixels, ImVec2(std::floor(at.x - extent.x * align), std::floor(at.y)), c,
@@ -72,9 +98,8 @@ struct Painter {
     return extent.x / s;
   }
   float text_width(const char* str, float size, bool bold = false) const {
-    ImFont* font = bold ? env.fonts.heading : env.fonts.body;
-    const float pixels = std::max(8.0f, size * s * (env.projector ? 1.15f : 1.0f));
-    return font->CalcTextSizeA(pixels, FLT_MAX, 0.0f, str).x / s;
+    ImFont* font = font_for(size, bold);
+    return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, str).x / s;
   }
   void circle(float x, float y, float r, ImU32 c) const {
     dl->AddCircleFilled(P(x, y), px(r), c, 24);
@@ -97,8 +122,8 @@ void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state, ui
   const Rgb& paper = p.pal.ticket[static_cast<int>(state)];
   const float w = kTicketW * scale, h = kTicketH * scale;
   const float x0 = at.x, y0 = at.y, x1 = at.x + w, y1 = at.y + h;
-  // A soft shadow lifts the paper off the cork.
-  p.fill(x0 + 1.5f, y0 + 2, x1 + 1.5f, y1 + 2, col(p.pal.shadow, 0.25f), 3);
+  // A sliver of shadow under the paper lifts it off the cork.
+  p.fill(x0 + 1.5f, y1, x1 + 1.5f, y1 + 2, col(p.pal.shadow, 0.35f));
   if (state == TicketState::kLost) {
     // A ghost: only an outline where the ticket was, and a cross.
     p.fill(x0, y0, x1, y1, col(paper, 0.18f), 3);
@@ -112,10 +137,8 @@ void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state, ui
     p.outline(x0, y0, x1, y1, col(darker(paper, 0.62f)), 3, 1.0f);
     // Two pencil lines: it is an order slip.
     const ImU32 pencil = col(darker(paper, 0.5f), 0.6f);
-    p.dl->AddLine(p.P(x0 + 5 * scale, y0 + 24 * scale), p.P(x1 - 5 * scale, y0 + 24 * scale),
-                  pencil, 1.0f);
-    p.dl->AddLine(p.P(x0 + 5 * scale, y0 + 29 * scale), p.P(x1 - 9 * scale, y0 + 29 * scale),
-                  pencil, 1.0f);
+    p.hline(x0 + 5 * scale, x1 - 5 * scale, y0 + 24 * scale, pencil);
+    p.hline(x0 + 5 * scale, x1 - 9 * scale, y0 + 29 * scale, pencil);
     if (state == TicketState::kPersisted) {
       // The disk mark: written down, it survives a crash.
       p.fill(x1 - 8 * scale, y1 - 8 * scale, x1 - 3 * scale, y1 - 3 * scale,
@@ -126,7 +149,10 @@ void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state, ui
   std::snprintf(num, sizeof num, "%u", order);
   p.text(x0 + w / 2, y0 + 8 * scale, num, col(p.pal.ink), (order >= 1000 ? 10.0f : 12.5f) * scale,
          0.5f, true);
-  if (pinned) p.circle(x0 + w / 2, y0 + 3.5f * scale, 2.4f * scale, col(p.pal.badge, 0.85f));
+  if (pinned) {
+    p.fill(x0 + w / 2 - 2 * scale, y0 + 1.5f * scale, x0 + w / 2 + 2 * scale, y0 + 5.5f * scale,
+           col(p.pal.badge, 0.85f));
+  }
   if (redelivery >= 2) {
     const float bx = x1 - 1, by = y0 + 1;
     p.circle(bx, by, 8.5f * scale, col(p.pal.badge));
@@ -220,12 +246,21 @@ Counts count_orders(const sim::Simulation& sim) {
   return c;
 }
 
-float cashier_row(size_t n) {
-  return std::min(100.0f, 296.0f / static_cast<float>(std::max<size_t>(n, 1)));
+// Cashier desks drawn one by one; a busier warung shows the first ones and counts the rest.
+constexpr size_t kMaxDesks = 6;
+
+size_t desks_drawn(size_t n) {
+  return n <= kMaxDesks ? n : kMaxDesks - 1;
 }
 
+float cashier_row(size_t n) {
+  const size_t rows = n <= kMaxDesks ? n : kMaxDesks;
+  return std::min(100.0f, 296.0f / static_cast<float>(std::max<size_t>(rows, 1)));
+}
+
+// Where cashier i's desk is; cashiers folded into the count share the last row.
 ImVec2 cashier_desk(size_t i, size_t n) {
-  const float y = 24 + cashier_row(n) * static_cast<float>(i);
+  const float y = 24 + cashier_row(n) * static_cast<float>(std::min(i, desks_drawn(n)));
   return ImVec2(kCashierX0, y + 8);
 }
 
@@ -240,7 +275,13 @@ void draw_cashiers(const Painter& p, const sim::Simulation& sim, const Selection
     for (size_t i = 0; i < n; ++i)
       ui.receipts_seen[i] = cashiers[i].receipts;
   }
-  for (size_t i = 0; i < n; ++i) {
+  if (desks_drawn(n) < n) {
+    const ImVec2 d = cashier_desk(desks_drawn(n), n);
+    std::string more =
+        fill1(p.t.tr("scene.more_cashiers"), "count", std::to_string(n - desks_drawn(n)));
+    p.text(d.x, d.y + 6, more.c_str(), col(p.pal.soft_ink), 13, 0, true);
+  }
+  for (size_t i = 0; i < desks_drawn(n); ++i) {
     const sim::Cashier& c = cashiers[i];
     const ImVec2 d = cashier_desk(i, n);
     const float h = std::min(52.0f, cashier_row(n) - 12);
@@ -261,7 +302,7 @@ void draw_cashiers(const Painter& p, const sim::Simulation& sim, const Selection
     }
     // The desk.
     const Rgb& desk = down ? p.pal.cashier_down : p.pal.cashier;
-    p.fill(d.x + 2, d.y + 3, kCashierX1 + 2, d.y + h + 3, col(p.pal.shadow, 0.25f), 6);
+    p.fill(d.x + 4, d.y + h, kCashierX1 + 1, d.y + h + 3, col(p.pal.shadow, 0.3f));
     p.fill(d.x, d.y, kCashierX1, d.y + h, col(desk), 6);
     p.outline(d.x, d.y, kCashierX1, d.y + h, col(darker(desk, 0.6f)), 6, 1.2f);
     p.text(d.x + 6, d.y + 4, c.name.c_str(), col(down ? p.pal.receipt : p.pal.ink), 13.5f, 0, true);
@@ -317,7 +358,7 @@ void draw_pickup(const Painter& p, const sim::Simulation& sim, const Counts& cou
   }
   p.text(8, kPickupY0 - 2, p.t.tr("scene.pickup"), col(p.pal.ink), 15, 0, true);
   const float y0 = kPickupY0 + 18;
-  p.fill(8, y0 + 3, 250, y0 + 28, col(p.pal.shadow, 0.25f), 5);
+  p.fill(9, y0 + 25, 247, y0 + 28, col(p.pal.shadow, 0.3f));
   p.fill(6, y0, 248, y0 + 25, col(p.pal.counter), 5);
   const size_t shown = std::min<uint64_t>(plates, 9);
   for (size_t i = 0; i < shown; ++i) {
@@ -364,10 +405,15 @@ ImVec2 board_row_origin(size_t station, size_t stations) {
 void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi& ui, bool snap,
                 std::vector<Hit>& hits) {
   const sim::Simulation& sim = run.sim();
-  // The cork board and its frame.
-  p.fill(kBoardX0 + 3, kBoardY0 + 4, kBoardX1 + 3, kBoardY1 + 4, col(p.pal.shadow, 0.3f), 8);
-  p.fill(kBoardX0, kBoardY0, kBoardX1, kBoardY1, col(p.pal.board_frame), 8);
-  p.fill(kBoardX0 + 6, kBoardY0 + 26, kBoardX1 - 6, kBoardY1 - 6, col(p.pal.board), 4);
+  // The cork board in its wooden frame: the frame is drawn as its four sides, not as a plank
+  // under the cork, so no pixel of the board is painted twice (the software renderer's cost
+  // is per pixel painted).
+  p.fill(kBoardX0 + 8, kBoardY1, kBoardX1 + 3, kBoardY1 + 4, col(p.pal.shadow, 0.3f));
+  p.fill(kBoardX0, kBoardY0, kBoardX1, kBoardY0 + 26, col(p.pal.board_frame), 8);
+  p.fill(kBoardX0, kBoardY0 + 20, kBoardX0 + 6, kBoardY1, col(p.pal.board_frame));
+  p.fill(kBoardX1 - 6, kBoardY0 + 20, kBoardX1, kBoardY1, col(p.pal.board_frame));
+  p.fill(kBoardX0 + 6, kBoardY1 - 6, kBoardX1 - 6, kBoardY1, col(p.pal.board_frame));
+  p.fill(kBoardX0 + 6, kBoardY0 + 26, kBoardX1 - 6, kBoardY1 - 6, col(p.pal.board));
   p.text(kBoardX0 + 10, kBoardY0 + 3, p.t.tr("scene.order_board"), IM_COL32(255, 246, 230, 255), 17,
          0, true);
   anchor(p.env, p, "board", kBoardX0, kBoardY0, kBoardX1, kBoardY1);
@@ -556,8 +602,9 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
   for (size_t s = 0; s < ns; ++s) {
     const float y0 = kBoardY0 + sh * static_cast<float>(s);
     const float y1 = y0 + sh - 6;
-    p.fill(kKitchenX0, y0, kKitchenX1, y1, col(p.pal.kitchen), 8);
-    p.outline(kKitchenX0, y0, kKitchenX1, y1, col(darker(p.pal.kitchen, 0.75f)), 8, 1.0f);
+    // A station: tiles for a header, an outline around the cooks, the floor in between.
+    p.fill(kKitchenX0, y0, kKitchenX1, y0 + 20, col(p.pal.kitchen), 8);
+    p.outline(kKitchenX0, y0, kKitchenX1, y1, col(darker(p.pal.kitchen, 0.75f)), 8, 1.2f);
     std::string head = fill1(p.t.tr("scene.station"), "name", stations[s]);
     p.text(kKitchenX0 + 8, y0 + 3, head.c_str(), col(p.pal.ink), 14, 0, true);
     std::vector<const sim::Cook*> cooks;
@@ -666,10 +713,10 @@ void draw_strip(ImDrawList* dl, const Run& run, ImVec2 min, ImVec2 max, SceneUi&
   const float gap = 14.0f;
   const float box = (w - gap * (kStageCount - 1) - 8) / kStageCount;
   const float line = env.projector ? 2.0f : 1.0f;
-  dl->AddRectFilled(min, max, col(pal.wall), 6);
-  ImFont* font = env.fonts.body;
-  ImFont* bold = env.fonts.heading;
-  const float fs = std::min(font->FontSize, (max.y - min.y) * 0.36f);
+  const float fs_want = std::min(env.fonts.body->FontSize, (max.y - min.y) * 0.36f);
+  ImFont* font = nearest_font(env.fonts.regular_sizes, fs_want * 0.85f);
+  ImFont* bold = nearest_font(env.fonts.bold_sizes, fs_want);
+  const float fs = bold->FontSize;
   for (int i = 0; i < kStageCount; ++i) {
     const auto idx = static_cast<size_t>(i);
     if (pc.passed[idx] != ui.stage_seen[idx]) ui.lit_until[idx] = env.real_time + 0.6;
@@ -682,19 +729,28 @@ void draw_strip(ImDrawList* dl, const Run& run, ImVec2 min, ImVec2 max, SceneUi&
         static_cast<float>(std::clamp((ui.lit_until[idx] - env.real_time) / 0.6, 0.0, 1.0));
     const float bad =
         static_cast<float>(std::clamp((ui.refused_until[idx] - env.real_time) / 1.2, 0.0, 1.0));
-    dl->AddRectFilled(a, b, col(pal.floor), 6);
-    if (lit > 0) dl->AddRectFilled(a, b, col(pal.lit, 0.25f + 0.7f * lit), 6);
-    if (bad > 0) dl->AddRectFilled(a, b, col(pal.refused, 0.2f + 0.6f * bad), 6);
+    // One fill per box, its colour mixed here: a lit box is not painted twice.
+    auto mix = [](const Rgb& a0, const Rgb& b0, float t) {
+      return Rgb{
+          static_cast<int>(static_cast<float>(a0.r) + (static_cast<float>(b0.r - a0.r)) * t),
+          static_cast<int>(static_cast<float>(a0.g) + (static_cast<float>(b0.g - a0.g)) * t),
+          static_cast<int>(static_cast<float>(a0.b) + (static_cast<float>(b0.b - a0.b)) * t)};
+    };
+    Rgb face = pal.plate;
+    if (lit > 0) face = mix(face, pal.lit, 0.25f + 0.7f * lit);
+    if (bad > 0) face = mix(face, pal.refused, 0.2f + 0.6f * bad);
+    dl->AddRectFilled(a, b, col(face), 6);
     dl->AddRect(a, b, col(darker(pal.wall, 0.6f)), 6, 0, line);
     std::string key = std::string("stage.") + stage_name(static_cast<Stage>(i));
     const char* label = env.i18n.tr(key);
-    ImVec2 ext = bold->CalcTextSizeA(fs, FLT_MAX, 0, label);
-    float fsz = fs;
+    ImFont* lf = bold;
+    ImVec2 ext = lf->CalcTextSizeA(lf->FontSize, FLT_MAX, 0, label);
     if (ext.x > box - 6) {
-      fsz = fs * (box - 6) / ext.x;
-      ext = bold->CalcTextSizeA(fsz, FLT_MAX, 0, label);
+      // A long label takes a smaller loaded size rather than a scaled one.
+      lf = nearest_font(env.fonts.bold_sizes, fs * (box - 6) / ext.x - 0.5f);
+      ext = lf->CalcTextSizeA(lf->FontSize, FLT_MAX, 0, label);
     }
-    dl->AddText(bold, fsz, ImVec2(std::floor(x0 + (box - ext.x) / 2), std::floor(a.y + 3)),
+    dl->AddText(lf, lf->FontSize, ImVec2(std::floor(x0 + (box - ext.x) / 2), std::floor(a.y + 3)),
                 col(pal.ink), label);
     char n[32];
     if (pc.refused[idx] > 0) {
@@ -704,7 +760,7 @@ void draw_strip(ImDrawList* dl, const Run& run, ImVec2 min, ImVec2 max, SceneUi&
     } else {
       std::snprintf(n, sizeof n, "%llu", static_cast<unsigned long long>(pc.passed[idx]));
     }
-    const float ns = fs * 0.85f;
+    const float ns = font->FontSize;
     const ImVec2 ne = font->CalcTextSizeA(ns, FLT_MAX, 0, n);
     dl->AddText(font, ns, ImVec2(std::floor(x0 + (box - ne.x) / 2), std::floor(b.y - ne.y - 3)),
                 col(pal.soft_ink), n);
@@ -763,7 +819,8 @@ void paint_scene(const Run& run, const Selection& selection, ImVec2 min, ImVec2 
   const ImVec2 origin = scene_world_origin(min, max, ui, &s);
   Painter p{dl, origin, s, env, pal, env.projector ? 2.0f : 1.0f, env.i18n};
 
-  dl->AddRectFilled(min, world_max, col(pal.floor), 6);
+  // No floor is painted: the scene window has no background, so the backdrop (the GL clear,
+  // which costs nothing per pixel) is the warung's floor.
   dl->PushClipRect(min, world_max, true);
   const Counts counts = count_orders(sim);
   draw_cashiers(p, sim, selection, ui, snap, hits);

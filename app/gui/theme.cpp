@@ -60,6 +60,9 @@ void apply_theme(ImGuiStyle& style, bool projector) {
   style.CellPadding = ImVec2(8.0f, 5.0f);
   style.WindowTitleAlign = ImVec2(0.02f, 0.5f);
   style.ScrollbarSize = 14.0f;
+  // The font atlas is sampled nearest-neighbour (app.cpp), so thick lines are drawn as geometry
+  // rather than from the atlas's pre-filtered line texels.
+  style.AntiAliasedLinesUseTex = false;
 
   ImVec4* c = style.Colors;
   c[ImGuiCol_Text] = rgb(kPalette.ink);
@@ -138,7 +141,7 @@ void apply_theme(ImGuiStyle& style, bool projector) {
 namespace {
 
 constexpr ScenePalette kScene{
-    .floor = {246, 236, 216},
+    .floor = kPalette.backdrop,  // the floor is the backdrop: never painted, so it costs nothing
     .wall = {236, 220, 190},
     .board = {196, 150, 100},  // cork
     .board_frame = {122, 84, 50},

@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "gui/fonts.h"
 
 using namespace wmq::gui;
@@ -39,4 +41,22 @@ TEST_CASE("DejaVu Sans covers Latin Extended letters") {
     CHECK(f.body->FindGlyphNoFallback(ch) != nullptr);
     CHECK(f.heading->FindGlyphNoFallback(ch) != nullptr);
   }
+}
+
+TEST_CASE("the scene's text takes the loaded size nearest to what it asks for") {
+  Context c;
+  ImGuiIO& io = ImGui::GetIO();
+  Fonts f = load_fonts(io);
+  REQUIRE_FALSE(f.fallback);
+  REQUIRE(io.Fonts->Build());
+  REQUIRE(f.regular_sizes.size() >= 8);
+  CHECK(std::is_sorted(f.regular_sizes.begin(), f.regular_sizes.end(),
+                       [](ImFont* a, ImFont* b) { return a->FontSize < b->FontSize; }));
+  CHECK(nearest_font(f.regular_sizes, 12.3f)->FontSize == 12.0f);
+  CHECK(nearest_font(f.bold_sizes, 22.8f) == f.heading);
+  CHECK(nearest_font(f.regular_sizes, 17.0f) == f.body);
+  CHECK(nearest_font(f.regular_sizes, 2.0f)->FontSize == 9.0f);
+  CHECK(nearest_font(f.regular_sizes, 90.0f) == f.body_large);
+  CHECK(f.for_mode(true).body == f.body_large);
+  CHECK(f.for_mode(false).heading == f.heading);
 }

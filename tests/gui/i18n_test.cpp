@@ -172,3 +172,47 @@ TEST_CASE("fill_placeholders replaces known names and keeps unknown ones") {
   CHECK(fill_placeholders("no braces", {{"a", "1"}}) == "no braces");
   CHECK(fill_placeholders("open { only", {{"a", "1"}}) == "open { only");
 }
+
+TEST_CASE("the broker vocabulary replaces a key's words only where it has its own") {
+  Catalog en{{"scene.cook", "Cook"},
+             {"scene.board", "Order board"},
+             {"vocab.broker.scene.cook", "Consumer"}};
+  Catalog id{{"scene.cook", "Koki"},
+             {"scene.board", "Papan pesanan"},
+             {"vocab.broker.scene.cook", "Consumer"}};
+  I18n t({{"en", en}, {"id", id}}, "en");
+  CHECK(std::string(t.tr("scene.cook")) == "Cook");
+  t.set_vocabulary(Vocabulary::kBroker);
+  CHECK(std::string(t.tr("scene.cook")) == "Consumer");
+  CHECK(std::string(t.tr("scene.board")) == "Order board");
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(std::string(t.tr("scene.board")) == "Papan pesanan");
+  t.set_vocabulary(Vocabulary::kRestaurant);
+  CHECK(std::string(t.tr("scene.cook")) == "Koki");
+  CHECK(t.missing_count() == 0);
+}
+
+TEST_CASE("every broker word in the language files stands for a key with the same placeholders") {
+  for (const char* file : {"en.toml", "id.toml"}) {
+    CAPTURE(file);
+    Result<Catalog> c = load_catalog(kI18nDir / file);
+    REQUIRE(c.is_ok());
+    size_t words = 0;
+    for (const auto& [key, value] : *c) {
+      if (!key.starts_with(kBrokerVocabularyPrefix)) continue;
+      ++words;
+      const std::string base = key.substr(kBrokerVocabularyPrefix.size());
+      auto it = c->find(base);
+      if (it == c->end()) {
+        FAIL_CHECK(key << " replaces " << base << ", which does not exist");
+        continue;
+      }
+      // compare_catalogs checks placeholders between two catalogs: use it on the pair.
+      std::vector<std::string> problems = compare_catalogs(
+          Catalog{{base, it->second}}, "restaurant", Catalog{{base, value}}, "broker");
+      for (const std::string& p : problems)
+        FAIL_CHECK(p);
+    }
+    CHECK(words >= 20);
+  }
+}

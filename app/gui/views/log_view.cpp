@@ -110,9 +110,11 @@ void LogView::drawContent(ViewContext& ctx) {
     return;
   }
   const ScenePalette& pal = scene_palette(ctx.projector);
-  constexpr ImGuiTableFlags kFlags =
-      ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
-      ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoSavedSettings;
+  // No striped rows: a long log is most of what this window paints, and on a software
+  // renderer every painted pixel counts.
+  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
+                                     ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit |
+                                     ImGuiTableFlags_NoSavedSettings;
   if (!ImGui::BeginTable("events", 5, kFlags)) return;
   const float em = ImGui::GetFontSize();
   ImGui::TableSetupScrollFreeze(0, 1);

@@ -24,7 +24,10 @@ class SceneView : public View {
   void drawContent(ViewContext& ctx) override;
   Tile tile() const override { return Tile{0.0f, 0.11f, 0.68f, 0.65f}; }
   ImGuiWindowFlags window_flags() const override {
-    return ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse;
+    // No background: the scene's floor covers the window, and on a software renderer every
+    // pixel painted twice costs.
+    return ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
+           ImGuiWindowFlags_NoBackground;
   }
 
  private:

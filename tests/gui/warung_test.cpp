@@ -1,0 +1,243 @@
+// The simulator's views driven headless: an ImGui context with no window and no renderer, the
+// shell, a workbench on the GUI lesson, and WarungUi on top. Frames run as in the real loop.
+#include <doctest.h>
+
+#include <imgui.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "gui/model/targets.h"
+#include "gui/shell.h"
+#include "gui/theme.h"
+#include "gui/views/about_view.h"
+#include "gui/views/failure_menus.h"
+#include "gui/warung.h"
+#include "sim/simulation.h"
+
+using namespace wmq;
+using namespace wmq::gui;
+
+namespace {
+
+const std::filesystem::path kI18nDir = std::filesystem::path(WMQ_ASSETS_DIR) / "i18n";
+const std::string kLesson = std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/lesson.toml";
+constexpr Micros kMinute = 60 * kSeconds;
+
+struct Headless {
+  ImGuiContext* ctx;
+  Fonts fonts;
+  Workbench bench;
+  std::unique_ptr<Shell> shell;
+  std::unique_ptr<WarungUi> warung;
+
+  explicit Headless(const std::string& language = "en") : ctx(ImGui::CreateContext()) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(1280, 720);
+    io.DeltaTime = 1.0f / 60.0f;
+    apply_theme(ImGui::GetStyle());
+    fonts = load_fonts(io);
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    Result<I18n> i18n = I18n::load(kI18nDir, {"en", "id"}, language);
+    REQUIRE_MESSAGE(i18n.is_ok(), i18n.status().message());
+    Status st = bench.load(kLesson);
+    REQUIRE_MESSAGE(st.is_ok(), st.message());
+    shell = std::make_unique<Shell>(std::move(i18n).value(), fonts, "9.9.9");
+    shell->add_view(std::make_unique<AboutView>("9.9.9"));
+    warung = std::make_unique<WarungUi>(*shell, bench, WMQ_SCENARIOS_DIR);
+  }
+  ~Headless() {
+    warung.reset();
+    shell.reset();
+    ImGui::DestroyContext(ctx);
+  }
+
+  template <typename F>
+  void frame(F mid_frame) {
+    ImGui::NewFrame();
+    shell->draw();
+    mid_frame();
+    ImGui::Render();
+    shell->end_frame();
+  }
+  void frame() {
+    frame([] {});
+  }
+  // Opens every view, including those closed by default.
+  void open_all() {
+    for (const char* id : {"about", "compare", "scenarios", "files", "shortcuts", "broker", "log",
+                           "charts", "inspector", "narration"}) {
+      if (View* v = shell->find_view(id)) v->set_open(true);
+    }
+  }
+  // Draws each failure menu (they only appear in popups) inside a window of their own.
+  void draw_menus() {
+    Anchors anchors;
+    const Fonts f = shell->fonts();
+    ViewContext vc{shell->i18n(), shell->commands(), anchors, f, shell->projector(), false};
+    ImGui::Begin("menus");
+    for (const Selection& s :
+         {Selection::cook(0), Selection::cashier(0), Selection::of_queue("grill"),
+          Selection::of_queue("dead-letters"), Selection::broker()}) {
+      draw_failure_menu(vc, bench.a(), s, warung->actions(), "test.");
+    }
+    ImGui::End();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("every string the warung draws exists in each language, vocabulary and mode") {
+  for (const char* lang : {"en", "id"}) {
+    for (bool broker_words : {false, true}) {
+      for (bool projector : {false, true}) {
+        CAPTURE(lang);
+        CAPTURE(broker_words);
+        CAPTURE(projector);
+        Headless h(lang);
+        h.shell->i18n().set_vocabulary(broker_words ? Vocabulary::kBroker
+                                                    : Vocabulary::kRestaurant);
+        if (projector) h.shell->queue_set_projector(true);
+        h.frame();
+        h.open_all();
+        // A/B with B in direct mode: one scene with a board, one without.
+        h.warung->actions().set_variant(make_variant(VariantPreset::kDirect, h.bench.scenario()));
+        h.warung->actions().seek(6 * kMinute);  // grill-1 crashed, narration, pause point
+        h.frame();
+        for (const Selection& s : {Selection::order(13), Selection::cook(0), Selection::cashier(1),
+                                   Selection::of_queue("wok"), Selection::broker()}) {
+          h.warung->actions().select(s);
+          h.frame([&] { h.draw_menus(); });
+        }
+        h.warung->actions().seek(12 * kMinute + 5 * kSeconds);  // the broker is down
+        h.frame();
+        h.frame([&] { h.draw_menus(); });
+        h.warung->actions().seek(30 * kMinute);
+        h.frame();
+        h.frame();
+        CHECK(h.shell->i18n().missing_keys() == std::vector<std::string>{});
+      }
+    }
+  }
+}
+
+TEST_CASE("the vocabulary switch relabels the scene in the current language") {
+  Headless h("id");
+  h.frame();
+  CHECK(std::string(h.shell->i18n().tr("scene.order_board")) == "Papan pesanan");
+  h.warung->perform(Act::kVocabulary);
+  h.frame();
+  CHECK(h.shell->i18n().vocabulary() == Vocabulary::kBroker);
+  CHECK(std::string(h.shell->i18n().tr("scene.order_board")) == "Antrean (queue)");
+  CHECK(std::string(h.shell->i18n().tr("stage.persist")) == "persist");
+  // A key without a broker word keeps its restaurant word.
+  CHECK(std::string(h.shell->i18n().tr("controls.play")) == "Putar");
+  h.warung->perform(Act::kLanguage);
+  h.frame();
+  CHECK(std::string(h.shell->i18n().tr("scene.order_board")) == "Queues");
+  CHECK(h.shell->state_json()["vocabulary"] == "broker");
+}
+
+TEST_CASE("projector mode enlarges the fonts and shows only the warung, the story and one detail") {
+  Headless h;
+  h.frame();
+  h.frame();
+  REQUIRE(h.shell->anchors().find("controls.play") != nullptr);
+  const float normal = h.shell->anchors().find("controls.play")->h;
+  CHECK(h.shell->find_view("log")->is_open());
+  h.warung->perform(Act::kProjector);
+  h.frame();
+  h.frame();
+  CHECK(h.shell->projector());
+  CHECK(h.shell->anchors().find("controls.play")->h >= normal * 1.3f);
+  CHECK_FALSE(h.shell->find_view("log")->is_open());
+  CHECK_FALSE(h.shell->find_view("broker")->is_open());
+  CHECK(h.shell->find_view("inspector")->is_open());
+  h.warung->perform(Act::kProjector);
+  h.frame();
+  h.frame();
+  CHECK(h.shell->find_view("log")->is_open());
+  CHECK(h.shell->anchors().find("controls.play")->h == normal);
+}
+
+TEST_CASE("the split view shows two scenes and the comparison, and tidies up after") {
+  Headless h;
+  h.frame();
+  h.warung->actions().set_variant(make_variant(VariantPreset::kTransient, h.bench.scenario()));
+  h.frame();
+  h.frame();
+  CHECK(h.shell->find_view("compare")->is_open());
+  CHECK_FALSE(h.shell->find_view("log")->is_open());
+  CHECK(h.shell->anchors().find("scene.board") != nullptr);
+  CHECK(h.shell->anchors().find("sceneB.board") != nullptr);
+  CHECK(h.shell->anchors().find("scene.board")->y < h.shell->anchors().find("sceneB.board")->y);
+  h.warung->actions().set_variant(std::nullopt);
+  h.frame();
+  h.frame();
+  CHECK(h.shell->find_view("log")->is_open());
+  CHECK(h.shell->anchors().find("sceneB.board") == nullptr);
+}
+
+TEST_CASE("a key press acts on the selected cook, or on a busy one") {
+  Headless h;
+  h.warung->actions().seek(5 * kMinute);
+  h.frame();
+  // Nothing selected: C crashes the first cook holding orders.
+  const std::optional<std::string> busy = cook_for(h.bench, sim::InjectionKind::kCrashCook);
+  REQUIRE(busy.has_value());
+  CHECK(*busy == "grill-1");
+  h.warung->perform(Act::kCrashCook);
+  h.frame();
+  CHECK(h.bench.a().sim().cooks()[0].state == sim::CookState::kCrashed);
+  // R revives the crashed one when nothing is selected.
+  CHECK(cook_for(h.bench, sim::InjectionKind::kReviveCook) ==
+        std::optional<std::string>("grill-1"));
+  // With wok-2 selected, F freezes wok-2.
+  h.warung->actions().select(Selection::cook(4));
+  h.frame();
+  h.warung->perform(Act::kFreezeCook);
+  h.frame();
+  CHECK(h.bench.a().sim().cooks()[4].state == sim::CookState::kFrozen);
+  // An order selected: the cook holding it.
+  const uint32_t held = h.bench.a().sim().cooks()[1].held.front().order;
+  h.warung->actions().select(Selection::order(held));
+  h.frame();
+  CHECK(cook_for(h.bench, sim::InjectionKind::kCrashCook) == std::optional<std::string>("grill-2"));
+  CHECK(queue_for(h.bench) == "grill");
+  // D makes the order's station transient.
+  h.warung->perform(Act::kToggleDurable);
+  h.frame();
+  CHECK_FALSE(h.bench.a().sim().queues()[0].durable);
+  const auto& applied = h.shell->commands().applied();
+  CHECK(std::find(applied.begin(), applied.end(), "inject crash_cook grill-1") != applied.end());
+  CHECK(std::find(applied.begin(), applied.end(), "inject freeze_cook wok-2") != applied.end());
+  CHECK(std::find(applied.begin(), applied.end(), "inject set_queue grill durable=false") !=
+        applied.end());
+}
+
+TEST_CASE("a refused click is told in the current language with the simulator's reason") {
+  Headless h("id");
+  h.frame();
+  h.warung->actions().crash_cook("nobody");
+  h.frame();
+  REQUIRE(h.shell->ui().toasts.size() == 1);
+  CHECK(h.shell->ui().toasts[0].text.rfind("Itu tidak terjadi: crash_cook: no cook \"nobody\"",
+                                           0) == 0);
+}
+
+TEST_CASE("the state report carries the simulation and the scene's palette") {
+  Headless h;
+  h.warung->actions().seek(6 * kMinute);
+  h.frame();
+  nlohmann::json s = h.shell->state_json();
+  CHECK(s["sim"]["time"] == "06:00");
+  CHECK(s["sim"]["a"]["cooks"][0]["state"] == "crashed");
+  CHECK(s["scene_palette"]["cook_crashed"] == "#78706c");
+  CHECK(s["scene_palette"].contains("ticket_persisted"));
+  CHECK(s["anchors"].contains("scene.cook.grill-1"));
+  CHECK(s["anchors"].contains("scene.strip.persist"));
+}
