@@ -297,6 +297,9 @@ int run_gui(const GuiOptions& options) {
   ImGuiSession imgui;
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = ini.empty() ? nullptr : ini.c_str();
+  // A fixed number of frames is a picture or a measurement: wherever the pointer happens to be
+  // (Xvfb puts it mid-screen) must not hover a widget and open a tooltip in it.
+  if (bounded) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;
 
   apply_theme(ImGui::GetStyle());
   Fonts fonts = load_fonts(io);

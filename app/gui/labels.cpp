@@ -1,5 +1,6 @@
 #include "gui/labels.h"
 
+#include "sim/duration.h"
 #include "sim/simulation.h"
 
 namespace wmq::gui {
@@ -98,6 +99,15 @@ std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& r)
     add(log.text(r.text));
   }
   return out;
+}
+
+std::string side_b_label(const I18n& t, const Workbench& bench) {
+  if (bench.b_kind() == Workbench::BKind::kPreviousFuture) {
+    return fill_placeholders(t.tr("compare.side_b_previous"),
+                             {{"time", sim::format_clock(bench.previous_fork())}});
+  }
+  const std::string what = bench.variant() != nullptr ? describe(*bench.variant()) : "";
+  return fill_placeholders(t.tr("compare.side_b"), {{"variant", what}});
 }
 
 const char* cook_state_label(const I18n& t, sim::CookState state) {

@@ -9,6 +9,7 @@
 #include "gui/i18n.h"
 #include "gui/model/event_log.h"
 #include "gui/model/run.h"
+#include "gui/model/workbench.h"
 #include "sim/restaurant.h"
 
 namespace wmq::gui {
@@ -30,6 +31,9 @@ std::string event_who(const sim::Simulation& sim, const LogRecord& record);
 
 // The details of a log record: its queue, count, reason or text, as one short line.
 std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& record);
+
+// What run B of the split view is: "B: durable=false" or "B: the future before 12:03".
+std::string side_b_label(const I18n& t, const Workbench& bench);
 
 // A cook, cashier or order status in words.
 const char* cook_state_label(const I18n& t, sim::CookState state);

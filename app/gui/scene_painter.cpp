@@ -21,7 +21,7 @@ constexpr float kBoardX0 = 268, kBoardX1 = 652, kBoardY0 = 4, kBoardY1 = 322;
 constexpr float kRowLabelW = 82;
 constexpr float kShelfY0 = 328, kShelfY1 = 394;
 constexpr float kKitchenX0 = 664, kKitchenX1 = 996;
-constexpr float kPickupY0 = 330, kPickupY1 = 394;
+constexpr float kPickupY0 = 330;
 constexpr float kLegendY = 404;
 constexpr int kMaxLine = 4;  // customers drawn in a line before "+N"
 

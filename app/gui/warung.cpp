@@ -20,6 +20,7 @@
 #include "gui/views/scenario_picker_view.h"
 #include "gui/views/scene_view.h"
 #include "gui/views/shortcuts_view.h"
+#include "sim/duration.h"
 #include "sim/simulation.h"
 
 namespace wmq::gui {
@@ -302,7 +303,16 @@ void WarungUi::draw_sim_menu() {
       }
     }
     ImGui::Separator();
-    if (ImGui::MenuItem(t.tr("compare.off"), nullptr, false, bench_.variant() != nullptr)) {
+    std::string previous = fill_placeholders(
+        t.tr("compare.previous"),
+        {{"time", sim::format_clock(std::max<Micros>(0, bench_.previous_fork()))}});
+    if (ImGui::MenuItem(previous.c_str(), nullptr,
+                        bench_.b_kind() == Workbench::BKind::kPreviousFuture,
+                        bench_.previous_fork() >= 0)) {
+      a.compare_previous_future();
+      shell_.queue_show_view("compare");
+    }
+    if (ImGui::MenuItem(t.tr("compare.off"), nullptr, false, bench_.b() != nullptr)) {
       a.set_variant(std::nullopt);
     }
     if (ImGui::MenuItem(t.tr("compare.title"), "A")) shell_.queue_show_view("compare");

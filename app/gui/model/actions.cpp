@@ -166,6 +166,12 @@ void Actions::set_variant(std::optional<Variant> variant) {
   });
 }
 
+void Actions::compare_previous_future() {
+  push("compare previous-future", [this] {
+    if (Status st = bench_.compare_with_previous_future(); !st.is_ok()) tell("variant", st);
+  });
+}
+
 void Actions::load(const std::string& path) {
   push("load " + path, [this, path] {
     Status st = bench_.load(path);

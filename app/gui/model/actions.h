@@ -77,6 +77,8 @@ class Actions {
   // ---- The rest ----
   void select(Selection selection);
   void set_variant(std::optional<Variant> variant);
+  // Run B := the future the last fork left behind (see Workbench).
+  void compare_previous_future();
   void load(const std::string& path);
   void save_scenario(const std::string& path);
   void export_report(const std::string& path);

@@ -130,6 +130,10 @@ json state_json(const Workbench& bench) {
           {"reached_end", bench.reached_end()},
           {"selection", describe(bench.selection())},
           {"variant", bench.variant() != nullptr ? json(describe(*bench.variant())) : json()},
+          {"b_kind", bench.b_kind() == Workbench::BKind::kNone      ? "none"
+                     : bench.b_kind() == Workbench::BKind::kVariant ? "variant"
+                                                                    : "previous-future"},
+          {"previous_fork_us", bench.previous_fork()},
           {"forks_us", bench.forks()},
           {"injections", injections},
           {"a", run_json(bench.a())},

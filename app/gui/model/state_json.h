@@ -4,7 +4,8 @@
 // state_json(bench) = {
 //   "scenario", "file", "seed", "mode", "time_us", "time" ("05:00"), "horizon_us", "end_us",
 //   "playing", "speed", "at_pause_point", "reached_end", "selection" ("cook 2"),
-//   "variant" ("durable=false", or null), "forks_us": [..],
+//   "variant" ("durable=false", or null), "b_kind" ("none", "variant", "previous-future"),
+//   "previous_fork_us" (-1 before any fork), "forks_us": [..],
 //   "injections": [{"at_us", "made_at_us", "what" (describe), "on_b"}],
 //   "a": run_json(A), "b": run_json(B) or null }
 // run_json(run) = {

@@ -66,6 +66,9 @@ Status Workbench::load(sim::Scenario scenario, std::string source, std::optional
 
   a_ = std::move(run_a);
   b_ = std::move(run_b);
+  b_clicks_.reset();
+  previous_future_.clear();
+  previous_fork_ = -1;
   source_ = std::move(source);
   seed_ = s;
   player_.pause();
@@ -163,7 +166,12 @@ Result<Workbench::Timeline> Workbench::build(Micros t, Micros made_by) const {
   if (!a.is_ok()) return a.status();
   out.a = std::move(a).value();
   out.a->advance_to(t, false);
-  if (variant_) {
+  if (b_clicks_) {
+    Result<std::unique_ptr<Run>> b = Run::create(scenario(), seed_, *b_clicks_, run_options_);
+    if (!b.is_ok()) return b.status();
+    out.b = std::move(b).value();
+    out.b->advance_to(t, false);
+  } else if (variant_) {
     Result<std::unique_ptr<Run>> b = make_b(*variant_, t, out.recorded);
     if (!b.is_ok()) return b.status();
     out.b = std::move(b).value();
@@ -200,9 +208,12 @@ Status Workbench::inject(sim::Injection injection) {
   if (injection.at < t) injection.at = t;
   Recorded rec{injection, t, true};
 
+  // B follows A's clicks, unless it replays a future of its own.
+  const bool b_follows = !b_clicks_.has_value();
+  rec.on_b = false;
   if (t >= horizon_) {
     if (Status st = a_->inject(injection); !st.is_ok()) return st;
-    if (b_) rec.on_b = b_->inject(injection).is_ok();
+    if (b_ && b_follows) rec.on_b = b_->inject(injection).is_ok();
     recorded_.push_back(std::move(rec));
     touch_horizon();
     return Status::ok();
@@ -213,16 +224,41 @@ Status Workbench::inject(sim::Injection injection) {
   if (!fork.is_ok()) return fork.status();
   Timeline next = std::move(fork).value();
   if (Status st = next.a->inject(injection); !st.is_ok()) return st;
-  if (next.b) rec.on_b = next.b->inject(injection).is_ok();
+  if (next.b && b_follows) rec.on_b = next.b->inject(injection).is_ok();
   next.recorded.push_back(std::move(rec));
+  previous_future_ = injections();
+  previous_fork_ = t;
   commit(std::move(next));
   forks_.push_back(t);
   horizon_ = t;
   return Status::ok();
 }
 
+Workbench::BKind Workbench::b_kind() const {
+  if (!b_) return BKind::kNone;
+  return b_clicks_ ? BKind::kPreviousFuture : BKind::kVariant;
+}
+
+Status Workbench::compare_with_previous_future() {
+  if (previous_fork_ < 0) {
+    return Status::error(Code::kNotFound,
+                         "no previous future yet: go back in time and make a change first");
+  }
+  Result<std::unique_ptr<Run>> b = Run::create(scenario(), seed_, previous_future_, run_options_);
+  if (!b.is_ok()) return b.status();
+  b_ = std::move(b).value();
+  b_->advance_to(now(), false);
+  b_clicks_ = previous_future_;
+  variant_.reset();
+  for (Recorded& r : recorded_)
+    r.on_b = false;
+  ++epoch_;
+  return Status::ok();
+}
+
 Status Workbench::set_variant(std::optional<Variant> variant) {
   if (!variant || variant->empty()) {
+    b_clicks_.reset();
     variant_.reset();
     b_.reset();
     ++epoch_;
@@ -232,6 +268,7 @@ Status Workbench::set_variant(std::optional<Variant> variant) {
   Result<std::unique_ptr<Run>> b = make_b(*variant, now(), recorded);
   if (!b.is_ok()) return b.status();
   b_ = std::move(b).value();
+  b_clicks_.reset();
   variant_ = std::move(variant);
   recorded_ = std::move(recorded);
   ++epoch_;

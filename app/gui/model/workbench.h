@@ -63,8 +63,13 @@ class Workbench {
   const Run& a() const { return *a_; }
   // Run B, or null when no variant is set.
   const Run* b() const { return b_.get(); }
-  // The variant of run B, or null.
+  // The variant of run B, or null (no B, or B replays the previous future).
   const Variant* variant() const { return variant_ ? &*variant_ : nullptr; }
+  // What run B is.
+  enum class BKind : uint8_t { kNone, kVariant, kPreviousFuture };
+  BKind b_kind() const;
+  // Where the last fork left a future behind (-1: no fork yet); B can replay it.
+  Micros previous_fork() const { return previous_fork_; }
   // The scenario as loaded (run A's).
   const sim::Scenario& scenario() const { return a_->scenario(); }
   const std::string& source_text() const { return source_; }
@@ -108,6 +113,11 @@ class Workbench {
   // Sets (or, with nullopt, clears) the variant of run B, made and advanced to now. Errors:
   // those of apply_variant and Run::create; nothing changes then.
   Status set_variant(std::optional<Variant> variant);
+  // Makes run B the future the last fork left behind: the same scenario with that timeline's
+  // clicks, advanced to now, so the class sees the old future beside the new one. Clicks made
+  // from now on go to A only. Errors: kNotFound when no fork has happened yet; those of
+  // Run::create.
+  Status compare_with_previous_future();
   void select(Selection selection) { selection_ = std::move(selection); }
 
   // Called once a frame after the commands: advances both runs by the player's share of
@@ -144,6 +154,10 @@ class Workbench {
   std::unique_ptr<Run> a_;
   std::unique_ptr<Run> b_;
   std::optional<Variant> variant_;
+  // B replays these clicks instead of A's (the previous future), when set.
+  std::optional<std::vector<sim::Injection>> b_clicks_;
+  std::vector<sim::Injection> previous_future_;  // the clicks of the timeline the last fork left
+  Micros previous_fork_ = -1;
   std::string source_;  // the scenario file's text
   uint64_t seed_ = 1;
   Player player_;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "gui/labels.h"
 #include "gui/theme.h"
 #include "gui/widgets.h"
 #include "sim/duration.h"
@@ -62,6 +63,14 @@ void CompareView::draw_editor(ViewContext& ctx) {
     }
     ctx.anchors.set_last_item(std::string("compare.preset.") + variant_preset_name(p));
   }
+  // The future a fork left behind, beside the new one.
+  if (bench_.previous_fork() >= 0) {
+    std::string label = fill_placeholders(t.tr("compare.previous"),
+                                          {{"time", sim::format_clock(bench_.previous_fork())}});
+    if (ImGui::Button(label.c_str())) actions_.compare_previous_future();
+    ctx.anchors.set_last_item("compare.previous");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.tr("compare.previous_help"));
+  }
   // Any setting, for the curious.
   if (ImGui::TreeNode(t.tr("compare.custom"))) {
     Variant& d = ui_.draft;
@@ -118,7 +127,7 @@ void CompareView::draw_editor(ViewContext& ctx) {
     ctx.anchors.set_last_item("compare.apply");
     ImGui::TreePop();
   }
-  if (bench_.variant() != nullptr) {
+  if (bench_.b() != nullptr) {
     if (ImGui::Button(t.tr("compare.off"))) actions_.set_variant(std::nullopt);
     ctx.anchors.set_last_item("compare.off");
   }
@@ -130,8 +139,7 @@ void CompareView::draw_figures(ViewContext& ctx) {
     ImGui::TextDisabled("%s", t.tr("compare.none"));
     return;
   }
-  std::string b_label =
-      fill_placeholders(t.tr("compare.side_b"), {{"variant", describe(*bench_.variant())}});
+  std::string b_label = side_b_label(t, bench_);
   ImGui::TextWrapped("%s", b_label.c_str());
   if (ui_.figures_at != bench_.now() || ui_.figures_epoch != bench_.epoch()) {
     ui_.figures = compare_reports(bench_.a().sim().report(), bench_.b()->sim().report());

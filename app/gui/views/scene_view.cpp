@@ -168,8 +168,7 @@ void SceneView::drawContent(ViewContext& ctx) {
     ui_.b.pan = ui_.a.pan;
     paint_scene(*bench_.b(), bench_.selection(), b_min, max, ui_.b, env_b, hits_b_);
     std::string a_label = ctx.i18n.tr("compare.side_a");
-    std::string b_label = fill_placeholders(ctx.i18n.tr("compare.side_b"),
-                                            {{"variant", describe(*bench_.variant())}});
+    std::string b_label = side_b_label(ctx.i18n, bench_);
     side_chip(ImVec2(min.x + 6, min.y + 6), a_label.c_str(), pal, false);
     side_chip(ImVec2(min.x + 6, b_min.y + 6), b_label.c_str(), pal, true);
     handle_input(ctx, bench_.a(), hits_a_, min, a_max, ui_.a);
