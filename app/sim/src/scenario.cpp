@@ -365,7 +365,7 @@ Scenario parse(const Reader& r, const std::string& text, const LoadOptions& opti
       r.fail(*r.find(*sc, "mode"), "\"mode\" must be \"broker\" or \"direct\", got \"" + *m + "\"");
     }
   }
-  std::string menu_path = options.default_menu;
+  std::string menu_path = options.default_menu.empty() ? WMQ_DEFAULT_MENU : options.default_menu;
   if (auto m = r.get_string(*sc, "menu")) {
     std::filesystem::path p(*m);
     if (p.is_relative()) p = std::filesystem::path(r.file()).parent_path() / p;

@@ -63,11 +63,22 @@ uint32_t parse_order_header(const Payload& p) {
   return ec == std::errc() ? n : 0;
 }
 
-std::string food_json(uint32_t order, std::string_view dish, uint32_t table) {
-  std::string out = "{\"order\":" + std::to_string(order) + ",\"dish\":\"";
+void append_uint(std::string& out, uint64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  (void)ec;
+  out.append(buf, end);
+}
+
+// The food-ready message's body: {"order":17,"dish":"nasi goreng","table":4,"ready":true}.
+void set_food_json(std::string& out, uint32_t order, std::string_view dish, uint32_t table) {
+  out.assign("{\"order\":");
+  append_uint(out, order);
+  out += ",\"dish\":\"";
   out.append(dish);
-  out += "\",\"table\":" + std::to_string(table) + ",\"ready\":true}";
-  return out;
+  out += "\",\"table\":";
+  append_uint(out, table);
+  out += ",\"ready\":true}";
 }
 
 }  // namespace
@@ -393,8 +404,8 @@ class Simulation::Impl : public EventListener {
 
   // Declares a queue, or brings a recovered one to the settings we want now.
   void ensure_queue(const std::string& name, const QueueOptions& q) {
-    Status st = broker_->declare_queue(name, q);
-    if (st.code() == Code::kExists) st = broker_->update_queue(name, q);
+    Status st = B().declare_queue(name, q);
+    if (st.code() == Code::kExists) st = B().update_queue(name, q);
     assert(st.is_ok() && "the restaurant's topology is always valid");
     (void)st;
   }
@@ -403,6 +414,7 @@ class Simulation::Impl : public EventListener {
     BrokerOptions bo;
     bo.commit_window = commit_window_;
     broker_ = std::make_unique<Broker>(clock_, bo);
+    deadline_dirty_ = true;
     broker_->add_listener(this);
     ++epoch_;
     qcache_.clear();
@@ -413,40 +425,40 @@ class Simulation::Impl : public EventListener {
       return store.status();
     }
     recovered_ = 0;
-    Status st = broker_->attach_store(std::move(store).value());
+    Status st = B().attach_store(std::move(store).value());
     if (!st.is_ok()) {
       broker_.reset();
       return st;
     }
-    broker_->register_content_type(kOrderJson);
-    broker_->register_content_type("text/plain");
-    broker_->register_translator(translator_);
+    B().register_content_type(kOrderJson);
+    B().register_content_type("text/plain");
+    B().register_translator(translator_);
     ExchangeOptions direct{ExchangeKind::kDirect, true, ""};
     ExchangeOptions fanout{ExchangeKind::kFanout, true, ""};
-    (void)broker_->declare_exchange(kOrdersExchange, direct);
-    (void)broker_->add_validator(kOrdersExchange, validator_);
-    (void)broker_->declare_exchange(kDeadLetterExchange, fanout);
+    (void)B().declare_exchange(kOrdersExchange, direct);
+    (void)B().add_validator(kOrdersExchange, validator_);
+    (void)B().declare_exchange(kDeadLetterExchange, fanout);
     QueueOptions dlq;
     dlq.durable = true;
     ensure_queue(kDeadLetterQueue, dlq);
-    (void)broker_->bind(kDeadLetterQueue, kDeadLetterExchange, "");
+    (void)B().bind(kDeadLetterQueue, kDeadLetterExchange, "");
     for (size_t s = 0; s < stations_.size(); ++s) {
       ensure_queue(stations_[s], queue_options(station_q_[s]));
-      (void)broker_->bind(stations_[s], kOrdersExchange, stations_[s]);
+      (void)B().bind(stations_[s], kOrdersExchange, stations_[s]);
     }
     ensure_queue(kPickupQueue, queue_options(pickup_q_));
     if (sc_.announcements) {
-      (void)broker_->declare_exchange(kAnnounceExchange, fanout);
+      (void)B().declare_exchange(kAnnounceExchange, fanout);
       for (const std::string& s : stations_) {
         QueueOptions nq;
         nq.durable = false;
         ensure_queue("news." + s, nq);
-        (void)broker_->bind("news." + s, kAnnounceExchange, "");
+        (void)B().bind("news." + s, kAnnounceExchange, "");
       }
       SessionOptions so;
       so.name = "kitchen manager";
-      manager_session_ = broker_->open_session(so, nullptr);
-      (void)broker_->connected(manager_session_);
+      manager_session_ = B().open_session(so, nullptr);
+      (void)B().connected(manager_session_);
     }
     // Orders that sat in the broker's memory and did not come back are gone.
     for (uint32_t n : vanish_candidates_) {
@@ -484,13 +496,13 @@ class Simulation::Impl : public EventListener {
     SessionOptions so;
     so.name = c.name;
     Sink& sink = *cashier_sinks_[c.index];
-    const SessionId sid = broker_->open_session(so, &sink);
+    const SessionId sid = B().open_session(so, &sink);
     sink.session = sid;
-    (void)broker_->connected(sid);
+    (void)B().connected(sid);
     c.session = sid;
     ConsumeOptions co;
     co.prefetch = sc_.pickup_prefetch;
-    (void)broker_->subscribe(sid, kPickupQueue, co);
+    (void)B().subscribe(sid, kPickupQueue, co);
   }
 
   void connect_cook(Cook& k) {
@@ -514,9 +526,9 @@ class Simulation::Impl : public EventListener {
     so.suspect_after = sc_.suspect_after;
     so.dead_after = sc_.dead_after;
     Sink& sink = *cook_sinks_[k.index];
-    const SessionId sid = broker_->open_session(so, &sink);
+    const SessionId sid = B().open_session(so, &sink);
     sink.session = sid;
-    (void)broker_->connected(sid);
+    (void)B().connected(sid);
     k.session = sid;
     k.state = CookState::kIdle;
     emit_cook(SimEventKind::kCookConnected, k);
@@ -527,11 +539,11 @@ class Simulation::Impl : public EventListener {
       ConsumeOptions news;
       news.prefetch = 0;
       news.auto_ack = true;
-      (void)broker_->subscribe(sid, "news." + stations_[k.station], news);
+      (void)B().subscribe(sid, "news." + stations_[k.station], news);
     }
     ConsumeOptions co;
     co.prefetch = k.prefetch;
-    (void)broker_->subscribe(sid, stations_[k.station], co);
+    (void)B().subscribe(sid, stations_[k.station], co);
   }
 
   void crash_broker(std::optional<Micros> restart_after) {
@@ -959,7 +971,8 @@ class Simulation::Impl : public EventListener {
     m.persistent = true;
     m.headers.resize(1);
     m.headers[0].name = "order";
-    m.headers[0].value = std::to_string(o.number);
+    m.headers[0].value.clear();
+    append_uint(m.headers[0].value, o.number);
     m.routing_key = d.station;
     if (cu.special == Special::kPoison) {
       m.headers.push_back(Header{"x-poison", "1"});
@@ -979,7 +992,8 @@ class Simulation::Impl : public EventListener {
       m.body = "order " + std::to_string(o.number) + ": " + std::to_string(o.qty) + " " +
                std::string(dish) + " for table " + std::to_string(o.table);
     } else {
-      m.body = order_json(o.number, dish, o.qty, o.table);
+      m.body.clear();
+      append_order_json(m.body, o.number, dish, o.qty, o.table);
     }
   }
 
@@ -991,7 +1005,7 @@ class Simulation::Impl : public EventListener {
     }
     build_order_message(c, o);
     publishing_ = o.number;
-    Result<Published> r = broker_->publish(c.session, kOrdersExchange, scratch_);
+    Result<Published> r = B().publish(c.session, kOrdersExchange, scratch_);
     publishing_ = 0;
     ++c.attempts;
     ++o.attempts;
@@ -1099,7 +1113,7 @@ class Simulation::Impl : public EventListener {
     c.handing = 0;
     serve(n, c);
     if (broker_ && c.session != 0 && handing_epoch_[c.index] == epoch_) {
-      (void)broker_->ack(c.session, handing_tag_[c.index]);
+      (void)B().ack(c.session, handing_tag_[c.index]);
     }
     cashier_next(c);
   }
@@ -1127,7 +1141,7 @@ class Simulation::Impl : public EventListener {
 
   void crash_cashier(Cashier& c, std::optional<Micros> restart_after) {
     if (c.state == CashierState::kCrashed) return;
-    if (broker_ && c.session != 0) (void)broker_->kill_session(c.session, "the cashier crashed");
+    if (broker_ && c.session != 0) (void)B().kill_session(c.session, "the cashier crashed");
     c.session = 0;
     c.food.clear();
     c.unconfirmed.clear();
@@ -1240,14 +1254,15 @@ class Simulation::Impl : public EventListener {
         m.routing_key = kPickupQueue;
         m.headers.resize(1);
         m.headers[0].name = "order";
-        m.headers[0].value = std::to_string(t.order);
-        m.body = food_json(t.order, d.name, o.table);
+        m.headers[0].value.clear();
+        append_uint(m.headers[0].value, t.order);
+        set_food_json(m.body, t.order, d.name, o.table);
         publishing_ = t.order | kFoodBit;
-        Result<Published> r = broker_->publish(k.session, "", m);
+        Result<Published> r = B().publish(k.session, "", m);
         publishing_ = 0;
         if (r.is_ok()) history(t.order, StepKind::kFoodReady, k.index, 0, r->id);
       }
-      Status st = broker_->ack(k.session, t.tag);
+      Status st = B().ack(k.session, t.tag);
       if (st.is_ok()) {
         if (t.order != 0) history(t.order, StepKind::kAcked, k.index, t.delivery_count, t.message);
       } else {
@@ -1278,7 +1293,7 @@ class Simulation::Impl : public EventListener {
     for (const Ticket& t : k.held) {
       if (t.order != 0) history(t.order, StepKind::kCookCrashed, k.index, t.delivery_count);
     }
-    if (broker_ && k.session != 0 && !k.session_dead) (void)broker_->kill_session(k.session, why);
+    if (broker_ && k.session != 0 && !k.session_dead) (void)B().kill_session(k.session, why);
     if (k.direct_order != 0) lose_direct(k);
     k.held.clear();
     k.on_stove = false;
@@ -1323,7 +1338,7 @@ class Simulation::Impl : public EventListener {
     emit_cook(SimEventKind::kCookRevived, k);
     const bool alive = broker_ != nullptr && k.session != 0 && !k.session_dead;
     if (alive) {
-      (void)broker_->heartbeat(k.session);
+      (void)B().heartbeat(k.session);
       if (sc_.suspect_after > 0 || sc_.dead_after > 0)
         sched_.push(now() + sc_.heartbeat, kCookHeartbeat, k.index, ++k.hb_gen);
     }
@@ -1347,7 +1362,7 @@ class Simulation::Impl : public EventListener {
 
   void remove_cook(Cook& k) {
     if (k.state == CookState::kRemoved) return;
-    if (broker_ && k.session != 0 && !k.session_dead) (void)broker_->close_session(k.session);
+    if (broker_ && k.session != 0 && !k.session_dead) (void)B().close_session(k.session);
     if (k.direct_order != 0) {
       // A clean goodbye hands the order back: its cashier looks for another cook.
       Cashier& c = cashiers_[k.direct_cashier];
@@ -1374,7 +1389,7 @@ class Simulation::Impl : public EventListener {
   void on_heartbeat(Cook& k) {
     if (k.state != CookState::kIdle && k.state != CookState::kCooking) return;
     if (broker_ && k.session != 0) {
-      Status st = broker_->heartbeat(k.session);
+      Status st = B().heartbeat(k.session);
       if (!st.is_ok()) {
         // Declared dead while healthy (heartbeats slower than dead_after): start over.
         k.session_dead = true;
@@ -1682,14 +1697,14 @@ class Simulation::Impl : public EventListener {
         break;
       case InjectionKind::kSlowDisk:
         commit_window_ = in.window > 0 ? in.window : sc_.commit_window;
-        if (broker_) broker_->set_commit_window(commit_window_);
+        if (broker_) B().set_commit_window(commit_window_);
         break;
       case InjectionKind::kAnnounce:
         if (brokered && broker_ && manager_session_ != 0) {
           Message m;
           m.body = in.message;
           m.content_type = "text/plain";
-          (void)broker_->publish(manager_session_, kAnnounceExchange, m);
+          (void)B().publish(manager_session_, kAnnounceExchange, m);
         }
         break;
     }
@@ -1753,7 +1768,7 @@ class Simulation::Impl : public EventListener {
     if (in.queue.ttl) qs->ttl = *in.queue.ttl;
     if (in.queue.delivery_limit) qs->delivery_limit = *in.queue.delivery_limit;
     if (qi >= 0) queues_[static_cast<size_t>(qi)].durable = qs->durable;
-    if (broker_) (void)broker_->update_queue(in.target, queue_options(*qs));
+    if (broker_) (void)B().update_queue(in.target, queue_options(*qs));
   }
 
   void on_timeline(uint32_t i) {
@@ -1796,11 +1811,22 @@ class Simulation::Impl : public EventListener {
     return clock_.now();
   }
 
+  // The broker, for a call that may change its state (and so its next
+  // deadline, which is cached: the broker computes it in O(sessions)).
+  Broker& B() {
+    deadline_dirty_ = true;
+    return *broker_;
+  }
+
   Micros broker_due() const {
     if (!broker_) return kNever;
-    const Micros d = broker_->next_deadline();
-    if (tick_stuck_ && d <= now()) return kNever;
-    return d;
+    if (deadline_dirty_) {
+      // Time passing alone never moves next_deadline(); only calls do.
+      deadline_ = broker_->next_deadline();
+      deadline_dirty_ = false;
+    }
+    if (tick_stuck_ && deadline_ <= now()) return kNever;
+    return deadline_;
   }
 
   Micros next_time() const {
@@ -1816,10 +1842,11 @@ class Simulation::Impl : public EventListener {
     ++steps_;
     if (d <= s) {
       clock_.set(std::max(d, now()));
-      broker_->tick();
+      B().tick();
       drain();
       // A deadline the tick could not move would spin forever; wait for news.
-      tick_stuck_ = broker_ && broker_->next_deadline() <= now();
+      tick_stuck_ = false;
+      tick_stuck_ = broker_ && broker_due() <= now();
       return true;
     }
     tick_stuck_ = false;
@@ -1890,7 +1917,7 @@ class Simulation::Impl : public EventListener {
   bool run_until(Micros t, bool stop_at_pause) {
     pause_hit_ = false;
     while (next_time() <= t) {
-      step();
+      step();  // next_time() left the deadline cached: step() reads it for free
       if (stop_at_pause && pause_hit_) {
         pause_hit_ = false;
         return true;
@@ -1984,6 +2011,8 @@ class Simulation::Impl : public EventListener {
   uint32_t pauses_ = 0;
   bool pause_hit_ = false;
   bool tick_stuck_ = false;
+  mutable bool deadline_dirty_ = true;  // a broker call since deadline_ was read
+  mutable Micros deadline_ = kNever;    // the broker's next_deadline(), cached
   uint64_t steps_ = 0;
   std::vector<SimObserver*> observers_;
 };

@@ -127,8 +127,9 @@ struct Scenario {
 };
 
 struct LoadOptions {
-  // The menu used when the scenario names none.
-  std::string default_menu = WMQ_DEFAULT_MENU;
+  // The menu used when the scenario names none; empty = the shipped
+  // assets/menu.toml of this source tree.
+  std::string default_menu;
 };
 
 // Reads and checks a scenario file. Errors: kIoError (unreadable file or
