@@ -143,6 +143,7 @@ struct PendingConfirm {
   SessionId session;
   PublishSeq seq;
   MessageId id;
+  bool on_disk;  // false: queued only to keep the session's confirms in seq order
 };
 
 class Broker::Impl {
@@ -375,6 +376,10 @@ class Broker::Impl {
       }
     }
     for (const PendingConfirm& c : confirms) {
+      if (!c.on_disk) {
+        confirm(c.session, c.seq, c.id);  // it never depended on this batch
+        continue;
+      }
       Session* s = find_session(c.session);
       if (s == nullptr) continue;
       s->unconfirmed--;
@@ -1006,9 +1011,12 @@ class Broker::Impl {
     out.seq = s.next_seq++;
     out.queues = static_cast<uint32_t>(targets.size());
     s.published++;
+    // A confirm that needs no disk still waits behind the session's earlier
+    // ones, so confirms always come in seq order.
+    const bool behind = s.unconfirmed > 0;
     s.unconfirmed++;
-    if (waits) {
-      pending_confirms_.push_back(PendingConfirm{s.id, out.seq, id});
+    if (waits || behind) {
+      pending_confirms_.push_back(PendingConfirm{s.id, out.seq, id, waits});
     } else {
       out.confirmed = true;
       confirm(s.id, out.seq, id);
