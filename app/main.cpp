@@ -3,6 +3,9 @@
 
 #include <cstdio>
 
+#if WMQ_GUI_ENABLED
+#include "gui/app.h"
+#endif
 #ifdef WMQ_SIM_ENABLED
 #include "sim/run_command.h"
 #endif
@@ -10,17 +13,43 @@
 int main(int argc, char** argv) {
   CLI::App app{"WarungMQ: the restaurant analogy for message brokers, with a real broker inside"};
   app.set_version_flag("--version", std::string("warungmq ") + WMQ_VERSION);
+
+#if WMQ_GUI_ENABLED
+  wmq::gui::GuiOptions gui_opts;
+  CLI::App* gui =
+      app.add_subcommand("gui", "Open the WarungMQ window (also what no subcommand does)");
+  gui->add_option("--scenario", gui_opts.scenario, "Scenario file to open")
+      ->check(CLI::ExistingFile);
+  gui->add_option("--seed", gui_opts.seed, "Seed of the simulation");
+  CLI::Option* frames =
+      gui->add_option("--frames", gui_opts.frames, "Render N frames, then exit (0: until closed)")
+          ->check(CLI::NonNegativeNumber);
+  gui->add_option("--screenshot", gui_opts.screenshot, "Save the last frame as PNG")->needs(frames);
+  gui->add_option("--state-out", gui_opts.state_out, "On exit, write the GUI's state as JSON");
+  gui->add_option("--lang,--language", gui_opts.language, "Interface language")
+      ->check(CLI::IsMember({"en", "id"}));
+  gui->add_option("--width", gui_opts.width, "Window width in pixels")->check(CLI::PositiveNumber);
+  gui->add_option("--height", gui_opts.height, "Window height in pixels")
+      ->check(CLI::PositiveNumber);
+  gui->add_option("--exit-after-ms", gui_opts.exit_after_ms, "Exit after this many milliseconds")
+      ->check(CLI::NonNegativeNumber);
+#endif
 #ifdef WMQ_SIM_ENABLED
   auto run = wmq::sim::add_run_command(app);
 #endif
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // Bad command-line input exits 2 like any bad input; --help and --version exit 0.
     return app.exit(e) == 0 ? 0 : 2;
   }
+
 #ifdef WMQ_SIM_ENABLED
   if (run->selected()) return run->execute();
+#endif
+#if WMQ_GUI_ENABLED
+  if (gui->parsed() || app.get_subcommands().empty()) return wmq::gui::run_gui(gui_opts);
 #endif
   std::printf("warungmq %s: no subcommand yet; see --help\n", WMQ_VERSION);
   return 0;

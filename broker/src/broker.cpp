@@ -143,6 +143,7 @@ struct PendingConfirm {
   SessionId session;
   PublishSeq seq;
   MessageId id;
+  bool on_disk;  // false: queued only to keep the session's confirms in seq order
 };
 
 class Broker::Impl {
@@ -310,9 +311,11 @@ class Broker::Impl {
     }
     // Rows come back in (queue key, id) order; keep the id-order invariant
     // even if a queue's rows were interleaved.
+    const auto by_id = [](const Entry& a, const Entry& b) { return a.msg->id() < b.msg->id(); };
     for (auto& [name, q] : queues_) {
-      std::stable_sort(q->ready.begin(), q->ready.end(),
-                       [](const Entry& a, const Entry& b) { return a.msg->id() < b.msg->id(); });
+      if (!std::is_sorted(q->ready.begin(), q->ready.end(), by_id)) {
+        std::stable_sort(q->ready.begin(), q->ready.end(), by_id);
+      }
     }
     return Status::ok();
   }
@@ -373,6 +376,10 @@ class Broker::Impl {
       }
     }
     for (const PendingConfirm& c : confirms) {
+      if (!c.on_disk) {
+        confirm(c.session, c.seq, c.id);  // it never depended on this batch
+        continue;
+      }
       Session* s = find_session(c.session);
       if (s == nullptr) continue;
       s->unconfirmed--;
@@ -1004,9 +1011,12 @@ class Broker::Impl {
     out.seq = s.next_seq++;
     out.queues = static_cast<uint32_t>(targets.size());
     s.published++;
+    // A confirm that needs no disk still waits behind the session's earlier
+    // ones, so confirms always come in seq order.
+    const bool behind = s.unconfirmed > 0;
     s.unconfirmed++;
-    if (waits) {
-      pending_confirms_.push_back(PendingConfirm{s.id, out.seq, id});
+    if (waits || behind) {
+      pending_confirms_.push_back(PendingConfirm{s.id, out.seq, id, waits});
     } else {
       out.confirmed = true;
       confirm(s.id, out.seq, id);
@@ -1128,7 +1138,7 @@ class Broker::Impl {
       e.msg->release();
       return;
     }
-    // The dead letter keeps its id and body and says where it came from and why.
+    // The dead letter keeps its body and says where it came from and why.
     std::vector<Header> headers = e.msg->headers();
     headers.push_back(Header{"x-death-reason", std::string(reason)});
     headers.push_back(Header{"x-death-queue", q.name});
@@ -1136,8 +1146,12 @@ class Broker::Impl {
     const std::string key = q.opt.dead_letter_routing_key.empty()
                                 ? std::string(e.msg->routing_key())
                                 : q.opt.dead_letter_routing_key;
+    // A dead letter is a new message (a new id, at the tail of its queue):
+    // the same message may die in several queues that share one dead-letter
+    // queue. x-original-id links it to the message it was.
+    headers.push_back(Header{"x-original-id", std::to_string(e.msg->id())});
     Payload::Fields f;
-    f.id = e.msg->id();
+    f.id = next_id_++;
     f.body = e.msg->body();
     f.content_type = e.msg->content_type();
     f.routing_key = key;
@@ -1149,7 +1163,8 @@ class Broker::Impl {
     if (observed()) {
       Event ev;
       ev.kind = EventKind::kDeadLettered;
-      ev.message = p->id();
+      ev.message = e.msg->id();
+      ev.seq = p->id();  // the dead letter's own id
       ev.queue = q.name;
       ev.exchange = dlx->name;
       ev.routing_key = key;
@@ -1267,6 +1282,19 @@ class Broker::Impl {
       if (persisted) {
         store_->remove_message(q.key, e.msg->id());
         note_write();
+      }
+      if (observed()) {
+        Event ev;
+        ev.kind = EventKind::kAcked;
+        ev.message = e.msg->id();
+        ev.session = s.id;
+        ev.consumer = c.id;
+        ev.seq = tag;
+        ev.queue = q.name;
+        ev.count = e.delivery_count;
+        ev.reason = "auto";
+        ev.payload = e.msg;
+        emit(ev);
       }
       Payload* keep = e.msg;
       if (s.sink != nullptr) s.sink->on_delivery(d);

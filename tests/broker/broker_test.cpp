@@ -445,7 +445,8 @@ TEST_CASE("a dead letter carries its reason, source queue and delivery count in 
   REQUIRE(b.subscribe(s, "dead", {}).is_ok());
   CHECK(sink.headers == std::vector<Header>{{"x-death-reason", "expired"},
                                             {"x-death-queue", "q"},
-                                            {"x-delivery-count", "0"}});
+                                            {"x-delivery-count", "0"},
+                                            {"x-original-id", "1"}});
 }
 
 TEST_CASE("double ack and an ack of a tag never issued are refused") {

@@ -35,7 +35,8 @@ enum class EventKind : uint8_t {
   kNacked,        // the consumer said no; requeue = redelivered flag of the event
   kRequeued,      // back at its place in `queue`, count = deliveries so far
   kExpired,       // its TTL ran out in `queue`
-  kDeadLettered,  // left `queue` for the dead-letter exchange: reason
+  kDeadLettered,  // left `queue` for the dead-letter exchange: reason; seq = the dead letter's new
+                  // id
   kDropped,       // left `queue` with nowhere to go (no dead-letter exchange): reason
   // Clients.
   kSessionOpened,

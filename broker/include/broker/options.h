@@ -43,6 +43,8 @@ struct QueueOptions {
   // "delivery_limit" instead. 0 = no limit.
   uint32_t delivery_limit = 0;
   // Where dead letters go; empty = they are dropped (still reported as events).
+  // A dead letter is a new message (new id) carrying the headers
+  // x-death-reason, x-death-queue, x-delivery-count and x-original-id.
   std::string dead_letter_exchange;
   // Routing key for dead letters; empty = the message's own routing key.
   std::string dead_letter_routing_key;

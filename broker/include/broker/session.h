@@ -59,7 +59,9 @@ class SessionSink {
   // A message for one of this session's consumers.
   virtual void on_delivery(const Delivery& delivery) { (void)delivery; }
   // Publish `seq` is safe: routed, and on disk when it is persistent and
-  // reached a durable queue. Confirms come in seq order.
+  // reached a durable queue. Confirms come in seq order. A confirm may come
+  // before publish() returns (a publish that fills the batch commits it);
+  // seqs are predictable: 1, 2, 3... one per publish() that returned ok.
   virtual void on_confirm(PublishSeq seq) { (void)seq; }
   // Publish `seq` was accepted at first but is now refused (the commit
   // holding it failed); `why` says why. The message is not in any queue.

@@ -1,0 +1,56 @@
+// run_gui: the WarungMQ window — GLFW, OpenGL 3, Dear ImGui and the Shell.
+//
+// Interactive by default (vsync on, runs until the window is closed or File >
+// Quit). For tests and demos it can render a fixed number of frames, save the
+// last one as PNG, stop after a time limit, and report its state as JSON.
+//
+// Thread-safety: call from the main thread only (GLFW requires it), once at a time.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "broker/status.h"
+
+namespace wmq::gui {
+
+class Shell;
+
+// Exit codes of run_gui.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;     // bad option, unreadable assets, a file not written
+inline constexpr int kExitNoDisplay = 2;  // no display, or no OpenGL 3 context on it
+
+struct GuiOptions {
+  std::filesystem::path scenario;    // scenario to open; used from phase 2 on, reported meanwhile
+  std::uint64_t seed = 1;            // the simulator's seed; likewise
+  int frames = 0;                    // render this many frames then exit; 0 = run until closed
+  std::filesystem::path screenshot;  // with frames > 0: save the last frame here as PNG
+  std::filesystem::path state_out;   // on exit, write the state report (JSON) here
+  std::string language = "en";       // "en" or "id"; switchable at run time
+  int width = 1280;                  // window size in screen pixels
+  int height = 720;
+  int exit_after_ms = 0;             // also stop after this long; 0 = no time limit
+  std::filesystem::path assets_dir;  // empty = the source tree's assets/ (set at build time)
+  // Called once with the shell before the first frame, after the About view was added: the
+  // place to add views and state writers (phase 2: the simulator's). May be empty.
+  std::function<void(Shell&)> setup;
+};
+
+// Checks the options run_gui can judge before opening anything: kInvalid naming the option,
+// e.g. "--screenshot saves the last frame, so it needs --frames N".
+wmq::Status check_options(const GuiOptions& options);
+
+// Opens the window and runs the GUI until it is closed, quit, or a frame/time limit is reached.
+// Returns kExitOk on success; kExitNoDisplay with a message on stderr when no window or GL
+// context can be created (no $DISPLAY, no GL 3); kExitFailed with a message for anything else
+// that stops it (bad option, missing language file, screenshot or state file not written).
+// The window layout is kept in $XDG_CONFIG_HOME/warungmq/imgui.ini (or ~/.config/warungmq/),
+// never in the working directory. F12 saves a screenshot in the working directory.
+// The --state-out report is Shell::state_json() plus "exit_reason" ("frames", "time-limit",
+// "quit-command" or "window-closed"), "window" (framebuffer size), "version", "scenario", "seed".
+int run_gui(const GuiOptions& options);
+
+}  // namespace wmq::gui

@@ -1,0 +1,214 @@
+#include "gui/shell.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cctype>
+#include <utility>
+
+#include "gui/theme.h"
+
+namespace wmq::gui {
+namespace {
+
+// The report's own keys; a state writer may not take them.
+constexpr std::string_view kShellKeys[] = {"frames",       "language", "missing_strings",
+                                           "missing_keys", "commands", "screenshots",
+                                           "anchors",      "palette"};
+
+std::string upper(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+Shell::Shell(I18n i18n, Fonts fonts, std::string version)
+    : i18n_(std::move(i18n)), fonts_(fonts), version_(std::move(version)) {
+  assert(fonts_.body != nullptr && fonts_.heading != nullptr &&
+         "Shell needs the fonts returned by load_fonts");
+}
+
+void Shell::add_view(std::unique_ptr<View> view) {
+  assert(view && "Shell::add_view needs a view");
+  assert(find_view(view->id()) == nullptr && "Shell::add_view: a view with this id exists");
+  views_.push_back(std::move(view));
+}
+
+View* Shell::find_view(std::string_view id) {
+  for (auto& v : views_) {
+    if (v->id() == id) return v.get();
+  }
+  return nullptr;
+}
+
+void Shell::draw() {
+  anchors_.clear();
+  draw_menu_bar();
+  ViewContext ctx{i18n_, commands_, anchors_, fonts_};
+  for (auto& v : views_)
+    v->draw(ctx);
+  draw_toasts();
+}
+
+void Shell::end_frame() {
+  commands_.apply_all();
+  ++frames_;
+}
+
+void Shell::queue_set_language(std::string code) {
+  std::string label = "set-language " + code;
+  commands_.push(std::move(label), [this, code = std::move(code)] {
+    wmq::Status st = i18n_.set_language(code);
+    if (!st) notify(st.message());
+  });
+}
+
+void Shell::queue_quit() {
+  commands_.push("quit", [this] { ui_.quit_requested = true; });
+}
+
+void Shell::queue_screenshot() {
+  commands_.push("screenshot", [this] { ui_.screenshot_requested = true; });
+}
+
+void Shell::queue_show_view(std::string id) {
+  std::string label = "show-view " + id;
+  commands_.push(std::move(label), [this, id = std::move(id)] {
+    View* v = find_view(id);
+    if (v == nullptr) return;
+    v->set_open(true);
+    v->request_focus();
+  });
+}
+
+bool Shell::take_screenshot_request() {
+  return std::exchange(ui_.screenshot_requested, false);
+}
+
+void Shell::report_screenshot(const std::filesystem::path& file, const wmq::Status& status) {
+  if (status) {
+    screenshots_.push_back(file.string());
+    notify(fill_placeholders(i18n_.tr("toast.screenshot_saved"), {{"path", file.string()}}));
+  } else {
+    notify(fill_placeholders(i18n_.tr("toast.screenshot_failed"), {{"reason", status.message()}}),
+           8.0);
+  }
+}
+
+void Shell::notify(std::string text, double seconds) {
+  ui_.toasts.push_back(ShellUiState::Toast{std::move(text), ImGui::GetTime() + seconds});
+}
+
+void Shell::draw_menu_bar() {
+  if (!ImGui::BeginMainMenuBar()) return;
+  anchors_.set_current_window("menubar");
+  const I18n& t = i18n_;
+
+  if (ImGui::BeginMenu(t.tr("menu.file"))) {
+    if (ImGui::MenuItem(t.tr("menu.screenshot"), "F12")) queue_screenshot();
+    ImGui::Separator();
+    if (ImGui::MenuItem(t.tr("menu.quit"), "Ctrl+Q")) queue_quit();
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu(t.tr("menu.view"))) {
+    // Opening and closing a window is UI state, not simulation: toggled in place.
+    for (auto& v : views_)
+      ImGui::MenuItem(t.tr(v->title_key()), nullptr, &v->open_flag());
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu(t.tr("menu.language"))) {
+    for (const std::string& code : t.languages()) {
+      std::string label = t.language_name(code) + "##lang-menu-" + code;
+      if (ImGui::MenuItem(label.c_str(), nullptr, code == t.language())) queue_set_language(code);
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu(t.tr("menu.help"))) {
+    if (ImGui::MenuItem(t.tr("menu.about"))) queue_show_view("about");
+    ImGui::EndMenu();
+  }
+
+  draw_language_switch();
+  ImGui::EndMainMenuBar();
+}
+
+// "EN | ID" at the right end of the menu bar: one click, no menu to open, so it is the
+// switch a teacher (and the xdotool test) uses. The current language looks pressed.
+void Shell::draw_language_switch() {
+  const I18n& t = i18n_;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  std::vector<std::string> codes = t.languages();
+
+  float width = 0;
+  for (const auto& code : codes) {
+    width += ImGui::CalcTextSize(upper(code).c_str()).x + style.FramePadding.x * 2.0f;
+  }
+  width += style.ItemSpacing.x * static_cast<float>(codes.size() - 1);
+  ImGui::SetCursorPosX(ImGui::GetWindowWidth() - width - style.WindowPadding.x);
+
+  for (const auto& code : codes) {
+    std::string label = upper(code) + "##lang-switch-" + code;
+    bool selected = code == t.language();
+    ImGui::PushStyleColor(ImGuiCol_Button,
+                          selected ? style.Colors[ImGuiCol_ButtonActive] : ImVec4(0, 0, 0, 0));
+    if (ImGui::Button(label.c_str()) && !selected) queue_set_language(code);
+    ImGui::PopStyleColor();
+    anchors_.set_last_item("lang." + code);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.language_name(code).c_str());
+  }
+}
+
+void Shell::draw_toasts() {
+  double now = ImGui::GetTime();
+  std::erase_if(ui_.toasts, [now](const ShellUiState::Toast& t) { return t.until <= now; });
+  if (ui_.toasts.empty()) return;
+
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  constexpr float kMargin = 16.0f;
+  ImGui::SetNextWindowPos(
+      ImVec2(vp->WorkPos.x + vp->WorkSize.x - kMargin, vp->WorkPos.y + vp->WorkSize.y - kMargin),
+      ImGuiCond_Always, ImVec2(1.0f, 1.0f));
+  ImGui::SetNextWindowBgAlpha(0.95f);
+  constexpr ImGuiWindowFlags kFlags =
+      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+      ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs;
+  if (ImGui::Begin("##toasts", nullptr, kFlags)) {
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+    for (size_t i = 0; i < ui_.toasts.size(); ++i) {
+      if (i > 0) ImGui::Separator();
+      ImGui::TextUnformatted(ui_.toasts[i].text.c_str());
+    }
+    ImGui::PopTextWrapPos();
+    anchors_.set_current_window("toast");
+  }
+  ImGui::End();
+}
+
+void Shell::add_state_writer(std::string section, StateWriter writer) {
+  assert(writer && "Shell::add_state_writer needs a callable");
+  assert(std::find(std::begin(kShellKeys), std::end(kShellKeys), section) == std::end(kShellKeys) &&
+         "Shell::add_state_writer: that section is one of the shell's own report keys");
+  writers_.emplace_back(std::move(section), std::move(writer));
+}
+
+nlohmann::json Shell::state_json() const {
+  nlohmann::json state = {
+      {"frames", frames_},
+      {"language", i18n_.language()},
+      {"missing_strings", i18n_.missing_count()},
+      {"missing_keys", i18n_.missing_keys()},
+      {"commands", commands_.applied()},
+      {"screenshots", screenshots_},
+      {"anchors", anchors_.to_json()},
+      {"palette", palette_json()},
+  };
+  for (const auto& [section, writer] : writers_)
+    state[section] = writer();
+  return state;
+}
+
+}  // namespace wmq::gui

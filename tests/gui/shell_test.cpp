@@ -1,0 +1,270 @@
+// The shell driven headless: an ImGui context with no window and no renderer.
+// NewFrame/Render run as in the real loop; nothing reaches a GPU.
+#include <doctest.h>
+
+#include <imgui.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "gui/shell.h"
+#include "gui/theme.h"
+#include "gui/views/about_view.h"
+
+using namespace wmq;
+using namespace wmq::gui;
+
+namespace {
+
+const std::filesystem::path kI18nDir = std::filesystem::path(WMQ_ASSETS_DIR) / "i18n";
+
+// A view that counts how often its content is drawn and can ask for a key of its choice.
+class CountingView : public View {
+ public:
+  explicit CountingView(std::string key = "about.title")
+      : View("counting", "about.title"), key_(std::move(key)) {}
+  int draws = 0;
+  bool collapse = false;  // collapse the window from the next frame on
+
+ protected:
+  void prepare_window(const ImGuiViewport& viewport) override {
+    View::prepare_window(viewport);
+    if (collapse) ImGui::SetNextWindowCollapsed(true);
+  }
+  void drawContent(ViewContext& ctx) override {
+    ++draws;
+    ImGui::TextUnformatted(ctx.i18n.tr(key_));
+  }
+
+ private:
+  std::string key_;
+};
+
+// One ImGui context per test, as the real app has one per run.
+struct Headless {
+  ImGuiContext* ctx;
+  Fonts fonts;
+  std::unique_ptr<Shell> shell;
+
+  explicit Headless(const std::string& language = "en") : ctx(ImGui::CreateContext()) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(1280, 720);
+    io.DeltaTime = 1.0f / 60.0f;
+    fonts = load_fonts(io);
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    Result<I18n> i18n = I18n::load(kI18nDir, {"en", "id"}, language);
+    REQUIRE_MESSAGE(i18n.is_ok(), i18n.status().message());
+    shell = std::make_unique<Shell>(std::move(i18n).value(), fonts, "9.9.9");
+    shell->add_view(std::make_unique<AboutView>("9.9.9"));
+  }
+  ~Headless() {
+    shell.reset();
+    ImGui::DestroyContext(ctx);
+  }
+
+  // One frame as run_gui does it, minus the GL calls. `mid_frame` runs after the shell drew.
+  template <typename F>
+  void frame(F mid_frame) {
+    ImGui::NewFrame();
+    shell->draw();
+    mid_frame();
+    ImGui::Render();
+    shell->end_frame();
+  }
+  void frame() {
+    frame([] {});
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a language switch applies after the frame, not during it") {
+  Headless h;
+  h.frame([&] {
+    h.shell->queue_set_language("id");
+    CHECK(h.shell->i18n().language() == "en");
+  });
+  CHECK(h.shell->i18n().language() == "id");
+  CHECK(h.shell->commands().applied() == std::vector<std::string>{"set-language id"});
+}
+
+TEST_CASE("clicking ID in the menu bar switches the interface to Indonesian") {
+  Headless h;
+  h.frame();
+  const Rect* id = h.shell->anchors().find("lang.id");
+  REQUIRE(id != nullptr);
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(id->x + id->w / 2, id->y + id->h / 2);
+  h.frame();  // hover
+  io.MouseDown[0] = true;
+  h.frame();  // press
+  io.MouseDown[0] = false;
+  h.frame();  // release: the button fires, the command runs after this frame
+  CHECK(h.shell->i18n().language() == "id");
+  CHECK(h.shell->commands().applied() == std::vector<std::string>{"set-language id"});
+  h.frame();
+  CHECK(std::string(h.shell->i18n().tr("menu.file")) == "Berkas");
+}
+
+TEST_CASE("switching to a language that is not loaded keeps the language and says why") {
+  Headless h;
+  h.frame([&] { h.shell->queue_set_language("fr"); });
+  CHECK(h.shell->i18n().language() == "en");
+  REQUIRE(h.shell->ui().toasts.size() == 1);
+  CHECK(h.shell->ui().toasts[0].text == "language \"fr\": not loaded (have en, id)");
+}
+
+TEST_CASE("every string the shell draws exists in both languages") {
+  for (const char* lang : {"en", "id"}) {
+    CAPTURE(lang);
+    Headless h(lang);
+    // Two frames: auto-resizing windows draw their content from the second one.
+    h.frame();
+    h.frame();
+    h.shell->report_screenshot("/tmp/x.png", Status::ok());
+    h.shell->report_screenshot("/tmp/x.png", Status::error(Code::kIoError, "disk full"));
+    h.frame();
+    CHECK(h.shell->i18n().missing_keys() == std::vector<std::string>{});
+  }
+}
+
+TEST_CASE("a missing key in a view is shown and reported in the state") {
+  Headless h;
+  h.shell->add_view(std::make_unique<CountingView>("no.such.key"));
+  h.frame();
+  h.frame();
+  nlohmann::json state = h.shell->state_json();
+  CHECK(state["missing_strings"] == 1);
+  CHECK(state["missing_keys"] == nlohmann::json::array({"no.such.key"}));
+}
+
+TEST_CASE("the state report has frames, language, missing strings and writer sections") {
+  Headless h("id");
+  h.shell->add_state_writer("sim", [] { return nlohmann::json{{"orders", 3}}; });
+  h.frame();
+  h.frame();
+  h.frame();
+  nlohmann::json s = h.shell->state_json();
+  CHECK(s["frames"] == 3);
+  CHECK(s["language"] == "id");
+  CHECK(s["missing_strings"] == 0);
+  CHECK(s["commands"] == nlohmann::json::array());
+  CHECK(s["screenshots"] == nlohmann::json::array());
+  CHECK(s["sim"] == nlohmann::json{{"orders", 3}});
+  CHECK(s["palette"]["backdrop"] == "#efe3cc");
+}
+
+TEST_CASE("the menu bar, the language switch and open views leave anchors for the tests") {
+  Headless h;
+  h.frame();
+  h.frame();
+  const Anchors& a = h.shell->anchors();
+  REQUIRE(a.find("menubar") != nullptr);
+  CHECK(a.find("menubar")->w == 1280);
+  REQUIRE(a.find("lang.en") != nullptr);
+  REQUIRE(a.find("lang.id") != nullptr);
+  // The switch sits at the right end of the menu bar, EN then ID.
+  CHECK(a.find("lang.en")->x < a.find("lang.id")->x);
+  CHECK(a.find("lang.id")->x + a.find("lang.id")->w <= 1280);
+  CHECK(a.find("lang.id")->x > 1000);
+  REQUIRE(a.find("view.about") != nullptr);
+  CHECK(a.find("view.about")->w == 620);
+  CHECK(a.find("about.body") != nullptr);
+}
+
+TEST_CASE("a closed view draws nothing and leaves no anchor") {
+  Headless h;
+  auto view = std::make_unique<CountingView>();
+  CountingView* v = view.get();
+  h.shell->add_view(std::move(view));
+  h.frame();
+  CHECK(v->draws == 1);
+  v->set_open(false);
+  h.frame();
+  CHECK(v->draws == 1);
+  CHECK(h.shell->anchors().find("view.counting") == nullptr);
+}
+
+TEST_CASE("a collapsed view returns before drawing its content") {
+  Headless h;
+  auto view = std::make_unique<CountingView>();
+  CountingView* v = view.get();
+  h.shell->add_view(std::move(view));
+  h.frame();
+  CHECK(v->draws == 1);
+  v->collapse = true;
+  h.frame();
+  CHECK(v->draws == 1);
+  CHECK(h.shell->anchors().find("view.counting") != nullptr);  // the title bar is still there
+}
+
+TEST_CASE("show-view reopens a closed view after the frame") {
+  Headless h;
+  View* about = h.shell->find_view("about");
+  about->set_open(false);
+  h.frame([&] { h.shell->queue_show_view("about"); });
+  CHECK(about->is_open());
+  h.frame();
+  CHECK(h.shell->anchors().find("view.about") != nullptr);
+}
+
+TEST_CASE("quit is requested only once the frame has ended") {
+  Headless h;
+  h.frame([&] {
+    h.shell->queue_quit();
+    CHECK_FALSE(h.shell->quit_requested());
+  });
+  CHECK(h.shell->quit_requested());
+}
+
+TEST_CASE("a screenshot request is taken once") {
+  Headless h;
+  CHECK_FALSE(h.shell->take_screenshot_request());
+  h.frame([&] { h.shell->queue_screenshot(); });
+  CHECK(h.shell->take_screenshot_request());
+  CHECK_FALSE(h.shell->take_screenshot_request());
+}
+
+TEST_CASE("a saved screenshot is recorded and announced in the current language") {
+  Headless h("id");
+  h.shell->report_screenshot("/tmp/warungmq-1.png", Status::ok());
+  REQUIRE(h.shell->ui().toasts.size() == 1);
+  CHECK(h.shell->ui().toasts[0].text == "Tangkapan layar disimpan di /tmp/warungmq-1.png");
+  CHECK(h.shell->state_json()["screenshots"] == nlohmann::json::array({"/tmp/warungmq-1.png"}));
+}
+
+TEST_CASE("a failed screenshot is announced with the reason and not recorded") {
+  Headless h;
+  h.shell->report_screenshot("/ro/x.png", Status::error(Code::kIoError, "disk full"));
+  REQUIRE(h.shell->ui().toasts.size() == 1);
+  CHECK(h.shell->ui().toasts[0].text == "Could not save the screenshot: disk full");
+  CHECK(h.shell->state_json()["screenshots"] == nlohmann::json::array());
+}
+
+TEST_CASE("toasts disappear when their time is up") {
+  Headless h;
+  h.shell->notify("hello", 0.05);
+  h.frame();
+  CHECK(h.shell->anchors().find("toast") != nullptr);
+  ImGui::GetIO().DeltaTime = 0.1f;  // ImGui's clock advances by DeltaTime each NewFrame
+  h.frame();
+  CHECK(h.shell->ui().toasts.empty());
+  CHECK(h.shell->anchors().find("toast") == nullptr);
+}
+
+TEST_CASE("the theme paints windows and text in the palette's colours") {
+  ImGuiContext* ctx = ImGui::CreateContext();
+  ImGuiStyle style;
+  apply_theme(style);
+  auto byte = [](float f) { return static_cast<int>(f * 255.0f + 0.5f); };
+  CHECK(byte(style.Colors[ImGuiCol_WindowBg].x) == palette().window.r);
+  CHECK(byte(style.Colors[ImGuiCol_WindowBg].z) == palette().window.b);
+  CHECK(byte(style.Colors[ImGuiCol_Text].x) == palette().ink.r);
+  CHECK(byte(style.Colors[ImGuiCol_Text].y) == palette().ink.g);
+  CHECK(palette_json()["ink"] == "#3b2a1f");
+  ImGui::DestroyContext(ctx);
+}
