@@ -361,6 +361,13 @@ bool StompServer::poll(Micros timeout) {
   return read_any;
 }
 
+bool StompServer::confirms_awaited() const {
+  for (const auto& c : connections_) {
+    if (c->session != nullptr && c->session->awaiting_confirms()) return true;
+  }
+  return false;
+}
+
 void StompServer::run(const std::atomic<bool>& stop) {
   constexpr Micros kMaxWait = 500 * kMillis;
   bool batch_open = false;  // input was handled since the last flush
@@ -377,8 +384,10 @@ void StompServer::run(const std::atomic<bool>& stop) {
     } else if (batch_open) {
       // No more input waiting: close the batch. Its receipts go out below.
       batch_open = false;
-      Status st = broker_.flush();
-      if (!st.is_ok()) log("stomp: commit failed: " + st.message());
+      if (confirms_awaited()) {
+        Status st = broker_.flush();
+        if (!st.is_ok()) log("stomp: commit failed: " + st.message());
+      }
     }
     if (broker_.clock().now() >= broker_.next_deadline()) broker_.tick();
     flush_output();

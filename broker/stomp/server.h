@@ -18,9 +18,13 @@
 //
 // Group commit, as run() does it: after a turn that read input, the loop
 // looks again without waiting; only when no more input is waiting does it
-// call broker.flush(). A busy server so commits many SENDs at once, an idle
-// one commits (and answers) at once. The broker's own commit window, honoured
-// by tick() at broker.next_deadline(), caps the wait when input never stops.
+// call broker.flush(), if a client waits for a confirm (a SEND not yet
+// receipted). A busy server so commits many SENDs at once, an idle one
+// commits (and answers) at once. The broker's own commit window, honoured by
+// tick() at broker.next_deadline(), caps the wait when input never stops, and
+// commits what nobody waits for (the deletes of ACKs, delivery counts) unless
+// a later flush took it along: one commit less per message at low rates,
+// and a commit blocks the loop.
 //
 // Bad input is the session's business: it sends ERROR and ends; the server
 // then flushes what is queued, half-closes (so the ERROR is not lost to a
@@ -107,6 +111,7 @@ class StompServer {
   void run_timers();
   void reap();
   void mark_dirty(Connection& c);
+  bool confirms_awaited() const;
   void log(const std::string& line) const;
 
   Broker& broker_;

@@ -128,6 +128,9 @@ class StompSession final : private SessionSink {
 
   // True once the session has closed its transport: the host may destroy it.
   bool ended() const { return state_ == State::kEnded; }
+  // True while a publish of this session waits for the broker's confirm
+  // (a commit): the server commits without waiting when one does.
+  bool awaiting_confirms() const { return confirmed_ < published_; }
   // The broker session (0 before CONNECT).
   SessionId broker_session() const { return sid_; }
   // "1.0", "1.1" or "1.2" once connected; empty before.
