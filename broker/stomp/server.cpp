@@ -31,19 +31,26 @@ constexpr int kMaxEvents = 64;
 std::string peer_name(const sockaddr_storage& addr) {
   char host[INET6_ADDRSTRLEN] = "?";
   uint16_t port = 0;
+  // Built by appending: g++ 12 warns (-Wrestrict, wrongly) on "[" + string.
+  std::string out;
   if (addr.ss_family == AF_INET) {
     const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
     inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
     port = ntohs(a->sin_port);
-    return std::string(host) + ":" + std::to_string(port);
-  }
-  if (addr.ss_family == AF_INET6) {
+    out.append(host);
+  } else if (addr.ss_family == AF_INET6) {
     const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
     inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
     port = ntohs(a->sin6_port);
-    return "[" + std::string(host) + "]:" + std::to_string(port);
+    out.push_back('[');
+    out.append(host);
+    out.push_back(']');
+  } else {
+    return "?";
   }
-  return "?";
+  out.push_back(':');
+  out.append(std::to_string(port));
+  return out;
 }
 
 }  // namespace
