@@ -564,7 +564,10 @@ bool StompSession::publish(Frame& frame, const Destination& dest, bool with_rece
     }
     m.ttl = static_cast<Micros>(ms) * kMillis;
   }
-  for (auto& [name, value] : frame.headers) {
+  for (const auto& header : frame.headers) {
+    // Named references, not a structured binding: clang 14 cannot capture those.
+    const std::string& name = header.first;
+    const std::string& value = header.second;
     if (is_send_control_header(name) || is_message_header(name)) continue;
     // The first occurrence of a header is the one that counts.
     const bool seen = std::any_of(m.headers.begin(), m.headers.end(),

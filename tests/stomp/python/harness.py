@@ -81,12 +81,17 @@ class Server:
     def __enter__(self):
         return self.start()
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
         try:
-            self.stop()
+            rc = self.stop()
         finally:
             self.kill()
-            self.close()
+        err = self.stderr()
+        self.close()
+        # A clean SIGTERM stop exits 0; anything else (a crash, a sanitizer
+        # report) fails the test that used the server.
+        if exc_type is None and rc != 0:
+            raise AssertionError("warungmq serve exited with %s; stderr:\n%s" % (rc, err[-3000:]))
 
     def close(self):
         if self.proc is not None and self.proc.stdout is not None:
