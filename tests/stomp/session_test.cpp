@@ -206,7 +206,7 @@ TEST_CASE("with a users file CONNECT needs a matching login and passcode") {
 }
 
 TEST_CASE("users files: the format and its errors") {
-  auto ok = Users::parse("# staff\n\nuser a 1\r\nuser  b\t2\n", "u");
+  auto ok = Users::parse("# staff\n\nuser a 1\r\nuser  b\t2   # the cook\n", "u");
   REQUIRE(ok.is_ok());
   CHECK(ok->user_count() == 2);
   CHECK(ok->check("a", "1"));
