@@ -485,6 +485,15 @@ TEST_CASE("queue headers that conflict with an existing queue are an error; none
                     "headers to use it as it is.") == 0);
 }
 
+TEST_CASE("the first of repeated queue headers is the one that counts") {
+  World w;
+  Peer p(w.broker);
+  p.connect();
+  p.send(send_frame("/queue/q", "x", {{"durable", "false"}, {"durable", "true"}}));
+  CHECK(w.broker.has_queue("q"));
+  CHECK_FALSE(queue_of(w.broker, "q").options.durable);
+}
+
 TEST_CASE("a bad queue header value is named in the ERROR") {
   World w;
   Peer p(w.broker);
