@@ -3,16 +3,12 @@
 
 #include <cstdio>
 
-#ifdef WMQ_STOMP_ENABLED
 void add_serve_command(CLI::App& app);  // app/serve_command.cpp
-#endif
 
 int main(int argc, char** argv) {
   CLI::App app{"WarungMQ: the restaurant analogy for message brokers, with a real broker inside"};
   app.set_version_flag("--version", std::string("warungmq ") + WMQ_VERSION);
-#ifdef WMQ_STOMP_ENABLED
   add_serve_command(app);
-#endif
   CLI11_PARSE(app, argc, argv);
   std::printf("warungmq %s: no subcommand yet; see --help\n", WMQ_VERSION);
   return 0;
