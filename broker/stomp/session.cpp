@@ -123,14 +123,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-void append_number(std::string* out, uint64_t n) {
-  char digits[24];
-  const auto res = std::to_chars(digits, digits + sizeof digits, n);
-  out->append(digits, res.ptr);
-}
-
-}  // namespace
-
 // Holds in_callback_ up while the broker is calling the session, so that
 // ending the broker session waits until the broker's call has returned.
 class CallbackScope {
@@ -143,6 +135,14 @@ class CallbackScope {
  private:
   int& depth_;
 };
+
+void append_number(std::string* out, uint64_t n) {
+  char digits[24];
+  const auto res = std::to_chars(digits, digits + sizeof digits, n);
+  out->append(digits, res.ptr);
+}
+
+}  // namespace
 
 StompSession::StompSession(Broker& broker, Transport& transport, SessionConfig config)
     : broker_(broker),
@@ -213,6 +213,7 @@ void StompSession::on_output_drained() {
       }
     }
   }
+  end_broker_session();
 }
 
 void StompSession::on_timer() {
@@ -422,41 +423,49 @@ bool StompSession::ensure_queue(const Frame& frame, const std::string& name) {
   QueueOptions o;
   o.durable = true;
   bool asked = false;
-  std::string bad;
-  for (const auto& [h, v] : frame.headers) {
-    uint64_t n = 0;
-    if (h == "durable") {
-      asked = true;
-      if (v != "true" && v != "false") bad = h;
-      o.durable = v != "false";
-    } else if (h == "x-max-length") {
-      asked = true;
-      if (!parse_u64(v, &n) || n > UINT32_MAX) bad = h;
-      o.max_length = static_cast<uint32_t>(n);
-    } else if (h == "x-overflow") {
-      asked = true;
-      if (v != "reject-publish" && v != "drop-head") bad = h;
-      o.overflow = v == "drop-head" ? Overflow::kDropHead : Overflow::kRejectPublish;
-    } else if (h == "x-message-ttl") {
-      asked = true;
-      if (!parse_u64(v, &n) || n > static_cast<uint64_t>(INT64_MAX / kMillis)) bad = h;
-      o.message_ttl = static_cast<Micros>(n) * kMillis;
-    } else if (h == "x-delivery-limit") {
-      asked = true;
-      if (!parse_u64(v, &n) || n > UINT32_MAX) bad = h;
-      o.delivery_limit = static_cast<uint32_t>(n);
-    } else if (h == "x-dead-letter-exchange") {
-      asked = true;
-      o.dead_letter_exchange = v;
-    } else if (h == "x-dead-letter-routing-key") {
-      asked = true;
-      o.dead_letter_routing_key = v;
+  auto refuse = [&](std::string_view header, std::string_view value) {
+    fail(err::kBadHeader,
+         "Header " + std::string(header) + " has a value this server cannot use: " + quoted(value) +
+             ".",
+         &frame);
+    return false;
+  };
+  // Each read with frame.header(): the first occurrence of a header counts.
+  uint64_t n = 0;
+  if (auto v = frame.header("durable")) {
+    asked = true;
+    if (*v != "true" && *v != "false") return refuse("durable", *v);
+    o.durable = *v == "true";
+  }
+  if (auto v = frame.header("x-max-length")) {
+    asked = true;
+    if (!parse_u64(*v, &n) || n > UINT32_MAX) return refuse("x-max-length", *v);
+    o.max_length = static_cast<uint32_t>(n);
+  }
+  if (auto v = frame.header("x-overflow")) {
+    asked = true;
+    if (*v != "reject-publish" && *v != "drop-head") return refuse("x-overflow", *v);
+    o.overflow = *v == "drop-head" ? Overflow::kDropHead : Overflow::kRejectPublish;
+  }
+  if (auto v = frame.header("x-message-ttl")) {
+    asked = true;
+    if (!parse_u64(*v, &n) || n > static_cast<uint64_t>(INT64_MAX / kMillis)) {
+      return refuse("x-message-ttl", *v);
     }
-    if (!bad.empty()) {
-      fail(err::kBadHeader,
-           "Header " + bad + " has a value this server cannot use: " + quoted(v) + ".", &frame);
-      return false;
-    }
+    o.message_ttl = static_cast<Micros>(n) * kMillis;
+  }
+  if (auto v = frame.header("x-delivery-limit")) {
+    asked = true;
+    if (!parse_u64(*v, &n) || n > UINT32_MAX) return refuse("x-delivery-limit", *v);
+    o.delivery_limit = static_cast<uint32_t>(n);
+  }
+  if (auto v = frame.header("x-dead-letter-exchange")) {
+    asked = true;
+    o.dead_letter_exchange = std::string(*v);
+  }
+  if (auto v = frame.header("x-dead-letter-routing-key")) {
+    asked = true;
+    o.dead_letter_routing_key = std::string(*v);
   }
   if (broker_.has_queue(name) && !asked) return true;
   if (!o.dead_letter_exchange.empty() && !ensure_exchange(frame, o.dead_letter_exchange)) {
@@ -564,7 +573,10 @@ bool StompSession::publish(Frame& frame, const Destination& dest, bool with_rece
     }
     m.ttl = static_cast<Micros>(ms) * kMillis;
   }
-  for (auto& [name, value] : frame.headers) {
+  for (const auto& header : frame.headers) {
+    // Named references, not a structured binding: clang 14 cannot capture those.
+    const std::string& name = header.first;
+    const std::string& value = header.second;
     if (is_send_control_header(name) || is_message_header(name)) continue;
     // The first occurrence of a header is the one that counts.
     const bool seen = std::any_of(m.headers.begin(), m.headers.end(),

@@ -8,6 +8,7 @@ namespace wmq::stomp {
 
 namespace {
 
+// The words of a line, up to a word that starts a comment.
 std::vector<std::string_view> words(std::string_view line) {
   std::vector<std::string_view> out;
   size_t i = 0;
@@ -17,7 +18,9 @@ std::vector<std::string_view> words(std::string_view line) {
     size_t start = i;
     while (i < line.size() && line[i] != ' ' && line[i] != '\t')
       ++i;
-    if (i > start) out.push_back(line.substr(start, i - start));
+    if (i == start) continue;
+    if (line[start] == '#') break;
+    out.push_back(line.substr(start, i - start));
   }
   return out;
 }
@@ -49,7 +52,7 @@ Result<Users> Users::parse(std::string_view text, std::string_view origin) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const std::vector<std::string_view> w = words(line);
-    if (w.empty() || w[0].front() == '#') continue;
+    if (w.empty()) continue;
     const std::string where = std::string(origin) + ":" + std::to_string(line_no) + ": ";
     if (w[0] == "user") {
       if (w.size() != 3) {

@@ -5,8 +5,9 @@
 // when the file has `host` lines, a host header naming one of them. The
 // format, one entry per line, words separated by spaces or tabs:
 //
-//   # a comment; blank lines are ignored
-//   user LOGIN PASSCODE      a login and its passcode (neither may hold a space)
+//   # a comment, to the end of the line; blank lines are ignored
+//   user LOGIN PASSCODE      a login and its passcode (neither may hold a
+//                            space or start with '#')
 //   host NAME                a virtual host name CONNECT may give
 //
 // Example:

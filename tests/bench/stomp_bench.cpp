@@ -117,14 +117,18 @@ class Client {
     }
     out_.clear();
   }
-  // Waits up to `timeout_ms` (-1: forever) for bytes, then returns every
-  // complete frame they made (possibly none).
-  std::vector<Frame> read(int timeout_ms) {
+  // Waits up to `timeout_us` (-1: forever) for bytes, then returns every
+  // complete frame they made (possibly none). The wait is exact to the
+  // microsecond (ppoll), so a paced sender sleeps instead of spinning on a
+  // core the server needs.
+  std::vector<Frame> read(int64_t timeout_us) {
     std::vector<Frame> frames;
     drain(&frames);
     if (!frames.empty()) return frames;
     pollfd p{fd_, POLLIN, 0};
-    int r = ::poll(&p, 1, timeout_ms);
+    timespec ts{static_cast<time_t>(timeout_us / 1000000),
+                static_cast<long>(timeout_us % 1000000) * 1000};
+    int r = ::ppoll(&p, 1, timeout_us < 0 ? nullptr : &ts, nullptr);
     if (r <= 0) return frames;
     char buf[65536];
     ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
@@ -284,12 +288,11 @@ Paced paced(const Target& t, const std::string& dest, size_t count) {
       p.flush();
       continue;
     }
-    int wait_ms =
+    const int64_t wait_us =
         sent < count
-            ? static_cast<int>(
-                  std::chrono::duration_cast<std::chrono::milliseconds>(due - Clock::now()).count())
-            : 100;
-    for (Frame& f : p.read(std::max(0, wait_ms))) {
+            ? std::chrono::duration_cast<std::chrono::microseconds>(due - Clock::now()).count()
+            : 100'000;
+    for (Frame& f : p.read(std::max<int64_t>(0, wait_us))) {
       if (f.command != "RECEIPT") continue;
       ++receipted;
       const uint64_t id =

@@ -206,7 +206,7 @@ TEST_CASE("with a users file CONNECT needs a matching login and passcode") {
 }
 
 TEST_CASE("users files: the format and its errors") {
-  auto ok = Users::parse("# staff\n\nuser a 1\r\nuser  b\t2\n", "u");
+  auto ok = Users::parse("# staff\n\nuser a 1\r\nuser  b\t2   # the cook\n", "u");
   REQUIRE(ok.is_ok());
   CHECK(ok->user_count() == 2);
   CHECK(ok->check("a", "1"));
@@ -483,6 +483,15 @@ TEST_CASE("queue headers that conflict with an existing queue are an error; none
   CHECK(header(e, "message") == "queue settings conflict");
   CHECK(e.body.find("queue \"wok\": already declared with other settings; leave out the queue "
                     "headers to use it as it is.") == 0);
+}
+
+TEST_CASE("the first of repeated queue headers is the one that counts") {
+  World w;
+  Peer p(w.broker);
+  p.connect();
+  p.send(send_frame("/queue/q", "x", {{"durable", "false"}, {"durable", "true"}}));
+  CHECK(w.broker.has_queue("q"));
+  CHECK_FALSE(queue_of(w.broker, "q").options.durable);
 }
 
 TEST_CASE("a bad queue header value is named in the ERROR") {

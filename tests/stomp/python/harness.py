@@ -6,6 +6,7 @@ test fails. Ports are never guessed: the server is started with --port 0 and
 the port is read from the first line it prints.
 """
 
+import ctypes
 import logging
 import os
 import re
@@ -25,6 +26,13 @@ WARUNGMQ = os.environ.get("WARUNGMQ", "warungmq")
 logging.getLogger("stomp.py").setLevel(logging.CRITICAL)
 
 
+def _die_with_parent():
+    """In the child, before exec: SIGKILL it if the test process dies first
+    (a ctest timeout, a crashed test), so no server outlives its test."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class Server:
     """One `warungmq serve` process. Use as a context manager."""
 
@@ -39,7 +47,8 @@ class Server:
         cmd = [WARUNGMQ, "serve", "--port", "0"] + self.args
         if self.data:
             cmd += ["--data", self.data]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log,
+                                     preexec_fn=_die_with_parent)
         # The first line names the port; read it with a deadline.
         line = []
 
@@ -81,12 +90,17 @@ class Server:
     def __enter__(self):
         return self.start()
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
         try:
-            self.stop()
+            rc = self.stop()
         finally:
             self.kill()
-            self.close()
+        err = self.stderr()
+        self.close()
+        # A clean SIGTERM stop exits 0; anything else (a crash, a sanitizer
+        # report) fails the test that used the server.
+        if exc_type is None and rc != 0:
+            raise AssertionError("warungmq serve exited with %s; stderr:\n%s" % (rc, err[-3000:]))
 
     def close(self):
         if self.proc is not None and self.proc.stdout is not None:

@@ -118,15 +118,18 @@ def main():
         kills = 0
         for r in range(args.rounds):
             server = Server(data=data).start()
-            stop = threading.Event()
-            t = threading.Thread(target=pub.run_round, args=(server, stop), daemon=True)
-            t.start()
-            time.sleep(rng.uniform(0.02, 0.25))
-            server.kill()  # SIGKILL at a random moment of the load
-            kills += 1
-            stop.set()
-            t.join(30)
-            server.close()
+            try:
+                stop = threading.Event()
+                t = threading.Thread(target=pub.run_round, args=(server, stop), daemon=True)
+                t.start()
+                time.sleep(rng.uniform(0.02, 0.25))
+                server.kill()  # SIGKILL at a random moment of the load
+                kills += 1
+                stop.set()
+                t.join(30)
+            finally:
+                server.kill()
+                server.close()
             if t.is_alive():
                 print("sigkill: the publisher hung after round %d" % r)
                 return 2
