@@ -9,6 +9,9 @@
 #ifdef WMQ_SIM_ENABLED
 #include "sim/run_command.h"
 #endif
+#ifdef WMQ_STOMP_ENABLED
+void add_serve_command(CLI::App& app);  // app/serve_command.cpp
+#endif
 
 int main(int argc, char** argv) {
   CLI::App app{"WarungMQ: the restaurant analogy for message brokers, with a real broker inside"};
@@ -37,9 +40,14 @@ int main(int argc, char** argv) {
 #ifdef WMQ_SIM_ENABLED
   auto run = wmq::sim::add_run_command(app);
 #endif
+#ifdef WMQ_STOMP_ENABLED
+  add_serve_command(app);  // runs the server from its callback; its exit code comes back below
+#endif
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a subcommand that ran to its end (serve)
   } catch (const CLI::ParseError& e) {
     // Bad command-line input exits 2 like any bad input; --help and --version exit 0.
     return app.exit(e) == 0 ? 0 : 2;
@@ -51,6 +59,6 @@ int main(int argc, char** argv) {
 #if WMQ_GUI_ENABLED
   if (gui->parsed() || app.get_subcommands().empty()) return wmq::gui::run_gui(gui_opts);
 #endif
-  std::printf("warungmq %s: no subcommand yet; see --help\n", WMQ_VERSION);
+  std::printf("warungmq %s: see --help\n", WMQ_VERSION);
   return 0;
 }
