@@ -367,14 +367,7 @@ class Simulation::Impl : public EventListener {
 
   Result<std::unique_ptr<Store>> open_store() {
     if (opt_.storage == Storage::kMemory) return MemoryStore::open(disk_, data_path_);
-#if WMQ_HAVE_SQLITE_STORE
     return Store::open(data_path_);
-#else
-    // The SQLite store has not landed on this branch yet: keep the same
-    // semantics in memory so every scenario still runs.
-    if (!disk_) disk_ = std::make_shared<MemoryDisk>();
-    return MemoryStore::open(disk_, data_path_);
-#endif
   }
 
   Cook& new_cook(uint32_t station, double speed) {
@@ -620,9 +613,7 @@ class Simulation::Impl : public EventListener {
     return idx;
   }
 
-  uint32_t order_of(MessageId id) const {
-    return id < msg_order_.size() ? msg_order_[id] : 0;
-  }
+  uint32_t order_of(MessageId id) const { return id < msg_order_.size() ? msg_order_[id] : 0; }
   void map_message(MessageId id, uint32_t value) {
     if (id >= msg_order_.size()) msg_order_.resize(std::max<size_t>(id + 1, msg_order_.size() * 2));
     msg_order_[id] = value;
@@ -713,6 +704,9 @@ class Simulation::Impl : public EventListener {
         }
         break;
       case EventKind::kDeadLettered:
+        // The dead letter is a new message (id in seq): it still is this order.
+        if (e.seq != 0 && tagged != 0) map_message(e.seq, tagged);
+        [[fallthrough]];
       case EventKind::kDropped:
         if (e.reason == "maxlen" || e.reason == "commit failed" || e.reason == "queue deleted")
           ready_down();
@@ -1807,9 +1801,7 @@ class Simulation::Impl : public EventListener {
 
   // ------------------------------------------------------------------- loop
 
-  Micros now() const {
-    return clock_.now();
-  }
+  Micros now() const { return clock_.now(); }
 
   // The broker, for a call that may change its state (and so its next
   // deadline, which is cached: the broker computes it in O(sessions)).
@@ -2084,15 +2076,14 @@ Report Simulation::Impl::report() const {
       for (const auto& [key, m] : disk_->messages)
         on_disk.push_back(m);
     }
-#if WMQ_HAVE_SQLITE_STORE
     if (opt_.storage == Storage::kSqlite) {
+      // A look at the file, as a restart would see it; nothing is written.
       Result<std::unique_ptr<Store>> st = Store::open(data_path_);
       if (st.is_ok()) {
         Result<Recovered> rec = st.value()->recover();
         if (rec.is_ok()) on_disk = std::move(rec.value().messages);
       }
     }
-#endif
     for (const MessageRecord& m : on_disk) {
       const uint32_t n = record_order(m);
       if (n != 0 && n <= orders_.size()) held[n] = 1;
