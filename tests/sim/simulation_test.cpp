@@ -269,7 +269,7 @@ TEST_CASE("bad orders are rejected with the broker's sentence and never reach a 
     CHECK(o.deliveries == 0);
     CHECK(o.cooked == 0);
   }
-  CHECK(rejected == 6);
+  REQUIRE(rejected == 6);
   std::vector<std::string> reasons;
   for (const Order& o : sim->orders()) {
     if (o.special == Special::kBad) reasons.push_back(o.reason);
@@ -637,4 +637,42 @@ TEST_CASE("a timeline event at the moment of a restaurant event runs after it") 
   }
   CHECK(at_t == std::vector<SimEventKind>{SimEventKind::kCustomerArrived, SimEventKind::kInjected,
                                           SimEventKind::kNarration});
+}
+
+TEST_CASE("with max_unconfirmed above 1 a cashier serves the next customer before the receipt") {
+  Scenario s = scenario(warung());
+  s.max_unconfirmed = 3;
+  s.commit_window = 2 * kMinute;  // receipts come late: after several customers
+  s.confirm_timeout = 5 * kMinute;
+  s.rate = 6;
+  auto sim = start(s);
+  size_t most = 0;
+  bool busy_with_pending = false;
+  for (int i = 0; i < 20000 && sim->now() < 20 * kMinute; ++i) {
+    REQUIRE(sim->step());
+    for (const Cashier& c : sim->cashiers()) {
+      most = std::max(most, c.pending.size());
+      busy_with_pending |= c.state == CashierState::kTaking && !c.pending.empty();
+      REQUIRE(c.pending.size() <= 3);
+    }
+  }
+  CHECK(most == 3);
+  CHECK(busy_with_pending);
+  const Report r = sim->report();
+  CHECK(r.lost == 0);
+  check_conservation(r);
+}
+
+TEST_CASE("with max_unconfirmed 1 the customer waits at the counter for the receipt") {
+  Scenario s = scenario(warung());
+  s.commit_window = 2 * kMinute;
+  s.confirm_timeout = 5 * kMinute;
+  auto sim = start(s);
+  for (int i = 0; i < 5000; ++i) {
+    REQUIRE(sim->step());
+    for (const Cashier& c : sim->cashiers()) {
+      REQUIRE(c.pending.size() <= 1);
+      if (!c.pending.empty()) REQUIRE(c.state == CashierState::kWaitingConfirm);
+    }
+  }
 }

@@ -101,6 +101,7 @@ struct Scenario {
   Micros handoff = 5 * kSeconds;
   uint32_t max_qty = 3;
   Micros confirm_timeout = 5 * kSeconds;
+  uint32_t max_unconfirmed = 1;  // orders a cashier may have out without a receipt
   Micros heartbeat = 5 * kSeconds;
   Micros suspect_after = 15 * kSeconds;
   Micros dead_after = 30 * kSeconds;
