@@ -56,8 +56,9 @@ weight = 4
 struct Day {
   const char* duration = "3h";
   int rate = 600;  // customers per minute
-  int cashiers = 36;
-  const char* commit_window = "3s";
+  int cashiers = 20;
+  int max_unconfirmed = 8;
+  const char* commit_window = "5s";
   int wok = 8, grill = 6, drinks = 4;
 };
 
@@ -79,6 +80,7 @@ rate = )" +
 service = { dist = "uniform", min = "500ms", max = "1500ms" }
 handoff = "500ms"
 confirm_timeout = "30s"
+max_unconfirmed = )" + std::to_string(d.max_unconfirmed) + R"(
 heartbeat = "30s"
 suspect_after = "90s"
 dead_after = "3m"

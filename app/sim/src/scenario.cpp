@@ -386,11 +386,11 @@ Scenario parse(const Reader& r, const std::string& text, const LoadOptions& opti
   // [restaurant]
   if (const TValue* rt = r.find(root, "restaurant")) {
     if (!rt->is_table()) r.fail(*rt, "\"restaurant\" must be a table: [restaurant]");
-    r.check_keys(
-        *rt, "[restaurant]",
-        {"cashiers", "old_cashiers", "tables", "rate", "service", "handoff", "max_qty",
-         "confirm_timeout", "heartbeat", "suspect_after", "dead_after", "cook_restart",
-         "cashier_restart", "broker_restart", "commit_window", "pickup_prefetch", "announcements"});
+    r.check_keys(*rt, "[restaurant]",
+                 {"cashiers", "old_cashiers", "tables", "rate", "service", "handoff", "max_qty",
+                  "confirm_timeout", "max_unconfirmed", "heartbeat", "suspect_after", "dead_after",
+                  "cook_restart", "cashier_restart", "broker_restart", "commit_window",
+                  "pickup_prefetch", "announcements"});
     if (auto v = r.get_int(*rt, "cashiers", 1, 50)) s.cashiers = static_cast<uint32_t>(*v);
     if (auto v = r.get_int(*rt, "old_cashiers", 0, s.cashiers))
       s.old_cashiers = static_cast<uint32_t>(*v);
