@@ -1115,7 +1115,6 @@ class Simulation::Impl : public EventListener {
     if (c.state == CashierState::kCrashed || !broker_) return;  // republished on reconnect
     if (orders_[n - 1].attempts != attempt) return;             // published again since
     if (std::find(c.pending.begin(), c.pending.end(), n) == c.pending.end()) return;
-    ++counters_.retries_timeout;
     history(n, StepKind::kConfirmTimeout, c.index);
     if (!observers_.empty()) {
       SimEvent e = make_event(SimEventKind::kConfirmTimeout, now());
@@ -2019,9 +2018,7 @@ class Simulation::Impl : public EventListener {
   uint32_t publishing_ = 0;          // the order being published right now
   Message scratch_;                  // reused so a publish allocates nothing of ours
 
-  struct CountersEx : Counters {
-    uint64_t retries_timeout = 0;
-  } counters_;
+  Counters counters_;
   std::vector<Micros> latencies_;
   std::vector<Injection> injections_;
   double rate_;
