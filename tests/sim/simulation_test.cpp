@@ -676,3 +676,20 @@ TEST_CASE("with max_unconfirmed 1 the customer waits at the counter for the rece
     }
   }
 }
+
+TEST_CASE("direct mode: an order lost with its cook stays lost when its crashed cashier is back") {
+  auto sim = start(scenario(warung("", "durable = true", "direct")));
+  step_until(*sim, [&] { return cook(*sim, "wok-1").direct_order != 0; });
+  const uint32_t n = cook(*sim, "wok-1").direct_order;
+  Injection crash = inj(InjectionKind::kCrashCashier, sim->cashiers()[sim->order(n)->cashier].name);
+  crash.restart_after = kMinute;
+  REQUIRE(sim->inject(crash).is_ok());
+  REQUIRE(sim->inject(inj(InjectionKind::kCrashCook, "wok-1")).is_ok());
+  sim->run_until(sim->now() + 10 * kMinute);
+  const Order& o = *sim->order(n);
+  CHECK(o.status == OrderStatus::kLost);
+  CHECK(o.deliveries == 1);
+  CHECK(o.cooked == 0);
+  CHECK(o.served == 0);
+  check_conservation(sim->report());
+}

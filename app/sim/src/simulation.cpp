@@ -1560,9 +1560,10 @@ class Simulation::Impl : public EventListener {
       emit(e);
     }
     Cashier& c = cashiers_[k.direct_cashier];
-    if (c.state == CashierState::kWaitingFood && c.order == n) {
+    if (c.order == n) {
+      // Told at once, or on coming back if it was down: either way it stops waiting.
       c.order = 0;
-      cashier_next(c);
+      if (c.state == CashierState::kWaitingFood) cashier_next(c);
     }
   }
 
