@@ -693,3 +693,22 @@ TEST_CASE("direct mode: an order lost with its cook stays lost when its crashed 
   CHECK(o.served == 0);
   check_conservation(sim->report());
 }
+
+TEST_CASE("direct mode: food a crashed cashier was handing is handed when it is back") {
+  auto sim = start(scenario(warung("", "durable = true", "direct")));
+  step_until(*sim, [&] {
+    return std::any_of(sim->cashiers().begin(), sim->cashiers().end(),
+                       [](const Cashier& c) { return c.state == CashierState::kHanding; });
+  });
+  const Cashier* handing = nullptr;
+  for (const Cashier& c : sim->cashiers()) {
+    if (c.state == CashierState::kHanding) handing = &c;
+  }
+  const uint32_t n = handing->handing;
+  Injection crash = inj(InjectionKind::kCrashCashier, handing->name);
+  crash.restart_after = kMinute;
+  REQUIRE(sim->inject(crash).is_ok());
+  sim->run_until(sim->now() + 2 * kMinute);
+  CHECK(sim->order(n)->served == 1);
+  check_conservation(sim->report());
+}

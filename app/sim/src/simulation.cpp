@@ -1161,7 +1161,11 @@ class Simulation::Impl : public EventListener {
     if (c.state == CashierState::kCrashed) return;
     if (broker_ && c.session != 0) (void)B().kill_session(c.session, "the cashier crashed");
     c.session = 0;
-    c.food.clear();
+    if (sc_.mode == Mode::kBroker) {
+      c.food.clear();  // its pickup deliveries went back to the queue with its session
+    } else if (c.handing != 0) {
+      c.food.push_front(FoodTicket{c.handing, 0, 0});  // real food: it waits at the pass
+    }
     c.unconfirmed.clear();
     c.handing = 0;
     if (c.customer != 0) {
