@@ -47,6 +47,7 @@ struct Customer {
   std::string dish_override;  // kBad/kPoison with an explicit dish
 };
 
+// "in_line", "ordering", ...: stable lower-case names for traces, logs and the GUI.
 const char* customer_state_name(CustomerState state);
 
 enum class CashierState : uint8_t {
@@ -60,6 +61,7 @@ enum class CashierState : uint8_t {
   kCrashed,         // down; back after cashier_restart or revive_cashier
 };
 
+// "idle", "taking", ...: stable lower-case names for traces, logs and the GUI.
 const char* cashier_state_name(CashierState state);
 
 // A food-ready message a cashier holds (pickup delivery, unacked).
@@ -101,6 +103,7 @@ enum class CookState : uint8_t {
   kRemoved,  // left the kitchen
 };
 
+// "idle", "cooking", "frozen", ...: stable lower-case names for traces, logs and the GUI.
 const char* cook_state_name(CookState state);
 
 // An order in a cook's hands: delivered, not yet acked.
@@ -147,6 +150,7 @@ enum class OrderStatus : uint8_t {
   kLost,
 };
 
+// "placing", "on_board", ...: stable lower-case names for traces, logs and the GUI.
 const char* order_status_name(OrderStatus status);
 
 struct Order {
@@ -205,6 +209,7 @@ enum class StepKind : uint8_t {
   kLost,          // direct mode: gone with a crashed cook
 };
 
+// "placed", "published", ...: stable lower-case names for traces, logs and the GUI.
 const char* step_kind_name(StepKind kind);
 
 struct OrderStep {

@@ -26,6 +26,7 @@ enum class Mode : uint8_t {
   kDirect,  // no broker: the cashier hands the order to a cook and waits for the food
 };
 
+// "broker" or "direct", as scenario files and reports spell it.
 const char* mode_name(Mode mode);
 
 // A sentence in both languages of the project. Either may be empty.
