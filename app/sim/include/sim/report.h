@@ -63,8 +63,10 @@ struct Report {
   std::vector<ExpectationResult> expectations;
   std::vector<std::string> notes;  // anomalies worth a person's attention
 
+  // True when every expectation holds (also when there are none).
   bool all_ok() const;
-  // The figure called `name` (figure_names() in scenario.h, or latency_*).
+  // The figure called `name` (figure_names() in scenario.h, or latency_*);
+  // 0 for a name it does not know.
   int64_t figure(const std::string& name) const;
 };
 
