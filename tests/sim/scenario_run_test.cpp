@@ -285,3 +285,53 @@ TEST_CASE("--data keeps the broker file; without it the temporary file is remove
   std::filesystem::remove(data.string() + "-shm");
   std::filesystem::remove(data.string() + ".lock");
 }
+
+TEST_CASE("a run's injections appended to its scenario file replay to the same report") {
+  const std::string text = std::string(kBusy);
+  const Scenario s = scenario(text);
+  auto live = start(s, 9);
+  live->run_until(2 * 60 * kSeconds + 17);
+  REQUIRE(live->inject(inj(InjectionKind::kCrashCook, "wok-2")).is_ok());
+  live->run_until(7 * 60 * kSeconds);
+  Injection bad = inj(InjectionKind::kBadOrder, "cashier-3");
+  bad.problem = "dish";
+  REQUIRE(live->inject(bad).is_ok());
+  Injection q = inj(InjectionKind::kSetQueue, "wok");
+  q.queue.max_length = 3;
+  q.queue.durable = false;
+  REQUIRE(live->inject(q).is_ok());
+  Injection rate = inj(InjectionKind::kSetRate);
+  rate.rate = 2.5;
+  REQUIRE(live->inject(rate).is_ok());
+  live->run_until(s.duration);
+
+  std::string saved = text + "\n";
+  for (const Injection& i : live->injections())
+    saved += injection_to_toml(i);
+  auto replay = start(scenario(saved), 9);
+  replay->run_until(s.duration);
+  CHECK(report_json(replay->report()) == report_json(live->report()));
+  CHECK(report_text(replay->report()) == report_text(live->report()));
+}
+
+TEST_CASE("--report json --out FILE writes the JSON report there and nothing to stdout") {
+  const std::string file =
+      std::filesystem::temp_directory_path().string() + "/wmq-report-test.json";
+  std::ostringstream out, err;
+  RunArgs a;
+  a.scenario = std::string(WMQ_SCENARIOS_DIR) + "/00-sandbox.toml";
+  a.report = "json";
+  a.out = file;
+  a.seed = 4;
+  a.store = "memory";
+  CHECK(run_scenario(a, out, err) == 0);
+  CHECK(out.str().empty());
+  std::ifstream in(file);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  CHECK(j["scenario"] == "sandbox");
+  CHECK(j["seed"] == 4);
+  CHECK(j["virtual_seconds"] == 1800.0);
+  CHECK(j["orders"]["placed"].get<int>() > 0);
+  CHECK(j["expectations"].size() == 2);
+  std::filesystem::remove(file);
+}

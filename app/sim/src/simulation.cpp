@@ -472,9 +472,10 @@ class Simulation::Impl : public EventListener {
       if (k.state == CookState::kOffline || k.state == CookState::kIdle) connect_cook(k);
     }
     for (Cashier& c : cashiers_) {
-      if (c.state == CashierState::kWaitingBroker) {
-        publish_current(c);
-      } else if (c.state == CashierState::kIdle) {
+      if (c.state == CashierState::kCrashed) continue;
+      if (!c.pending.empty()) {
+        republish_pending(c);
+      } else if (c.state == CashierState::kIdle || c.state == CashierState::kWaitingBroker) {
         cashier_next(c);
       }
     }
@@ -565,10 +566,7 @@ class Simulation::Impl : public EventListener {
       c.session = 0;
       c.food.clear();
       c.unconfirmed.clear();
-      if (c.state == CashierState::kWaitingConfirm) {
-        ++c.gen;  // no timeout: the cashier saw the connection drop
-        c.state = CashierState::kWaitingBroker;
-      }
+      if (c.state == CashierState::kWaitingConfirm) c.state = CashierState::kWaitingBroker;
     }
     manager_session_ = 0;
     emit(make_event(SimEventKind::kBrokerCrashed, now()));
@@ -894,6 +892,12 @@ class Simulation::Impl : public EventListener {
 
   void cashier_next(Cashier& c) {
     if (c.state == CashierState::kCrashed) return;
+    if (sc_.mode == Mode::kBroker && c.pending.size() >= sc_.max_unconfirmed) {
+      // Blocked until a receipt comes (max_unconfirmed 1: the customer waits for it).
+      c.state =
+          broker_ && c.session != 0 ? CashierState::kWaitingConfirm : CashierState::kWaitingBroker;
+      return;
+    }
     if (!c.food.empty()) {
       const FoodTicket f = c.food.front();
       c.food.pop_front();
@@ -939,8 +943,6 @@ class Simulation::Impl : public EventListener {
     cu.order = n;
     cu.state = CustomerState::kWaitingFood;
     c.customer = 0;
-    c.order = n;
-    c.attempts = 0;
     if (!observers_.empty()) {
       SimEvent e = make_event(SimEventKind::kOrderPlaced, now());
       e.order = n;
@@ -949,9 +951,13 @@ class Simulation::Impl : public EventListener {
       emit(e);
     }
     if (sc_.mode == Mode::kDirect) {
+      c.order = n;
       direct_deliver(c);
     } else {
-      publish_current(c);
+      c.pending.push_back(n);
+      c.state = CashierState::kIdle;  // the service is over
+      publish_order(c, n);
+      after_publish(c);
     }
   }
 
@@ -991,40 +997,56 @@ class Simulation::Impl : public EventListener {
     }
   }
 
-  void publish_current(Cashier& c) {
-    Order& o = orders_[c.order - 1];
-    if (!broker_ || c.session == 0) {
-      c.state = CashierState::kWaitingBroker;
-      return;
-    }
+  // Publishes pending order `n` (again). With no broker or no session it
+  // stays pending: the cashier publishes it when it reconnects. A refused
+  // publish (validator, full queue, unroutable) rejects the order for good.
+  void publish_order(Cashier& c, uint32_t n) {
+    Order& o = orders_[n - 1];
+    if (!broker_ || c.session == 0) return;
     build_order_message(c, o);
-    publishing_ = o.number;
+    publishing_ = n;
     Result<Published> r = B().publish(c.session, kOrdersExchange, scratch_);
     publishing_ = 0;
-    ++c.attempts;
     ++o.attempts;
     ++counters_.publishes;
     if (o.attempts > 1) ++counters_.retries;
     if (!r.is_ok()) {
-      if (r.status().code() == Code::kClosed) {
-        c.state = CashierState::kWaitingBroker;
-        return;
-      }
-      history(o.number, StepKind::kRejected, c.index);
+      if (r.status().code() == Code::kClosed) return;
+      std::erase(c.pending, n);
+      history(n, StepKind::kRejected, c.index);
       reject_order(c, o, r.status().message());
       return;
     }
     if (!observers_.empty()) {
       SimEvent e = make_event(SimEventKind::kOrderPublished, now());
-      e.order = o.number;
+      e.order = n;
       e.cashier = static_cast<int32_t>(c.index);
       e.message = r->id;
-      e.count = c.attempts;
+      e.count = o.attempts;
       emit(e);
     }
-    c.unconfirmed.emplace_back(r->seq, o.number);
-    c.state = CashierState::kWaitingConfirm;
-    sched_.push(now() + sc_.confirm_timeout, kConfirmTimeout, c.index, ++c.gen);
+    c.unconfirmed.emplace_back(r->seq, n);
+    // The timeout names the order and its attempt: a later publish or a
+    // confirm makes it moot.
+    sched_.push(now() + sc_.confirm_timeout, kConfirmTimeout, c.index,
+                (uint64_t{n} << 32) | o.attempts);
+  }
+
+  // After placing or publishing: the next customer, unless the cashier has
+  // as many orders without a receipt as it may (max_unconfirmed).
+  void after_publish(Cashier& c) {
+    if (c.state == CashierState::kIdle || c.state == CashierState::kWaitingConfirm ||
+        c.state == CashierState::kWaitingBroker)
+      cashier_next(c);
+  }
+
+  // Back on a broker (restart, or the cashier revived): publish again every
+  // order still without a receipt, oldest first.
+  void republish_pending(Cashier& c) {
+    const std::deque<uint32_t> again = c.pending;
+    for (uint32_t n : again)
+      publish_order(c, n);
+    after_publish(c);
   }
 
   void reject_order(Cashier& c, Order& o, const std::string& reason) {
@@ -1041,8 +1063,6 @@ class Simulation::Impl : public EventListener {
       e.text = o.reason;
       emit(e);
     }
-    c.order = 0;
-    cashier_next(c);
   }
 
   void on_confirm(Cashier& c, PublishSeq seq) {
@@ -1059,20 +1079,19 @@ class Simulation::Impl : public EventListener {
       if (o.status == OrderStatus::kPlacing) o.status = OrderStatus::kOnBoard;
     }
     history(n, StepKind::kConfirmed, c.index, 0, 0, queues_persist(o));
+    auto p = std::find(c.pending.begin(), c.pending.end(), n);
+    if (p == c.pending.end()) return;  // an earlier attempt's receipt came first
+    c.pending.erase(p);
+    o.with_cashier = false;
     ++c.receipts;
     c.last_receipt = n;
-    if (c.order == n && c.state == CashierState::kWaitingConfirm) {
-      o.with_cashier = false;
-      c.order = 0;
-      ++c.gen;  // cancels the confirm timeout
-      if (!observers_.empty()) {
-        SimEvent e = make_event(SimEventKind::kReceipt, now());
-        e.order = n;
-        e.cashier = static_cast<int32_t>(c.index);
-        emit(e);
-      }
-      cashier_next(c);
+    if (!observers_.empty()) {
+      SimEvent e = make_event(SimEventKind::kReceipt, now());
+      e.order = n;
+      e.cashier = static_cast<int32_t>(c.index);
+      emit(e);
     }
+    if (c.state == CashierState::kWaitingConfirm) after_publish(c);
   }
 
   bool queues_persist(const Order& o) const {
@@ -1086,20 +1105,25 @@ class Simulation::Impl : public EventListener {
     if (it == c.unconfirmed.end()) return;
     const uint32_t n = it->second;
     c.unconfirmed.erase(it);
-    if (c.order == n && c.state == CashierState::kWaitingConfirm) publish_current(c);
+    if (std::find(c.pending.begin(), c.pending.end(), n) != c.pending.end()) {
+      publish_order(c, n);
+      after_publish(c);
+    }
   }
 
-  void on_confirm_timeout(Cashier& c) {
-    if (c.state != CashierState::kWaitingConfirm) return;
-    ++counters_.retries_timeout;
-    history(c.order, StepKind::kConfirmTimeout, c.index);
+  void on_confirm_timeout(Cashier& c, uint32_t n, uint32_t attempt) {
+    if (c.state == CashierState::kCrashed || !broker_) return;  // republished on reconnect
+    if (orders_[n - 1].attempts != attempt) return;             // published again since
+    if (std::find(c.pending.begin(), c.pending.end(), n) == c.pending.end()) return;
+    history(n, StepKind::kConfirmTimeout, c.index);
     if (!observers_.empty()) {
       SimEvent e = make_event(SimEventKind::kConfirmTimeout, now());
-      e.order = c.order;
+      e.order = n;
       e.cashier = static_cast<int32_t>(c.index);
       emit(e);
     }
-    publish_current(c);
+    publish_order(c, n);
+    after_publish(c);
   }
 
   void on_handoff_done(Cashier& c) {
@@ -1137,7 +1161,11 @@ class Simulation::Impl : public EventListener {
     if (c.state == CashierState::kCrashed) return;
     if (broker_ && c.session != 0) (void)B().kill_session(c.session, "the cashier crashed");
     c.session = 0;
-    c.food.clear();
+    if (sc_.mode == Mode::kBroker) {
+      c.food.clear();  // its pickup deliveries went back to the queue with its session
+    } else if (c.handing != 0) {
+      c.food.push_front(FoodTicket{c.handing, 0, 0});  // real food: it waits at the pass
+    }
     c.unconfirmed.clear();
     c.handing = 0;
     if (c.customer != 0) {
@@ -1168,12 +1196,10 @@ class Simulation::Impl : public EventListener {
     SimEvent e = make_event(SimEventKind::kCashierBack, now());
     e.cashier = static_cast<int32_t>(c.index);
     emit(e);
-    if (c.order != 0) {
-      if (sc_.mode == Mode::kDirect) {
-        direct_deliver(c);
-      } else {
-        publish_current(c);
-      }
+    if (sc_.mode == Mode::kDirect && c.order != 0) {
+      direct_deliver(c);
+    } else if (!c.pending.empty()) {
+      republish_pending(c);
     } else {
       cashier_next(c);
     }
@@ -1411,12 +1437,16 @@ class Simulation::Impl : public EventListener {
       Result<std::string> body = translator_.fn(m);
       if (!body.is_ok()) {
         reject_order(c, o, body.status().message());
+        c.order = 0;
+        cashier_next(c);
         return;
       }
       m.body = std::move(body).value();
     }
     if (Status st = validator_(m); !st.is_ok()) {
       reject_order(c, o, st.message());
+      c.order = 0;
+      cashier_next(c);
       return;
     }
     const int s = sc_.station_index(menu_->dishes[o.dish].station);
@@ -1424,6 +1454,8 @@ class Simulation::Impl : public EventListener {
       reject_order(c, o,
                    "order " + std::to_string(o.number) + " returned: no cook works at station \"" +
                        menu_->dishes[o.dish].station + "\"");
+      c.order = 0;
+      cashier_next(c);
       return;
     }
     for (Cook& k : cooks_) {
@@ -1532,9 +1564,10 @@ class Simulation::Impl : public EventListener {
       emit(e);
     }
     Cashier& c = cashiers_[k.direct_cashier];
-    if (c.state == CashierState::kWaitingFood && c.order == n) {
+    if (c.order == n) {
+      // Told at once, or on coming back if it was down: either way it stops waiting.
       c.order = 0;
-      cashier_next(c);
+      if (c.state == CashierState::kWaitingFood) cashier_next(c);
     }
   }
 
@@ -1859,11 +1892,10 @@ class Simulation::Impl : public EventListener {
         if (ev.gen == c.gen && c.state == CashierState::kTaking) on_service_done(c);
         break;
       }
-      case kConfirmTimeout: {
-        Cashier& c = cashiers_[ev.who];
-        if (ev.gen == c.gen) on_confirm_timeout(c);
+      case kConfirmTimeout:
+        on_confirm_timeout(cashiers_[ev.who], static_cast<uint32_t>(ev.gen >> 32),
+                           static_cast<uint32_t>(ev.gen & 0xffffffffu));
         break;
-      }
       case kHandoffDone: {
         Cashier& c = cashiers_[ev.who];
         if (ev.gen == c.gen && c.state == CashierState::kHanding) on_handoff_done(c);
@@ -1991,9 +2023,7 @@ class Simulation::Impl : public EventListener {
   uint32_t publishing_ = 0;          // the order being published right now
   Message scratch_;                  // reused so a publish allocates nothing of ours
 
-  struct CountersEx : Counters {
-    uint64_t retries_timeout = 0;
-  } counters_;
+  Counters counters_;
   std::vector<Micros> latencies_;
   std::vector<Injection> injections_;
   double rate_;
@@ -2057,11 +2087,14 @@ Report Simulation::Impl::report() const {
   r.crashes = counters_.crashes;
   r.recoveries = counters_.recoveries;
   r.group_commits = counters_.group_commits;
+  r.announcements = counters_.announcements;
 
   // Where is every order now? Held by a person, in the broker, or gone.
   std::vector<uint8_t> held(orders_.size() + 1, 0);
   for (const Cashier& c : cashiers_) {
     if (c.order != 0) held[c.order] = 1;
+    for (uint32_t n : c.pending)
+      held[n] = 1;
     if (c.handing != 0) held[c.handing] = 1;
     for (const FoodTicket& f : c.food)
       held[f.order] = 1;
