@@ -59,6 +59,14 @@ QueueOptions decode_queue_options(const std::string& text) {
   return o;
 }
 
+Status no_queue(std::string_view name) {
+  return Status::error(Code::kNotFound, "queue " + in_quotes(name) + ": not found");
+}
+
+Status no_exchange(std::string_view name) {
+  return Status::error(Code::kNotFound, "exchange " + in_quotes(name) + ": not found");
+}
+
 ExchangeKind kind_from_name(std::string_view name) {
   if (name == "fanout") return ExchangeKind::kFanout;
   if (name == "topic") return ExchangeKind::kTopic;
@@ -190,6 +198,18 @@ class Broker::Impl {
     e.at = now();
     for (EventListener* l : listeners_)
       l->on_event(e);
+  }
+
+  // An event about one message in one queue, the most common shape; the
+  // caller adds what else it knows.
+  static Event about(EventKind kind, const Queue& q, const Payload& p) {
+    Event e;
+    e.kind = kind;
+    e.message = p.id();
+    e.queue = q.name;
+    e.routing_key = p.routing_key();
+    e.payload = &p;
+    return e;
   }
 
   Session* find_session(SessionId id) {
@@ -497,8 +517,7 @@ class Broker::Impl {
   Status add_validator(std::string_view exchange, Validator v) {
     assert(v && "Broker::add_validator: the validator is empty");
     Exchange* x = find_exchange(exchange);
-    if (x == nullptr)
-      return Status::error(Code::kNotFound, "exchange " + in_quotes(exchange) + ": not found");
+    if (x == nullptr) return no_exchange(exchange);
     x->validators.push_back(std::move(v));
     return Status::ok();
   }
@@ -547,8 +566,7 @@ class Broker::Impl {
   Status update_queue(std::string_view name, QueueOptions o) {
     if (Status st = check_queue_options(name, o); !st.is_ok()) return st;
     Queue* q = find_queue(name);
-    if (q == nullptr)
-      return Status::error(Code::kNotFound, "queue " + in_quotes(name) + ": not found");
+    if (q == nullptr) return no_queue(name);
     const bool was_durable = q->opt.durable;
     q->opt = o;
     if (store_ != nullptr) {
@@ -598,20 +616,15 @@ class Broker::Impl {
 
   Status delete_queue(std::string_view name) {
     Queue* q = find_queue(name);
-    if (q == nullptr)
-      return Status::error(Code::kNotFound, "queue " + in_quotes(name) + ": not found");
+    if (q == nullptr) return no_queue(name);
     // Consumers first: their unacked messages come back, then all are dropped.
     std::vector<Consumer*> consumers = q->consumers;
     for (Consumer* c : consumers)
       cancel_consumer(*c, /*notify=*/true);
     for (Entry& e : q->ready) {
       if (observed()) {
-        Event ev;
-        ev.kind = EventKind::kDropped;
-        ev.message = e.msg->id();
-        ev.queue = q->name;
+        Event ev = about(EventKind::kDropped, *q, *e.msg);
         ev.reason = "queue deleted";
-        ev.payload = e.msg;
         emit(ev);
       }
       e.msg->release();
@@ -665,11 +678,9 @@ class Broker::Impl {
                            "exchange \"\": the default exchange binds every queue by name already");
     }
     Queue* q = find_queue(queue);
-    if (q == nullptr)
-      return Status::error(Code::kNotFound, "queue " + in_quotes(queue) + ": not found");
+    if (q == nullptr) return no_queue(queue);
     Exchange* x = find_exchange(exchange);
-    if (x == nullptr)
-      return Status::error(Code::kNotFound, "exchange " + in_quotes(exchange) + ": not found");
+    if (x == nullptr) return no_exchange(exchange);
     if (!add_binding(*x, *q, key)) return Status::ok();
     if (store_ != nullptr && binding_durable(*x, *q)) {
       store_->put_binding(BindingRecord{x->name, q->name, std::string(key)});
@@ -688,11 +699,9 @@ class Broker::Impl {
 
   Status unbind(std::string_view queue, std::string_view exchange, std::string_view key) {
     Queue* q = find_queue(queue);
-    if (q == nullptr)
-      return Status::error(Code::kNotFound, "queue " + in_quotes(queue) + ": not found");
+    if (q == nullptr) return no_queue(queue);
     Exchange* x = find_exchange(exchange);
-    if (x == nullptr)
-      return Status::error(Code::kNotFound, "exchange " + in_quotes(exchange) + ": not found");
+    if (x == nullptr) return no_exchange(exchange);
     auto it = std::find_if(x->bindings.begin(), x->bindings.end(),
                            [&](const Binding& b) { return b.queue == q && b.key == key; });
     if (it == x->bindings.end()) {
@@ -1087,14 +1096,9 @@ class Broker::Impl {
       written = true;
     }
     if (observed()) {
-      Event ev;
-      ev.kind = EventKind::kEnqueued;
-      ev.message = p->id();
-      ev.queue = q.name;
-      ev.routing_key = p->routing_key();
+      Event ev = about(EventKind::kEnqueued, q, *p);
       ev.count = count;
       ev.redelivered = redelivered;
-      ev.payload = p;
       emit(ev);
     }
     return written;
@@ -1116,15 +1120,10 @@ class Broker::Impl {
     }
     insert_in_order(q, e);
     if (observed()) {
-      Event ev;
-      ev.kind = EventKind::kRequeued;
-      ev.message = e.msg->id();
-      ev.queue = q.name;
-      ev.routing_key = e.msg->routing_key();
+      Event ev = about(EventKind::kRequeued, q, *e.msg);
       ev.count = e.delivery_count;
       ev.redelivered = true;
       ev.reason = why;
-      ev.payload = e.msg;
       emit(ev);
     }
   }
@@ -1141,27 +1140,17 @@ class Broker::Impl {
     if (reason == "expired") {
       q.counters.expired++;
       if (observed()) {
-        Event ev;
-        ev.kind = EventKind::kExpired;
-        ev.message = e.msg->id();
-        ev.queue = q.name;
-        ev.routing_key = e.msg->routing_key();
+        Event ev = about(EventKind::kExpired, q, *e.msg);
         ev.count = e.delivery_count;
-        ev.payload = e.msg;
         emit(ev);
       }
     }
     if (dlx == nullptr) {
       q.counters.dropped++;
       if (observed()) {
-        Event ev;
-        ev.kind = EventKind::kDropped;
-        ev.message = e.msg->id();
-        ev.queue = q.name;
-        ev.routing_key = e.msg->routing_key();
+        Event ev = about(EventKind::kDropped, q, *e.msg);
         ev.reason = reason;
         ev.count = e.delivery_count;
-        ev.payload = e.msg;
         emit(ev);
       }
       e.msg->release();
@@ -1290,17 +1279,12 @@ class Broker::Impl {
     d.delivery_count = e.delivery_count;
     d.redelivered = e.redelivered;
     if (observed()) {
-      Event ev;
-      ev.kind = EventKind::kDelivered;
-      ev.message = e.msg->id();
+      Event ev = about(EventKind::kDelivered, q, *e.msg);
       ev.session = s.id;
       ev.consumer = c.id;
       ev.seq = tag;
-      ev.queue = q.name;
-      ev.routing_key = e.msg->routing_key();
       ev.count = e.delivery_count;
       ev.redelivered = e.redelivered;
-      ev.payload = e.msg;
       emit(ev);
     }
     const bool persisted = persists(q, *e.msg);
@@ -1313,16 +1297,12 @@ class Broker::Impl {
         note_write();
       }
       if (observed()) {
-        Event ev;
-        ev.kind = EventKind::kAcked;
-        ev.message = e.msg->id();
+        Event ev = about(EventKind::kAcked, q, *e.msg);
         ev.session = s.id;
         ev.consumer = c.id;
         ev.seq = tag;
-        ev.queue = q.name;
         ev.count = e.delivery_count;
         ev.reason = "auto";
-        ev.payload = e.msg;
         emit(ev);
       }
       Payload* keep = e.msg;
@@ -1380,15 +1360,11 @@ class Broker::Impl {
       note_write();
     }
     if (observed()) {
-      Event ev;
-      ev.kind = EventKind::kAcked;
-      ev.message = u.entry.msg->id();
+      Event ev = about(EventKind::kAcked, q, *u.entry.msg);
       ev.session = s.id;
       ev.consumer = c->id;
       ev.seq = tag;
-      ev.queue = q.name;
       ev.count = u.entry.delivery_count;
-      ev.payload = u.entry.msg;
       emit(ev);
     }
     u.entry.msg->release();
@@ -1414,16 +1390,12 @@ class Broker::Impl {
     q.unacked--;
     u.consumer->unacked--;
     if (observed()) {
-      Event ev;
-      ev.kind = EventKind::kNacked;
-      ev.message = e.msg->id();
+      Event ev = about(EventKind::kNacked, q, *e.msg);
       ev.session = s.id;
       ev.consumer = u.consumer->id;
       ev.seq = tag;
-      ev.queue = q.name;
       ev.count = e.delivery_count;
       ev.redelivered = requeue_it;
-      ev.payload = e.msg;
       emit(ev);
     }
     compact(s);
@@ -1445,8 +1417,7 @@ class Broker::Impl {
     Result<Session*> sr = live_session(sid);
     if (!sr.is_ok()) return sr.status();
     Queue* q = find_queue(queue);
-    if (q == nullptr)
-      return Status::error(Code::kNotFound, "queue " + in_quotes(queue) + ": not found");
+    if (q == nullptr) return no_queue(queue);
     Session& s = *sr.value();
     auto c = std::make_unique<Consumer>();
     c->id = next_consumer_++;
