@@ -138,6 +138,14 @@ struct Session {
   bool ended() const { return state == SessionState::kDead || state == SessionState::kClosed; }
 };
 
+// A state change or cancellation to tell a sink once the current call ends.
+struct Notice {
+  SessionSink* sink;
+  bool state_change;  // on_state(state), else on_cancel(consumer)
+  SessionState state;
+  ConsumerId consumer;
+};
+
 // A publish whose confirm waits for the current batch to commit.
 struct PendingConfirm {
   SessionId session;
@@ -233,7 +241,7 @@ class Broker::Impl {
       e.reason = reason;
       emit(e);
     }
-    if (s.sink != nullptr) s.sink->on_state(to);
+    if (s.sink != nullptr) notices_.push_back(Notice{s.sink, true, to, 0});
   }
 
   Queue* find_queue(std::string_view name) {
@@ -875,6 +883,27 @@ class Broker::Impl {
                                       std::to_string(in.body.size()) + " bytes, the limit is " +
                                       std::to_string(opt_.max_body_bytes)));
     }
+    // Payload stores these lengths in 8 and 16 bits.
+    if (in.content_type.size() > UINT8_MAX || in.routing_key.size() > UINT16_MAX) {
+      const bool type = in.content_type.size() > UINT8_MAX;
+      return reject(
+          s, id, exchange, in,
+          Status::error(Code::kInvalid,
+                        "message " + std::to_string(id) +
+                            " rejected: " + (type ? "content type" : "routing key") + " is " +
+                            std::to_string(type ? in.content_type.size() : in.routing_key.size()) +
+                            " bytes, the limit is " +
+                            std::to_string(type ? UINT8_MAX : UINT16_MAX)));
+    }
+    for (const Header& h : in.headers) {
+      if (h.name.size() > UINT16_MAX) {
+        return reject(
+            s, id, exchange, in,
+            Status::error(Code::kInvalid,
+                          "message " + std::to_string(id) + " rejected: a header name is " +
+                              std::to_string(h.name.size()) + " bytes, the limit is 65535"));
+      }
+    }
     const Message* m = &in;
     Message translated;
     if (auto t = translators_.find(in.content_type); t != translators_.end()) {
@@ -1493,7 +1522,7 @@ class Broker::Impl {
     SessionSink* sink = s.sink;
     const bool tell = notify && s.alive() && sink != nullptr;
     consumers_.erase(id);
-    if (tell) sink->on_cancel(id);
+    if (tell) notices_.push_back(Notice{sink, false, SessionState::kClosed, id});
   }
 
   // ------------------------------------------------------------------- time
@@ -1552,10 +1581,23 @@ class Broker::Impl {
   }
 
   // Work left for the end of the outermost call: a batch that reached its
-  // size cap, queues freed after their deletion.
+  // size cap, state changes and cancellations told to their sinks (only now,
+  // with the broker consistent, so a sink may call back in freely), queues
+  // freed after their deletion.
   void settle_calls() {
     if (depth_ > 0) return;
     maybe_commit();
+    while (!notices_.empty()) {
+      std::vector<Notice> batch;
+      batch.swap(notices_);
+      for (const Notice& n : batch) {
+        if (n.state_change) {
+          n.sink->on_state(n.state);
+        } else {
+          n.sink->on_cancel(n.consumer);
+        }
+      }
+    }
     graveyard_.clear();
   }
 
@@ -1668,23 +1710,47 @@ class Broker::Impl {
   std::vector<Queue*> dl_dirty_;  // queues that received dead letters
   std::vector<SessionId> dying_;
   std::vector<std::unique_ptr<Queue>> graveyard_;  // deleted queues, freed at the end of the call
+  std::vector<Notice> notices_;                    // told to sinks at the end of the call
   bool dispatching_ = false;
   int depth_ = 0;  // broker calls on the stack (a sink may call back in)
 };
 
 // ------------------------------------------------------------------ facade
 
+namespace {
+
+// Marks one public call: work deferred to its end (commits at the size cap,
+// sink notices, freeing deleted queues) runs when the outermost call returns.
+class CallScope {
+ public:
+  explicit CallScope(Broker::Impl& impl) : impl_(impl) { ++impl_.depth_; }
+  ~CallScope() {
+    --impl_.depth_;
+    impl_.settle_calls();
+  }
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+
+ private:
+  Broker::Impl& impl_;
+};
+
+}  // namespace
+
 Broker::Broker(Clock& clock, BrokerOptions options)
     : impl_(std::make_unique<Impl>(clock, std::move(options))) {}
 Broker::~Broker() = default;
 
 Status Broker::attach_store(std::unique_ptr<Store> store) {
+  CallScope call(*impl_);
   return impl_->attach_store(std::move(store));
 }
 Status Broker::flush() {
+  CallScope call(*impl_);
   return impl_->flush();
 }
 Status Broker::close() {
+  CallScope call(*impl_);
   Status st = impl_->flush();
   std::vector<SessionId> ids;
   for (const auto& [id, s] : impl_->sessions_) {
@@ -1705,34 +1771,38 @@ void Broker::register_content_type(std::string content_type) {
 }
 void Broker::register_translator(Translator t) {
   assert(t.fn && "Broker::register_translator: the translator has no function");
+  assert(t.to.size() <= UINT8_MAX && "Broker::register_translator: content type over 255 bytes");
   impl_->content_types_.emplace(t.to, true);
   std::string from = t.from;
   impl_->translators_.insert_or_assign(std::move(from), std::move(t));
 }
 
 Status Broker::declare_exchange(std::string_view name, ExchangeOptions options) {
+  CallScope call(*impl_);
   return impl_->declare_exchange(name, std::move(options));
 }
 Status Broker::add_validator(std::string_view exchange, Validator validator) {
+  CallScope call(*impl_);
   return impl_->add_validator(exchange, std::move(validator));
 }
 Status Broker::declare_queue(std::string_view name, QueueOptions options) {
-  Status st = impl_->declare_queue(name, std::move(options));
-  impl_->settle_calls();
-  return st;
+  CallScope call(*impl_);
+  return impl_->declare_queue(name, std::move(options));
 }
 Status Broker::update_queue(std::string_view name, QueueOptions options) {
+  CallScope call(*impl_);
   return impl_->update_queue(name, std::move(options));
 }
 Status Broker::delete_queue(std::string_view name) {
-  Status st = impl_->delete_queue(name);
-  impl_->settle_calls();
-  return st;
+  CallScope call(*impl_);
+  return impl_->delete_queue(name);
 }
 Status Broker::bind(std::string_view queue, std::string_view exchange, std::string_view key) {
+  CallScope call(*impl_);
   return impl_->bind(queue, exchange, key);
 }
 Status Broker::unbind(std::string_view queue, std::string_view exchange, std::string_view key) {
+  CallScope call(*impl_);
   return impl_->unbind(queue, exchange, key);
 }
 bool Broker::has_queue(std::string_view name) const {
@@ -1743,21 +1813,27 @@ bool Broker::has_exchange(std::string_view name) const {
 }
 
 SessionId Broker::open_session(SessionOptions options, SessionSink* sink) {
+  CallScope call(*impl_);
   return impl_->open_session(std::move(options), sink);
 }
 Status Broker::connected(SessionId session) {
+  CallScope call(*impl_);
   return impl_->connected(session);
 }
 Status Broker::heartbeat(SessionId session) {
+  CallScope call(*impl_);
   return impl_->heartbeat(session);
 }
 Status Broker::close_session(SessionId session) {
+  CallScope call(*impl_);
   return impl_->end_session(session, SessionState::kClosed, "closed by the client");
 }
 Status Broker::kill_session(SessionId session, std::string_view reason) {
+  CallScope call(*impl_);
   return impl_->end_session(session, SessionState::kDead, reason);
 }
 void Broker::release_session(SessionId session) {
+  CallScope call(*impl_);
   impl_->release_session(session);
 }
 SessionState Broker::session_state(SessionId session) const {
@@ -1768,23 +1844,29 @@ SessionState Broker::session_state(SessionId session) const {
 
 Result<Published> Broker::publish(SessionId session, std::string_view exchange,
                                   const Message& message) {
+  CallScope call(*impl_);
   return impl_->publish(session, exchange, message);
 }
 Result<ConsumerId> Broker::subscribe(SessionId session, std::string_view queue,
                                      ConsumeOptions options) {
+  CallScope call(*impl_);
   return impl_->subscribe(session, queue, options);
 }
 Status Broker::cancel(SessionId session, ConsumerId consumer) {
+  CallScope call(*impl_);
   return impl_->cancel(session, consumer);
 }
 Status Broker::ack(SessionId session, DeliveryTag tag) {
+  CallScope call(*impl_);
   return impl_->ack(session, tag);
 }
 Status Broker::nack(SessionId session, DeliveryTag tag, bool requeue) {
+  CallScope call(*impl_);
   return impl_->nack(session, tag, requeue);
 }
 
 void Broker::tick() {
+  CallScope call(*impl_);
   impl_->tick();
 }
 Micros Broker::next_deadline() const {

@@ -477,6 +477,40 @@ TEST_CASE("an announcement goes to every station through the fanout exchange") {
   CHECK(sim->counters().announcements == 2);
 }
 
+TEST_CASE("an expectation counts the announcement's deliveries to the stations") {
+  // The publish/subscribe lesson checks that every station heard the news.
+  const Scenario s = scenario(R"(
+[scenario]
+name = "t"
+duration = "2m"
+[restaurant]
+announcements = true
+[[station]]
+name = "wok"
+[[station]]
+name = "grill"
+[[station]]
+name = "drinks"
+[[event]]
+at = "1m"
+do = "announce"
+message = "no more sambal"
+[expect]
+min_announcements = 3
+max_announcements = 2
+)");
+  auto sim = start(s);
+  sim->run_until(s.duration);
+  const Report r = sim->report();
+  CHECK(r.announcements == 3);
+  CHECK(r.figure("announcements") == 3);
+  REQUIRE(r.expectations.size() == 2);
+  CHECK(r.expectations[0].ok);
+  CHECK(r.expectations[0].detail == "announcements 3, expected at least 3");
+  CHECK_FALSE(r.expectations[1].ok);
+  CHECK(r.expectations[1].detail == "announcements 3, expected at most 2");
+}
+
 TEST_CASE("inject refuses a cook nobody has and a moment already past, recording nothing") {
   auto sim = start(scenario(warung()));
   sim->run_until(5 * kMinute);

@@ -30,6 +30,7 @@ int64_t Report::figure(const std::string& name) const {
   for (const auto& [n, v] : figures) {
     if (name == n) return static_cast<int64_t>(v);
   }
+  if (name == "announcements") return static_cast<int64_t>(announcements);
   if (name == "latency_p50") return latency_p50;
   if (name == "latency_p90") return latency_p90;
   if (name == "latency_p99") return latency_p99;

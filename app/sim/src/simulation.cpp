@@ -2087,6 +2087,7 @@ Report Simulation::Impl::report() const {
   r.crashes = counters_.crashes;
   r.recoveries = counters_.recoveries;
   r.group_commits = counters_.group_commits;
+  r.announcements = counters_.announcements;
 
   // Where is every order now? Held by a person, in the broker, or gone.
   std::vector<uint8_t> held(orders_.size() + 1, 0);

@@ -54,6 +54,8 @@ struct Report {
   uint64_t customers = 0, retries = 0;
   // broker
   uint64_t crashes = 0, recoveries = 0, group_commits = 0;
+  // announcement deliveries to stations (one per station per announce)
+  uint64_t announcements = 0;
   // order placed -> served, served orders only
   Micros latency_p50 = 0, latency_p90 = 0, latency_p99 = 0, latency_max = 0;
   std::vector<QueueReport> queues;  // station queues, pickup, dead-letters
