@@ -746,3 +746,26 @@ TEST_CASE("direct mode: food a crashed cashier was handing is handed when it is 
   CHECK(sim->order(n)->served == 1);
   check_conservation(sim->report());
 }
+
+TEST_CASE("message_info names the order behind each ticket the broker shows") {
+  Scenario s = scenario(warung());
+  s.stations[0].cooks = 0;  // wok orders stay on the board
+  auto sim = start(s);
+  sim->run_until(15 * kMinute);
+  const std::vector<QueuedMessage> board = sim->broker()->peek("wok", 0, 100);
+  REQUIRE(board.size() >= 2);
+  for (const QueuedMessage& m : board) {
+    const Simulation::MessageInfo info = sim->message_info(m.id);
+    REQUIRE(info.order != 0);
+    CHECK_FALSE(info.food);
+    CHECK(sim->scenario().menu.dishes[sim->order(info.order)->dish].station == "wok");
+  }
+  bool food = false;
+  for (const Order& o : sim->orders()) {
+    for (const OrderStep& st : sim->history(o.number)) {
+      if (st.kind == StepKind::kFoodReady) food |= sim->message_info(st.message).food;
+    }
+  }
+  CHECK(food);
+  CHECK(sim->message_info(999999).order == 0);
+}

@@ -2308,6 +2308,10 @@ const std::vector<OrderStep>& Simulation::history(uint32_t number) const {
   if (number == 0 || number > impl_->steps_of_.size()) return kNone;
   return impl_->steps_of_[number - 1];
 }
+Simulation::MessageInfo Simulation::message_info(MessageId id) const {
+  const uint32_t v = impl_->order_of(id);
+  return MessageInfo{v & ~kFoodBit, (v & kFoodBit) != 0};
+}
 const std::vector<QueueStats>& Simulation::queues() const {
   return impl_->queues_;
 }

@@ -125,6 +125,15 @@ class Simulation {
   const Order* order(uint32_t number) const;
   // Its steps so far (empty when SimOptions::history is off).
   const std::vector<OrderStep>& history(uint32_t number) const;
+  // What a message of the current broker is (for peek() and snapshots):
+  // the order it carries (0: none, e.g. an announcement or a message of a
+  // broker before the last crash that did not come back) and whether it is
+  // the order itself or its food-ready message. Dead letters keep their order.
+  struct MessageInfo {
+    uint32_t order = 0;
+    bool food = false;
+  };
+  MessageInfo message_info(MessageId id) const;
   // The station queues in scenario order, then pickup and dead-letters (none
   // in direct mode). OrderStep::queue indexes this list.
   const std::vector<QueueStats>& queues() const;
