@@ -14,6 +14,7 @@
 #include "sim/order_format.h"
 #include "sim/random.h"
 #include "sim/scheduler.h"
+#include "stomp/server.h"
 
 namespace wmq::sim {
 
@@ -135,6 +136,26 @@ const char* cook_state_name(CookState s) {
       return "offline";
     case CookState::kRemoved:
       return "removed";
+  }
+  return "unknown";
+}
+
+const char* external_role_name(ExternalRole r) {
+  switch (r) {
+    case ExternalRole::kCook:
+      return "cook";
+    case ExternalRole::kCashier:
+      return "cashier";
+  }
+  return "unknown";
+}
+
+const char* external_state_name(ExternalState s) {
+  switch (s) {
+    case ExternalState::kConnected:
+      return "connected";
+    case ExternalState::kGone:
+      return "gone";
   }
   return "unknown";
 }
@@ -272,6 +293,7 @@ class Simulation::Impl : public EventListener {
         commit_window_(scenario.commit_window) {}
 
   ~Impl() override {
+    server_.reset();  // its sessions live on the broker: they go first
     if (broker_) broker_->remove_listener(this);
     broker_.reset();
     if (!temp_dir_.empty()) {
@@ -464,6 +486,7 @@ class Simulation::Impl : public EventListener {
       }
     }
     vanish_candidates_.clear();
+    if (live_) open_runner();
     // Everyone reconnects as a new session, cashiers first, in index order.
     for (Cashier& c : cashiers_) {
       if (c.state != CashierState::kCrashed) connect_cashier(c);
@@ -541,6 +564,11 @@ class Simulation::Impl : public EventListener {
   }
 
   void crash_broker(std::optional<Micros> restart_after) {
+    // The server first, as in a real crash the sockets die with the process:
+    // every STOMP client sees its connection drop.
+    server_.reset();
+    runner_session_ = 0;
+    runner_jobs_.clear();
     broker_->remove_listener(this);
     broker_.reset();  // the crash: nothing pending is committed
     ++counters_.crashes;
@@ -595,6 +623,209 @@ class Simulation::Impl : public EventListener {
     SimEvent e = make_event(SimEventKind::kBrokerRestarted, now());
     e.count = recovered_;
     emit(e);
+    if (live_) {
+      // The same port, so clients reconnect where they were.
+      Status ls = open_server(port_);
+      if (!ls.is_ok()) {
+        server_error_ = ls.message();
+        if (listen_opt_.log) listen_opt_.log("warungmq run: " + server_error_);
+      }
+    }
+  }
+
+  // ------------------------------------------------------ STOMP clients
+
+  Status listen(const ListenOptions& o) {
+    if (sc_.mode != Mode::kBroker) {
+      return Status::error(Code::kInvalid, "scenario \"" + sc_.name +
+                                               "\" runs in direct mode: there is no broker for "
+                                               "STOMP clients to connect to");
+    }
+    if (live_) {
+      return Status::error(Code::kInvalid,
+                           "the simulation already listens on port " + std::to_string(port_));
+    }
+    if (!broker_) {
+      return Status::error(Code::kClosed, "the broker is down: listen once it has restarted");
+    }
+    listen_opt_ = o;
+    if (Status st = open_server(o.port); !st.is_ok()) return st;
+    live_ = true;
+    open_runner();
+    return Status::ok();
+  }
+
+  Status open_server(uint16_t port) {
+    stomp::ServerOptions so;
+    so.bind = listen_opt_.bind;
+    so.port = port;
+    // Clients obey the restaurant's validators like the sim's cashiers do.
+    so.session.register_content_types = false;
+    so.session.server_name = "WarungMQ scene";
+    so.log = listen_opt_.log;
+    auto server = std::make_unique<stomp::StompServer>(*broker_, so);
+    if (Status st = server->listen(); !st.is_ok()) return st;
+    port_ = server->port();
+    server_ = std::move(server);
+    deadline_dirty_ = true;
+    return Status::ok();
+  }
+
+  // The runner carries food to the pickup counter for external cooks: a
+  // STOMP program acks an order but knows nothing of the pickup queue, so
+  // the customer would never be served.
+  void open_runner() {
+    SessionOptions so;
+    so.name = "kitchen runner";
+    runner_session_ = B().open_session(so, nullptr);
+    (void)B().connected(runner_session_);
+  }
+
+  void live_turn(Micros t, Micros max_wait) {
+    run_until(t, false);
+    if (!server_) return;     // not listening, or the broker is down
+    server_->flush_output();  // what the events above released to clients
+    const Micros next = std::min(next_time(), server_->next_deadline());
+    const Micros wait = next == kNever ? max_wait : std::clamp<Micros>(next - now(), 0, max_wait);
+    server_->poll(wait);
+    // The clients called the broker behind B(): its deadline moved.
+    deadline_dirty_ = true;
+    tick_stuck_ = false;
+    drain();  // deliveries their publishes made to our cooks
+    for (size_t i = 0; i < runner_jobs_.size(); ++i) {
+      if (broker_ && runner_session_ != 0) {
+        const auto n = static_cast<uint32_t>(runner_jobs_[i] & 0xffffffffu);
+        publish_food(runner_session_, n, static_cast<uint32_t>(runner_jobs_[i] >> 32), true);
+      }
+    }
+    runner_jobs_.clear();
+    drain();
+    if (names_pending_) read_external_names();
+    server_->flush_output();
+  }
+
+  bool own_session(SessionId sid) const {
+    if (sid == manager_session_ || sid == runner_session_) return true;
+    for (const Cook& k : cooks_) {
+      if (k.session == sid) return true;
+    }
+    for (const Cashier& c : cashiers_) {
+      if (c.session == sid) return true;
+    }
+    return false;
+  }
+
+  ExternalClient* find_external(SessionId sid, ExternalRole role) {
+    for (ExternalClient& x : externals_) {
+      if (x.session == sid && x.role == role) return &x;
+    }
+    return nullptr;
+  }
+
+  ExternalClient& add_external(SessionId sid, ExternalRole role) {
+    ExternalClient x;
+    x.index = static_cast<uint32_t>(externals_.size());
+    x.session = sid;
+    x.role = role;
+    x.connected_at = now();
+    externals_.push_back(std::move(x));
+    names_pending_ = true;  // the broker may not be called from its listener
+    return externals_.back();
+  }
+
+  void read_external_names() {
+    if (!broker_) return;
+    names_pending_ = false;
+    const BrokerSnapshot snap = broker_->snapshot();
+    for (ExternalClient& x : externals_) {
+      if (!x.name.empty()) continue;
+      for (const SessionSnapshot& ss : snap.sessions) {
+        if (ss.id == x.session) x.name = ss.name;
+      }
+      if (x.name.empty()) x.name = "client " + std::to_string(x.session);
+    }
+  }
+
+  void external_leaves(ExternalClient& x) {
+    if (x.state == ExternalState::kGone) return;
+    x.state = ExternalState::kGone;
+    x.left_at = now();
+    x.returned += static_cast<uint32_t>(x.held.size());
+    counters_.external_returned += x.held.size();
+    x.held.clear();  // the broker puts them back on the board (kRequeued)
+  }
+
+  // Broker events of sessions that are not the simulator's: STOMP clients.
+  void on_external_event(const Event& e, uint32_t n, bool food, bool station, int q) {
+    Order* o = n != 0 && !food ? &orders_[n - 1] : nullptr;
+    switch (e.kind) {
+      case EventKind::kConsumerAdded:
+        if (station && !find_external(e.session, ExternalRole::kCook) && !own_session(e.session)) {
+          add_external(e.session, ExternalRole::kCook).station = q;
+        }
+        break;
+      case EventKind::kPublished:
+        if (e.exchange == kOrdersExchange && !own_session(e.session)) {
+          ExternalClient* x = find_external(e.session, ExternalRole::kCashier);
+          if (x == nullptr) x = &add_external(e.session, ExternalRole::kCashier);
+          ++x->sent;
+          ++counters_.external_sent;
+        }
+        break;
+      case EventKind::kRejected:
+        if (e.exchange == kOrdersExchange) {
+          if (ExternalClient* x = find_external(e.session, ExternalRole::kCashier)) {
+            ++x->rejected;
+            ++counters_.external_rejected;
+          }
+        }
+        break;
+      case EventKind::kDelivered:
+        if (!station) break;
+        if (ExternalClient* x = find_external(e.session, ExternalRole::kCook)) {
+          x->held.push_back(Ticket{n, e.message, e.seq, e.count, e.redelivered});
+          ++x->delivered;
+          ++counters_.external_delivered;
+          if (o) {
+            ++o->deliveries;
+            if (o->served == 0) o->status = OrderStatus::kCooking;
+            history(n, StepKind::kDelivered, x->index, e.count, e.message, e.redelivered, -1, true);
+          }
+        }
+        break;
+      case EventKind::kAcked:
+      case EventKind::kNacked: {
+        if (!station) break;
+        ExternalClient* x = find_external(e.session, ExternalRole::kCook);
+        if (x == nullptr) break;
+        std::erase_if(x->held, [&e](const Ticket& t) { return t.tag == e.seq; });
+        if (e.kind == EventKind::kNacked) {
+          ++x->returned;
+          ++counters_.external_returned;
+          break;
+        }
+        // An ack is the cook saying "cooked": it is counted as a sim cook's is.
+        ++x->cooked;
+        ++counters_.cooked;
+        ++counters_.external_cooked;
+        if (o) {
+          ++o->cooked;
+          if (o->cooked > 1) ++counters_.duplicates;
+          history(n, StepKind::kAcked, x->index, e.count, e.message, false, -1, true);
+          runner_jobs_.push_back(n | (uint64_t{x->index} << 32));
+        }
+        break;
+      }
+      case EventKind::kSessionState:
+        if (e.state_to == SessionState::kClosed || e.state_to == SessionState::kDead) {
+          for (ExternalClient& x : externals_) {
+            if (x.session == e.session) external_leaves(x);
+          }
+        }
+        break;
+      default:
+        break;
+    }
   }
 
   // --------------------------------------------------------- broker events
@@ -742,6 +973,7 @@ class Simulation::Impl : public EventListener {
       default:
         break;
     }
+    if (live_ && e.session != 0) on_external_event(e, n, food, station, q);
     if (!observers_.empty()) {
       SimEvent se = make_event(SimEventKind::kBroker, e.at);
       se.order = n;
@@ -1265,23 +1497,7 @@ class Simulation::Impl : public EventListener {
     count_cooked(k, t.order);
     bool refused = false;
     if (broker_ && k.session != 0) {
-      if (t.order != 0) {
-        const Order& o = orders_[t.order - 1];
-        const Dish& d = menu_->dishes[o.dish];
-        Message& m = scratch_;
-        m.persistent = true;
-        m.content_type = kOrderJson;
-        m.routing_key = kPickupQueue;
-        m.headers.resize(1);
-        m.headers[0].name = "order";
-        m.headers[0].value.clear();
-        append_uint(m.headers[0].value, t.order);
-        set_food_json(m.body, t.order, d.name, o.table);
-        publishing_ = t.order | kFoodBit;
-        Result<Published> r = B().publish(k.session, "", m);
-        publishing_ = 0;
-        if (r.is_ok()) history(t.order, StepKind::kFoodReady, k.index, 0, r->id);
-      }
+      if (t.order != 0) publish_food(k.session, t.order, k.index, false);
       Status st = B().ack(k.session, t.tag);
       if (st.is_ok()) {
         if (t.order != 0) history(t.order, StepKind::kAcked, k.index, t.delivery_count, t.message);
@@ -1306,6 +1522,26 @@ class Simulation::Impl : public EventListener {
       return;
     }
     cook_start(k);
+  }
+
+  // Food-ready for order `n` to the pickup counter, published by `sid` on
+  // behalf of cook `who` (an index into external_clients() when `external`).
+  void publish_food(SessionId sid, uint32_t n, uint32_t who, bool external) {
+    const Order& o = orders_[n - 1];
+    const Dish& d = menu_->dishes[o.dish];
+    Message& m = scratch_;
+    m.persistent = true;
+    m.content_type = kOrderJson;
+    m.routing_key = kPickupQueue;
+    m.headers.resize(1);
+    m.headers[0].name = "order";
+    m.headers[0].value.clear();
+    append_uint(m.headers[0].value, n);
+    set_food_json(m.body, n, d.name, o.table);
+    publishing_ = n | kFoodBit;
+    Result<Published> r = B().publish(sid, "", m);
+    publishing_ = 0;
+    if (r.is_ok()) history(n, StepKind::kFoodReady, who, 0, r->id, false, -1, external);
   }
 
   void crash_cook(Cook& k, std::string_view why, std::optional<Micros> restart_after) {
@@ -1954,7 +2190,7 @@ class Simulation::Impl : public EventListener {
   // ---------------------------------------------------------------- helpers
 
   void history(uint32_t n, StepKind kind, uint32_t who = 0, uint32_t count = 0,
-               MessageId message = 0, bool flag = false, int queue = -1) {
+               MessageId message = 0, bool flag = false, int queue = -1, bool external = false) {
     if (!opt_.history || n == 0) return;
     OrderStep s;
     s.at = now();
@@ -1964,6 +2200,7 @@ class Simulation::Impl : public EventListener {
     s.message = message;
     s.flag = flag;
     s.queue = queue < 0 ? 0 : static_cast<uint8_t>(queue);
+    s.external = external;
     steps_of_[n - 1].push_back(s);
   }
 
@@ -2037,6 +2274,17 @@ class Simulation::Impl : public EventListener {
   mutable Micros deadline_ = kNever;    // the broker's next_deadline(), cached
   uint64_t steps_ = 0;
   std::vector<SimObserver*> observers_;
+
+  // STOMP clients on the scene (listen()).
+  bool live_ = false;  // listening: the host drives time from the wall clock
+  ListenOptions listen_opt_;
+  uint16_t port_ = 0;                           // the port listened on, kept across crashes
+  std::unique_ptr<stomp::StompServer> server_;  // null unless live and the broker is up
+  std::string server_error_;                    // why the server could not listen again
+  std::vector<ExternalClient> externals_;
+  bool names_pending_ = false;         // an external client whose name is not read yet
+  SessionId runner_session_ = 0;       // publishes food-ready for external cooks
+  std::vector<uint64_t> runner_jobs_;  // order | external cook index << 32, after an ack
 };
 
 }  // namespace wmq::sim
@@ -2088,6 +2336,16 @@ Report Simulation::Impl::report() const {
   r.recoveries = counters_.recoveries;
   r.group_commits = counters_.group_commits;
   r.announcements = counters_.announcements;
+  r.live = live_;
+  r.external_delivered = counters_.external_delivered;
+  r.external_cooked = counters_.external_cooked;
+  r.external_returned = counters_.external_returned;
+  r.external_sent = counters_.external_sent;
+  r.external_rejected = counters_.external_rejected;
+  for (const ExternalClient& x : externals_) {
+    if (x.role == ExternalRole::kCook) ++r.external_cooks;
+    if (x.role == ExternalRole::kCashier) ++r.external_cashiers;
+  }
 
   // Where is every order now? Held by a person, in the broker, or gone.
   std::vector<uint8_t> held(orders_.size() + 1, 0);
@@ -2242,6 +2500,8 @@ Report Simulation::Impl::report() const {
     r.expectations.push_back(std::move(x));
   }
   if (!broker_error_.empty()) r.notes.push_back("the broker could not restart: " + broker_error_);
+  if (!server_error_.empty())
+    r.notes.push_back("STOMP clients could not reconnect after the restart: " + server_error_);
   return r;
 }
 
@@ -2353,6 +2613,22 @@ void Simulation::add_observer(SimObserver* observer) {
 void Simulation::remove_observer(SimObserver* observer) {
   std::erase(impl_->observers_, observer);
 }
+Status Simulation::listen(const ListenOptions& options) {
+  return impl_->listen(options);
+}
+bool Simulation::listening() const {
+  return impl_->live_;
+}
+uint16_t Simulation::listen_port() const {
+  return impl_->live_ ? impl_->port_ : 0;
+}
+void Simulation::live_turn(Micros t, Micros max_wait) {
+  impl_->live_turn(t, max_wait);
+}
+const std::vector<ExternalClient>& Simulation::external_clients() const {
+  return impl_->externals_;
+}
+
 Report Simulation::report() const {
   return impl_->report();
 }

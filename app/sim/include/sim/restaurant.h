@@ -220,6 +220,43 @@ struct OrderStep {
   uint32_t who = 0;   // cook or cashier index, as the kind says
   uint32_t count = 0;
   MessageId message = 0;
+  bool external = false;  // `who` indexes Simulation::external_clients(), not cooks()
+};
+
+// A STOMP program on the scene (Simulation::listen): a cook when it
+// subscribes to a station's queue, a cashier when it sends to the `orders`
+// exchange (one program doing both appears twice, once per role). The
+// simulator only watches it through the broker's events: it never drives it.
+enum class ExternalRole : uint8_t { kCook, kCashier };
+
+// "cook", "cashier": stable lower-case names for traces, logs and the GUI.
+const char* external_role_name(ExternalRole role);
+
+enum class ExternalState : uint8_t {
+  kConnected,  // its broker session is alive
+  kGone,       // disconnected, crashed or declared dead; what it held went back to the board
+};
+
+// "connected", "gone": stable lower-case names for traces, logs and the GUI.
+const char* external_state_name(ExternalState state);
+
+struct ExternalClient {
+  uint32_t index = 0;
+  // Its STOMP login, else its client-id, else its address ("127.0.0.1:40312");
+  // "client <session>" if it left before its name could be read.
+  std::string name;
+  ExternalRole role = ExternalRole::kCook;
+  ExternalState state = ExternalState::kConnected;
+  SessionId session = 0;
+  int32_t station = -1;     // kCook: the station whose queue it took from first
+  Micros connected_at = 0;  // when it took on this role
+  Micros left_at = -1;      // kGone: when
+  std::deque<Ticket> held;  // kCook: delivered, not yet acked (Ticket::order 0: not ours)
+  uint32_t delivered = 0;   // kCook: orders handed to it
+  uint32_t cooked = 0;      // kCook: acks (each one counts as cooked)
+  uint32_t returned = 0;    // kCook: orders it held when it left or nacked (back on the board)
+  uint32_t sent = 0;        // kCashier: publishes to `orders`
+  uint32_t rejected = 0;    // kCashier: publishes the broker refused
 };
 
 // A queue as the report and the charts see it.
@@ -251,6 +288,13 @@ struct Counters {
   uint64_t group_commits = 0;
   uint64_t cook_crashes = 0;
   uint64_t announcements = 0;  // announcement deliveries to stations
+  // STOMP programs on the scene (zero unless listening). Their deliveries and
+  // acks are in `delivered` and `cooked` too.
+  uint64_t external_delivered = 0;
+  uint64_t external_cooked = 0;
+  uint64_t external_returned = 0;  // held by an external cook that left or nacked
+  uint64_t external_sent = 0;      // publishes to `orders` by external cashiers
+  uint64_t external_rejected = 0;
 };
 
 }  // namespace wmq::sim
