@@ -1059,6 +1059,13 @@ void StompSession::on_state(SessionState state) {
   // The broker gave up on the client (no heart-beat in time): its deliveries
   // are back in their queues already.
   broker_session_ended_ = true;
+  if (receive_interval_ == 0) {
+    // No heart-beats were agreed, so no timeout: the broker's owner ended it.
+    fail(err::kHeartBeat,
+         "The broker ended this session; its unacknowledged messages went back to their queues.",
+         nullptr);
+    return;
+  }
   fail(err::kHeartBeat,
        "Nothing came from the client for " + std::to_string(3 * receive_interval_ / kMillis) +
            " ms, three times the heart-beat interval it promised (" +

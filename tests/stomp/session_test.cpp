@@ -1133,3 +1133,14 @@ TEST_CASE("input split at every byte gives the same frames") {
   CHECK(bodies(got) == std::vector<std::string>{"a\0b"s, "c"});
   CHECK(header(got[0], "k") == "v:w");
 }
+
+TEST_CASE("a session the broker's owner ends without heart-beats is told so, not timed out") {
+  World w;
+  Peer p(w.broker);
+  p.connect();
+  REQUIRE(w.broker.kill_session(p.session->broker_session(), "the simulator crashed it").is_ok());
+  Frame e = p.one();
+  CHECK(e.command == "ERROR");
+  CHECK(e.body.find("The broker ended this session; its unacknowledged messages went back to "
+                    "their queues.") == 0);
+}
