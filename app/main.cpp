@@ -10,6 +10,9 @@
 #ifdef WMQ_SIM_ENABLED
 #include "sim/run_command.h"
 #endif
+#ifdef WMQ_STOMP_ENABLED
+void add_serve_command(CLI::App& app);  // app/serve_command.cpp
+#endif
 
 int main(int argc, char** argv) {
   CLI::App app{"WarungMQ: the restaurant analogy for message brokers, with a real broker inside"};
@@ -60,9 +63,14 @@ int main(int argc, char** argv) {
 #ifdef WMQ_SIM_ENABLED
   auto run = wmq::sim::add_run_command(app);
 #endif
+#ifdef WMQ_STOMP_ENABLED
+  add_serve_command(app);  // runs the server from its callback; its exit code comes back below
+#endif
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a subcommand that ran to its end (serve)
   } catch (const CLI::ParseError& e) {
     // Bad command-line input exits 2 like any bad input; --help and --version exit 0.
     return app.exit(e) == 0 ? 0 : 2;

@@ -40,10 +40,11 @@ wmq_install_missing() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# wmq_build DIR BUILD_TYPE [cmake args...]: configure (once) and build.
+# wmq_build DIR BUILD_TYPE [cmake args...]: configure and build (everything, or only
+# $WMQ_BUILD_TARGET when it is set).
 wmq_build() {
   local dir="$1" type="$2"
   shift 2
   cmake -S "$WMQ_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
-  cmake --build "$dir" --parallel "$(nproc)"
+  cmake --build "$dir" --parallel "$(nproc)" ${WMQ_BUILD_TARGET:+--target "$WMQ_BUILD_TARGET"}
 }

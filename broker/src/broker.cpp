@@ -59,6 +59,14 @@ QueueOptions decode_queue_options(const std::string& text) {
   return o;
 }
 
+Status no_queue(std::string_view name) {
+  return Status::error(Code::kNotFound, "queue " + in_quotes(name) + ": not found");
+}
+
+Status no_exchange(std::string_view name) {
+  return Status::error(Code::kNotFound, "exchange " + in_quotes(name) + ": not found");
+}
+
 ExchangeKind kind_from_name(std::string_view name) {
   if (name == "fanout") return ExchangeKind::kFanout;
   if (name == "topic") return ExchangeKind::kTopic;
@@ -138,11 +146,20 @@ struct Session {
   bool ended() const { return state == SessionState::kDead || state == SessionState::kClosed; }
 };
 
+// A state change or cancellation to tell a sink once the current call ends.
+struct Notice {
+  SessionSink* sink;
+  bool state_change;  // on_state(state), else on_cancel(consumer)
+  SessionState state;
+  ConsumerId consumer;
+};
+
 // A publish whose confirm waits for the current batch to commit.
 struct PendingConfirm {
   SessionId session;
   PublishSeq seq;
   MessageId id;
+  bool on_disk;  // false: queued only to keep the session's confirms in seq order
 };
 
 class Broker::Impl {
@@ -181,6 +198,18 @@ class Broker::Impl {
     e.at = now();
     for (EventListener* l : listeners_)
       l->on_event(e);
+  }
+
+  // An event about one message in one queue, the most common shape; the
+  // caller adds what else it knows.
+  static Event about(EventKind kind, const Queue& q, const Payload& p) {
+    Event e;
+    e.kind = kind;
+    e.message = p.id();
+    e.queue = q.name;
+    e.routing_key = p.routing_key();
+    e.payload = &p;
+    return e;
   }
 
   Session* find_session(SessionId id) {
@@ -232,7 +261,7 @@ class Broker::Impl {
       e.reason = reason;
       emit(e);
     }
-    if (s.sink != nullptr) s.sink->on_state(to);
+    if (s.sink != nullptr) notices_.push_back(Notice{s.sink, true, to, 0});
   }
 
   Queue* find_queue(std::string_view name) {
@@ -375,6 +404,10 @@ class Broker::Impl {
       }
     }
     for (const PendingConfirm& c : confirms) {
+      if (!c.on_disk) {
+        confirm(c.session, c.seq, c.id);  // it never depended on this batch
+        continue;
+      }
       Session* s = find_session(c.session);
       if (s == nullptr) continue;
       s->unconfirmed--;
@@ -484,8 +517,7 @@ class Broker::Impl {
   Status add_validator(std::string_view exchange, Validator v) {
     assert(v && "Broker::add_validator: the validator is empty");
     Exchange* x = find_exchange(exchange);
-    if (x == nullptr)
-      return Status::error(Code::kNotFound, "exchange " + in_quotes(exchange) + ": not found");
+    if (x == nullptr) return no_exchange(exchange);
     x->validators.push_back(std::move(v));
     return Status::ok();
   }
@@ -534,8 +566,7 @@ class Broker::Impl {
   Status update_queue(std::string_view name, QueueOptions o) {
     if (Status st = check_queue_options(name, o); !st.is_ok()) return st;
     Queue* q = find_queue(name);
-    if (q == nullptr)
-      return Status::error(Code::kNotFound, "queue " + in_quotes(name) + ": not found");
+    if (q == nullptr) return no_queue(name);
     const bool was_durable = q->opt.durable;
     q->opt = o;
     if (store_ != nullptr) {
@@ -585,20 +616,15 @@ class Broker::Impl {
 
   Status delete_queue(std::string_view name) {
     Queue* q = find_queue(name);
-    if (q == nullptr)
-      return Status::error(Code::kNotFound, "queue " + in_quotes(name) + ": not found");
+    if (q == nullptr) return no_queue(name);
     // Consumers first: their unacked messages come back, then all are dropped.
     std::vector<Consumer*> consumers = q->consumers;
     for (Consumer* c : consumers)
       cancel_consumer(*c, /*notify=*/true);
     for (Entry& e : q->ready) {
       if (observed()) {
-        Event ev;
-        ev.kind = EventKind::kDropped;
-        ev.message = e.msg->id();
-        ev.queue = q->name;
+        Event ev = about(EventKind::kDropped, *q, *e.msg);
         ev.reason = "queue deleted";
-        ev.payload = e.msg;
         emit(ev);
       }
       e.msg->release();
@@ -652,11 +678,9 @@ class Broker::Impl {
                            "exchange \"\": the default exchange binds every queue by name already");
     }
     Queue* q = find_queue(queue);
-    if (q == nullptr)
-      return Status::error(Code::kNotFound, "queue " + in_quotes(queue) + ": not found");
+    if (q == nullptr) return no_queue(queue);
     Exchange* x = find_exchange(exchange);
-    if (x == nullptr)
-      return Status::error(Code::kNotFound, "exchange " + in_quotes(exchange) + ": not found");
+    if (x == nullptr) return no_exchange(exchange);
     if (!add_binding(*x, *q, key)) return Status::ok();
     if (store_ != nullptr && binding_durable(*x, *q)) {
       store_->put_binding(BindingRecord{x->name, q->name, std::string(key)});
@@ -675,11 +699,9 @@ class Broker::Impl {
 
   Status unbind(std::string_view queue, std::string_view exchange, std::string_view key) {
     Queue* q = find_queue(queue);
-    if (q == nullptr)
-      return Status::error(Code::kNotFound, "queue " + in_quotes(queue) + ": not found");
+    if (q == nullptr) return no_queue(queue);
     Exchange* x = find_exchange(exchange);
-    if (x == nullptr)
-      return Status::error(Code::kNotFound, "exchange " + in_quotes(exchange) + ": not found");
+    if (x == nullptr) return no_exchange(exchange);
     auto it = std::find_if(x->bindings.begin(), x->bindings.end(),
                            [&](const Binding& b) { return b.queue == q && b.key == key; });
     if (it == x->bindings.end()) {
@@ -870,6 +892,27 @@ class Broker::Impl {
                                       std::to_string(in.body.size()) + " bytes, the limit is " +
                                       std::to_string(opt_.max_body_bytes)));
     }
+    // Payload stores these lengths in 8 and 16 bits.
+    if (in.content_type.size() > UINT8_MAX || in.routing_key.size() > UINT16_MAX) {
+      const bool type = in.content_type.size() > UINT8_MAX;
+      return reject(
+          s, id, exchange, in,
+          Status::error(Code::kInvalid,
+                        "message " + std::to_string(id) +
+                            " rejected: " + (type ? "content type" : "routing key") + " is " +
+                            std::to_string(type ? in.content_type.size() : in.routing_key.size()) +
+                            " bytes, the limit is " +
+                            std::to_string(type ? UINT8_MAX : UINT16_MAX)));
+    }
+    for (const Header& h : in.headers) {
+      if (h.name.size() > UINT16_MAX) {
+        return reject(
+            s, id, exchange, in,
+            Status::error(Code::kInvalid,
+                          "message " + std::to_string(id) + " rejected: a header name is " +
+                              std::to_string(h.name.size()) + " bytes, the limit is 65535"));
+      }
+    }
     const Message* m = &in;
     Message translated;
     if (auto t = translators_.find(in.content_type); t != translators_.end()) {
@@ -1006,9 +1049,12 @@ class Broker::Impl {
     out.seq = s.next_seq++;
     out.queues = static_cast<uint32_t>(targets.size());
     s.published++;
+    // A confirm that needs no disk still waits behind the session's earlier
+    // ones, so confirms always come in seq order.
+    const bool behind = s.unconfirmed > 0;
     s.unconfirmed++;
-    if (waits) {
-      pending_confirms_.push_back(PendingConfirm{s.id, out.seq, id});
+    if (waits || behind) {
+      pending_confirms_.push_back(PendingConfirm{s.id, out.seq, id, waits});
     } else {
       out.confirmed = true;
       confirm(s.id, out.seq, id);
@@ -1050,14 +1096,9 @@ class Broker::Impl {
       written = true;
     }
     if (observed()) {
-      Event ev;
-      ev.kind = EventKind::kEnqueued;
-      ev.message = p->id();
-      ev.queue = q.name;
-      ev.routing_key = p->routing_key();
+      Event ev = about(EventKind::kEnqueued, q, *p);
       ev.count = count;
       ev.redelivered = redelivered;
-      ev.payload = p;
       emit(ev);
     }
     return written;
@@ -1079,15 +1120,10 @@ class Broker::Impl {
     }
     insert_in_order(q, e);
     if (observed()) {
-      Event ev;
-      ev.kind = EventKind::kRequeued;
-      ev.message = e.msg->id();
-      ev.queue = q.name;
-      ev.routing_key = e.msg->routing_key();
+      Event ev = about(EventKind::kRequeued, q, *e.msg);
       ev.count = e.delivery_count;
       ev.redelivered = true;
       ev.reason = why;
-      ev.payload = e.msg;
       emit(ev);
     }
   }
@@ -1104,27 +1140,17 @@ class Broker::Impl {
     if (reason == "expired") {
       q.counters.expired++;
       if (observed()) {
-        Event ev;
-        ev.kind = EventKind::kExpired;
-        ev.message = e.msg->id();
-        ev.queue = q.name;
-        ev.routing_key = e.msg->routing_key();
+        Event ev = about(EventKind::kExpired, q, *e.msg);
         ev.count = e.delivery_count;
-        ev.payload = e.msg;
         emit(ev);
       }
     }
     if (dlx == nullptr) {
       q.counters.dropped++;
       if (observed()) {
-        Event ev;
-        ev.kind = EventKind::kDropped;
-        ev.message = e.msg->id();
-        ev.queue = q.name;
-        ev.routing_key = e.msg->routing_key();
+        Event ev = about(EventKind::kDropped, q, *e.msg);
         ev.reason = reason;
         ev.count = e.delivery_count;
-        ev.payload = e.msg;
         emit(ev);
       }
       e.msg->release();
@@ -1253,17 +1279,12 @@ class Broker::Impl {
     d.delivery_count = e.delivery_count;
     d.redelivered = e.redelivered;
     if (observed()) {
-      Event ev;
-      ev.kind = EventKind::kDelivered;
-      ev.message = e.msg->id();
+      Event ev = about(EventKind::kDelivered, q, *e.msg);
       ev.session = s.id;
       ev.consumer = c.id;
       ev.seq = tag;
-      ev.queue = q.name;
-      ev.routing_key = e.msg->routing_key();
       ev.count = e.delivery_count;
       ev.redelivered = e.redelivered;
-      ev.payload = e.msg;
       emit(ev);
     }
     const bool persisted = persists(q, *e.msg);
@@ -1276,16 +1297,12 @@ class Broker::Impl {
         note_write();
       }
       if (observed()) {
-        Event ev;
-        ev.kind = EventKind::kAcked;
-        ev.message = e.msg->id();
+        Event ev = about(EventKind::kAcked, q, *e.msg);
         ev.session = s.id;
         ev.consumer = c.id;
         ev.seq = tag;
-        ev.queue = q.name;
         ev.count = e.delivery_count;
         ev.reason = "auto";
-        ev.payload = e.msg;
         emit(ev);
       }
       Payload* keep = e.msg;
@@ -1343,15 +1360,11 @@ class Broker::Impl {
       note_write();
     }
     if (observed()) {
-      Event ev;
-      ev.kind = EventKind::kAcked;
-      ev.message = u.entry.msg->id();
+      Event ev = about(EventKind::kAcked, q, *u.entry.msg);
       ev.session = s.id;
       ev.consumer = c->id;
       ev.seq = tag;
-      ev.queue = q.name;
       ev.count = u.entry.delivery_count;
-      ev.payload = u.entry.msg;
       emit(ev);
     }
     u.entry.msg->release();
@@ -1377,16 +1390,12 @@ class Broker::Impl {
     q.unacked--;
     u.consumer->unacked--;
     if (observed()) {
-      Event ev;
-      ev.kind = EventKind::kNacked;
-      ev.message = e.msg->id();
+      Event ev = about(EventKind::kNacked, q, *e.msg);
       ev.session = s.id;
       ev.consumer = u.consumer->id;
       ev.seq = tag;
-      ev.queue = q.name;
       ev.count = e.delivery_count;
       ev.redelivered = requeue_it;
-      ev.payload = e.msg;
       emit(ev);
     }
     compact(s);
@@ -1408,8 +1417,7 @@ class Broker::Impl {
     Result<Session*> sr = live_session(sid);
     if (!sr.is_ok()) return sr.status();
     Queue* q = find_queue(queue);
-    if (q == nullptr)
-      return Status::error(Code::kNotFound, "queue " + in_quotes(queue) + ": not found");
+    if (q == nullptr) return no_queue(queue);
     Session& s = *sr.value();
     auto c = std::make_unique<Consumer>();
     c->id = next_consumer_++;
@@ -1485,7 +1493,7 @@ class Broker::Impl {
     SessionSink* sink = s.sink;
     const bool tell = notify && s.alive() && sink != nullptr;
     consumers_.erase(id);
-    if (tell) sink->on_cancel(id);
+    if (tell) notices_.push_back(Notice{sink, false, SessionState::kClosed, id});
   }
 
   // ------------------------------------------------------------------- time
@@ -1544,10 +1552,23 @@ class Broker::Impl {
   }
 
   // Work left for the end of the outermost call: a batch that reached its
-  // size cap, queues freed after their deletion.
+  // size cap, state changes and cancellations told to their sinks (only now,
+  // with the broker consistent, so a sink may call back in freely), queues
+  // freed after their deletion.
   void settle_calls() {
     if (depth_ > 0) return;
     maybe_commit();
+    while (!notices_.empty()) {
+      std::vector<Notice> batch;
+      batch.swap(notices_);
+      for (const Notice& n : batch) {
+        if (n.state_change) {
+          n.sink->on_state(n.state);
+        } else {
+          n.sink->on_cancel(n.consumer);
+        }
+      }
+    }
     graveyard_.clear();
   }
 
@@ -1660,23 +1681,47 @@ class Broker::Impl {
   std::vector<Queue*> dl_dirty_;  // queues that received dead letters
   std::vector<SessionId> dying_;
   std::vector<std::unique_ptr<Queue>> graveyard_;  // deleted queues, freed at the end of the call
+  std::vector<Notice> notices_;                    // told to sinks at the end of the call
   bool dispatching_ = false;
   int depth_ = 0;  // broker calls on the stack (a sink may call back in)
 };
 
 // ------------------------------------------------------------------ facade
 
+namespace {
+
+// Marks one public call: work deferred to its end (commits at the size cap,
+// sink notices, freeing deleted queues) runs when the outermost call returns.
+class CallScope {
+ public:
+  explicit CallScope(Broker::Impl& impl) : impl_(impl) { ++impl_.depth_; }
+  ~CallScope() {
+    --impl_.depth_;
+    impl_.settle_calls();
+  }
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+
+ private:
+  Broker::Impl& impl_;
+};
+
+}  // namespace
+
 Broker::Broker(Clock& clock, BrokerOptions options)
     : impl_(std::make_unique<Impl>(clock, std::move(options))) {}
 Broker::~Broker() = default;
 
 Status Broker::attach_store(std::unique_ptr<Store> store) {
+  CallScope call(*impl_);
   return impl_->attach_store(std::move(store));
 }
 Status Broker::flush() {
+  CallScope call(*impl_);
   return impl_->flush();
 }
 Status Broker::close() {
+  CallScope call(*impl_);
   Status st = impl_->flush();
   std::vector<SessionId> ids;
   for (const auto& [id, s] : impl_->sessions_) {
@@ -1697,34 +1742,38 @@ void Broker::register_content_type(std::string content_type) {
 }
 void Broker::register_translator(Translator t) {
   assert(t.fn && "Broker::register_translator: the translator has no function");
+  assert(t.to.size() <= UINT8_MAX && "Broker::register_translator: content type over 255 bytes");
   impl_->content_types_.emplace(t.to, true);
   std::string from = t.from;
   impl_->translators_.insert_or_assign(std::move(from), std::move(t));
 }
 
 Status Broker::declare_exchange(std::string_view name, ExchangeOptions options) {
+  CallScope call(*impl_);
   return impl_->declare_exchange(name, std::move(options));
 }
 Status Broker::add_validator(std::string_view exchange, Validator validator) {
+  CallScope call(*impl_);
   return impl_->add_validator(exchange, std::move(validator));
 }
 Status Broker::declare_queue(std::string_view name, QueueOptions options) {
-  Status st = impl_->declare_queue(name, std::move(options));
-  impl_->settle_calls();
-  return st;
+  CallScope call(*impl_);
+  return impl_->declare_queue(name, std::move(options));
 }
 Status Broker::update_queue(std::string_view name, QueueOptions options) {
+  CallScope call(*impl_);
   return impl_->update_queue(name, std::move(options));
 }
 Status Broker::delete_queue(std::string_view name) {
-  Status st = impl_->delete_queue(name);
-  impl_->settle_calls();
-  return st;
+  CallScope call(*impl_);
+  return impl_->delete_queue(name);
 }
 Status Broker::bind(std::string_view queue, std::string_view exchange, std::string_view key) {
+  CallScope call(*impl_);
   return impl_->bind(queue, exchange, key);
 }
 Status Broker::unbind(std::string_view queue, std::string_view exchange, std::string_view key) {
+  CallScope call(*impl_);
   return impl_->unbind(queue, exchange, key);
 }
 bool Broker::has_queue(std::string_view name) const {
@@ -1735,21 +1784,27 @@ bool Broker::has_exchange(std::string_view name) const {
 }
 
 SessionId Broker::open_session(SessionOptions options, SessionSink* sink) {
+  CallScope call(*impl_);
   return impl_->open_session(std::move(options), sink);
 }
 Status Broker::connected(SessionId session) {
+  CallScope call(*impl_);
   return impl_->connected(session);
 }
 Status Broker::heartbeat(SessionId session) {
+  CallScope call(*impl_);
   return impl_->heartbeat(session);
 }
 Status Broker::close_session(SessionId session) {
+  CallScope call(*impl_);
   return impl_->end_session(session, SessionState::kClosed, "closed by the client");
 }
 Status Broker::kill_session(SessionId session, std::string_view reason) {
+  CallScope call(*impl_);
   return impl_->end_session(session, SessionState::kDead, reason);
 }
 void Broker::release_session(SessionId session) {
+  CallScope call(*impl_);
   impl_->release_session(session);
 }
 SessionState Broker::session_state(SessionId session) const {
@@ -1760,23 +1815,29 @@ SessionState Broker::session_state(SessionId session) const {
 
 Result<Published> Broker::publish(SessionId session, std::string_view exchange,
                                   const Message& message) {
+  CallScope call(*impl_);
   return impl_->publish(session, exchange, message);
 }
 Result<ConsumerId> Broker::subscribe(SessionId session, std::string_view queue,
                                      ConsumeOptions options) {
+  CallScope call(*impl_);
   return impl_->subscribe(session, queue, options);
 }
 Status Broker::cancel(SessionId session, ConsumerId consumer) {
+  CallScope call(*impl_);
   return impl_->cancel(session, consumer);
 }
 Status Broker::ack(SessionId session, DeliveryTag tag) {
+  CallScope call(*impl_);
   return impl_->ack(session, tag);
 }
 Status Broker::nack(SessionId session, DeliveryTag tag, bool requeue) {
+  CallScope call(*impl_);
   return impl_->nack(session, tag, requeue);
 }
 
 void Broker::tick() {
+  CallScope call(*impl_);
   impl_->tick();
 }
 Micros Broker::next_deadline() const {

@@ -669,3 +669,73 @@ TEST_CASE("update_queue changes limits on a live queue") {
   CHECK(f.broker.publish(f.pub, "", msg("2", "q")).status().code() == Code::kFull);
   CHECK(f.broker.update_queue("nope", o).code() == Code::kNotFound);
 }
+
+TEST_CASE("fields too long to store are rejected, not truncated") {
+  Fixture f;
+  REQUIRE(f.broker.declare_queue("q", {}).is_ok());
+  Message m = msg("hello", "q");
+  m.content_type = std::string(256, 't');
+  f.broker.register_content_type(m.content_type);
+  auto r = f.broker.publish(f.pub, "", m);
+  CHECK(r.status().code() == Code::kInvalid);
+  CHECK(r.status().message() == "message 1 rejected: content type is 256 bytes, the limit is 255");
+  Message k = msg("hello", std::string(65536, 'k'));
+  CHECK(f.broker.publish(f.pub, "", k).status().message() ==
+        "message 2 rejected: routing key is 65536 bytes, the limit is 65535");
+  Message h = msg("hello", "q");
+  h.headers.push_back({std::string(70000, 'h'), "v"});
+  CHECK(f.broker.publish(f.pub, "", h).status().message() ==
+        "message 3 rejected: a header name is 70000 bytes, the limit is 65535");
+  CHECK(queue_of(f.broker, "q").ready == 0);
+}
+
+TEST_CASE("a sink may end its own session when told its consumer was cancelled") {
+  ManualClock clock;
+  Broker b(clock);
+  struct Quitter : SessionSink {
+    Broker* b = nullptr;
+    SessionId self = 0;
+    int cancels = 0;
+    void on_cancel(ConsumerId) override {
+      ++cancels;
+      (void)b->kill_session(self, "gave up");
+    }
+  } quitter;
+  quitter.b = &b;
+  quitter.self = client(b, &quitter, "quitter");
+  Recorder pr;
+  SessionId p = client(b, &pr);
+  REQUIRE(b.declare_queue("q", {}).is_ok());
+  REQUIRE(b.declare_queue("other", {}).is_ok());
+  REQUIRE(b.subscribe(quitter.self, "q", {}).is_ok());
+  REQUIRE(b.subscribe(quitter.self, "q", {}).is_ok());
+  REQUIRE(b.subscribe(quitter.self, "other", {}).is_ok());
+  REQUIRE(b.publish(p, "", msg("x", "other")).is_ok());
+  REQUIRE(b.delete_queue("q").is_ok());
+  CHECK(quitter.cancels == 2);
+  CHECK(b.session_state(quitter.self) == SessionState::kDead);
+  CHECK(queue_of(b, "other").ready == 1);
+  CHECK(queue_of(b, "other").consumers == 0);
+}
+
+TEST_CASE("state changes reach the sink after the call that caused them") {
+  ManualClock clock;
+  Broker b(clock);
+  struct Watcher : SessionSink {
+    Broker* b = nullptr;
+    size_t ready_seen = 99;
+    void on_state(SessionState s) override {
+      if (s == SessionState::kDead) ready_seen = queue_of(*b, "q").ready;
+    }
+  } w;
+  w.b = &b;
+  SessionId s = client(b, &w, "w");
+  Recorder pr;
+  SessionId p = client(b, &pr);
+  REQUIRE(b.declare_queue("q", {}).is_ok());
+  REQUIRE(b.publish(p, "", msg("x", "q")).is_ok());
+  REQUIRE(b.subscribe(s, "q", {}).is_ok());
+  REQUIRE(b.kill_session(s, "crash").is_ok());
+  // Told once its delivery was already back in the queue.
+  CHECK(w.ready_seen == 1);
+}

@@ -102,6 +102,26 @@ TEST_CASE("a transient message or queue never waits for the disk") {
   CHECK_FALSE(n.broker->has_queue("transient"));
 }
 
+TEST_CASE("confirms come in seq order even when a later publish needs no disk") {
+  TempDir dir;
+  ManualClock clock;
+  Node n(clock, dir.file());
+  Recorder pr;
+  SessionId p = client(*n.broker, &pr);
+  REQUIRE(n.broker->declare_queue("durable", durable()).is_ok());
+  REQUIRE(n.broker->declare_queue("memory", {}).is_ok());
+  REQUIRE(n.broker->flush().is_ok());
+  REQUIRE(n.broker->publish(p, "", persistent("disk", "durable")).is_ok());
+  auto r = n.broker->publish(p, "", msg("no disk", "memory"));
+  REQUIRE(r.is_ok());
+  CHECK_FALSE(r->confirmed);
+  CHECK(pr.confirms.empty());
+  REQUIRE(n.broker->flush().is_ok());
+  CHECK(pr.confirms == std::vector<PublishSeq>{1, 2});
+  // With nothing waiting, a memory-only publish is confirmed at once.
+  CHECK(n.broker->publish(p, "", msg("alone", "memory"))->confirmed);
+}
+
 TEST_CASE("a batch commits when it reaches its size cap") {
   TempDir dir;
   ManualClock clock;
@@ -283,6 +303,16 @@ TEST_CASE(
   CHECK(cr.bodies() == std::vector<std::string>{"small"});
   // Memory-only work goes on.
   CHECK(b.publish(p, "", msg("still cooking", "mem"))->confirmed);
+  // A memory-only publish queued behind a failed batch is confirmed, not nacked.
+  for (int i = 0; i < 200; ++i)
+    REQUIRE(b.publish(p, "", persistent(std::string(2000, 'y'), "q")).is_ok());
+  auto later = b.publish(p, "", msg("behind it", "mem"));
+  REQUIRE(later.is_ok());
+  CHECK_FALSE(later->confirmed);
+  const size_t nacks = pr.nacks.size();
+  CHECK(b.flush().code() == Code::kIoError);
+  CHECK(pr.nacks.size() == nacks + 200);
+  CHECK(pr.confirms.back() == later->seq);
 }
 
 TEST_CASE("a queue turned durable writes its persistent messages; turned transient, removes them") {

@@ -106,3 +106,38 @@ TEST_CASE("a note the translator cannot read is refused with how to write it") {
   CHECK(t.fn(unnumbered).status().message() ==
         "order rejected: the note has no order number (header \"order\")");
 }
+
+TEST_CASE("the validator reads any well-formed JSON object and refuses anything else") {
+  Validator v = make_order_validator(test_menu());
+  for (
+      const char* good : {
+          R"({"order":1,"dish":"nasi\u0020goreng","qty":1,"table":1})",
+          " {\n\t\"order\" : 1 , \"dish\" : \"nasi goreng\" , \"qty\" : 2 , \"table\" : 3 }\r\n",
+          R"({"order":1,"dish":"nasi goreng","qty":1,"table":1,"extra":{"a":[1,2.5e3,true,null,"\"]"]}})",
+          R"({"order":1,"dish":"nasi goreng","qty":1,"table":1,"note":"\ud83c\udf36 pedas \/ \n"})",
+          R"({"order":1,"dish":"x","dish":"nasi goreng","qty":1,"table":1})",
+      }) {
+    CAPTURE(good);
+    CHECK(v(json(good)).is_ok());
+  }
+  for (const char* bad : {
+           R"({"order":1,"dish":"nasi goreng","qty":1,"table":1,})",
+           R"({'order':1})",
+           R"({"order":01,"dish":"nasi goreng","qty":1,"table":1})",
+           R"({"order":1,"dish":"nasi goreng","qty":1,"table":1,"x":[1,})",
+           R"({"order":1,"dish":"nasi goreng","qty":1,"table":1,"x":"\ud83c"})",
+           R"({"order":1,"dish":"nasi goreng","qty":1,"table":1,"x":"\q"})",
+           R"({"order":1,"dish":"nasi goreng","qty":1,"table":1} {})",
+           R"({"order":1,"dish":"nasi goreng","qty":1,"table":1,"x":tru})",
+           "{\"order\":1,\"dish\":\"nasi\tgoreng\",\"qty\":1,\"table\":1}",
+           R"({"order":-,"dish":"nasi goreng","qty":1,"table":1})",
+           "",
+       }) {
+    CAPTURE(bad);
+    CHECK(v(json(bad)).message() == "order rejected: the body is not a JSON object");
+  }
+  // A number too large for an integer is shown as written.
+  CHECK(v(json(R"({"order":99999999999999999999,"dish":"nasi goreng","qty":1,"table":1})"))
+            .message() ==
+        R"(order rejected: "order" must be an integer, got 99999999999999999999)");
+}

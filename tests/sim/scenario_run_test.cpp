@@ -200,3 +200,138 @@ TEST_CASE("a bad scenario file or option exits 2 with the sentence, and nothing 
         "warungmq run: --until \"soon\" is not a duration; write it like \"90s\", "
         "\"2m30s\", \"1h\" or \"500ms\"\n");
 }
+
+TEST_CASE("the SQLite store and the memory store give byte-identical reports") {
+  const Scenario s = scenario(kBusy);
+  for (uint64_t seed : {1u, 2u}) {
+    CAPTURE(seed);
+    auto mem = start(s, seed, {}, Storage::kMemory);
+    auto sql = start(s, seed, {}, Storage::kSqlite);
+    // Compare at moments inside the broker's outages as well as at the end.
+    for (Micros t :
+         {8 * 60 * kSeconds + 10 * kSeconds, 16 * 60 * kSeconds + 30 * kSeconds, s.duration}) {
+      mem->run_until(t);
+      sql->run_until(t);
+      CHECK(report_json(mem->report()) == report_json(sql->report()));
+    }
+  }
+}
+
+TEST_CASE("on SQLite, a broker crash with durable queues loses no confirmed order") {
+  const Scenario s = scenario(R"(
+[scenario]
+name = "durable"
+duration = "30m"
+[restaurant]
+rate = 3
+[queues]
+durable = true
+[[station]]
+name = "wok"
+cooks = 1
+[[station]]
+name = "grill"
+cooks = 1
+[[event]]
+at = "10m"
+do = "crash_broker"
+restart_after = "1m"
+[[event]]
+at = "20m"
+do = "crash_broker"
+restart_after = "30s"
+)");
+  auto sim = start(s, 4, {}, Storage::kSqlite);
+  sim->run_until(10 * 60 * kSeconds + 1);
+  CHECK(sim->broker_down());
+  const Report during = sim->report();  // the file is read to see what will come back
+  check_conservation(during);
+  CHECK(during.lost == 0);
+  sim->run_until(s.duration);
+  const Report r = sim->report();
+  CHECK(r.crashes == 2);
+  CHECK(r.recoveries == 2);
+  CHECK(r.lost == 0);
+  CHECK(sim->counters().recovered_messages > 0);
+  check_conservation(r);
+}
+
+TEST_CASE("--data keeps the broker file; without it the temporary file is removed") {
+  const std::filesystem::path data =
+      std::filesystem::temp_directory_path() / "wmq-sim-data-test.db";
+  std::filesystem::remove(data);
+  std::string temp_dir;
+  {
+    const Scenario s = scenario(kBusy);
+    SimOptions o;
+    o.storage = Storage::kSqlite;
+    o.data_path = data.string();
+    auto kept = Simulation::create(s, o);
+    REQUIRE(kept.is_ok());
+    kept.value()->run_until(60 * kSeconds);
+    CHECK(kept.value()->data_path() == data.string());
+    SimOptions t;
+    t.storage = Storage::kSqlite;
+    auto temp = Simulation::create(s, t);
+    REQUIRE(temp.is_ok());
+    temp.value()->run_until(60 * kSeconds);
+    temp_dir = std::filesystem::path(temp.value()->data_path()).parent_path().string();
+    CHECK(std::filesystem::exists(temp.value()->data_path()));
+  }
+  CHECK(std::filesystem::exists(data));
+  CHECK_FALSE(std::filesystem::exists(temp_dir));
+  std::filesystem::remove(data);
+  std::filesystem::remove(data.string() + "-wal");
+  std::filesystem::remove(data.string() + "-shm");
+  std::filesystem::remove(data.string() + ".lock");
+}
+
+TEST_CASE("a run's injections appended to its scenario file replay to the same report") {
+  const std::string text = std::string(kBusy);
+  const Scenario s = scenario(text);
+  auto live = start(s, 9);
+  live->run_until(2 * 60 * kSeconds + 17);
+  REQUIRE(live->inject(inj(InjectionKind::kCrashCook, "wok-2")).is_ok());
+  live->run_until(7 * 60 * kSeconds);
+  Injection bad = inj(InjectionKind::kBadOrder, "cashier-3");
+  bad.problem = "dish";
+  REQUIRE(live->inject(bad).is_ok());
+  Injection q = inj(InjectionKind::kSetQueue, "wok");
+  q.queue.max_length = 3;
+  q.queue.durable = false;
+  REQUIRE(live->inject(q).is_ok());
+  Injection rate = inj(InjectionKind::kSetRate);
+  rate.rate = 2.5;
+  REQUIRE(live->inject(rate).is_ok());
+  live->run_until(s.duration);
+
+  std::string saved = text + "\n";
+  for (const Injection& i : live->injections())
+    saved += injection_to_toml(i);
+  auto replay = start(scenario(saved), 9);
+  replay->run_until(s.duration);
+  CHECK(report_json(replay->report()) == report_json(live->report()));
+  CHECK(report_text(replay->report()) == report_text(live->report()));
+}
+
+TEST_CASE("--report json --out FILE writes the JSON report there and nothing to stdout") {
+  const std::string file =
+      std::filesystem::temp_directory_path().string() + "/wmq-report-test.json";
+  std::ostringstream out, err;
+  RunArgs a;
+  a.scenario = std::string(WMQ_SCENARIOS_DIR) + "/00-sandbox.toml";
+  a.report = "json";
+  a.out = file;
+  a.seed = 4;
+  a.store = "memory";
+  CHECK(run_scenario(a, out, err) == 0);
+  CHECK(out.str().empty());
+  std::ifstream in(file);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  CHECK(j["scenario"] == "sandbox");
+  CHECK(j["seed"] == 4);
+  CHECK(j["virtual_seconds"] == 1800.0);
+  CHECK(j["orders"]["placed"].get<int>() > 0);
+  CHECK(j["expectations"].size() == 2);
+  std::filesystem::remove(file);
+}

@@ -45,6 +45,7 @@ old_cashiers = 1
 rate = 4
 service = "30s"
 confirm_timeout = "3s"
+max_unconfirmed = 4
 commit_window = "10ms"
 
 [queues]
@@ -104,6 +105,7 @@ min_peak = 5
   CHECK(s.rate == 4.0);
   CHECK(s.service.kind == TimeDist::Kind::kFixed);
   CHECK(s.commit_window == 10 * kMillis);
+  CHECK(s.max_unconfirmed == 4);
   REQUIRE(s.stations.size() == 2);
   CHECK(s.stations[0].queue == QueueSettings{false, 0, 0, 4});
   CHECK(s.stations[1].queue == QueueSettings{true, 0, 10 * 60 * kSeconds, 4});

@@ -269,7 +269,7 @@ TEST_CASE("bad orders are rejected with the broker's sentence and never reach a 
     CHECK(o.deliveries == 0);
     CHECK(o.cooked == 0);
   }
-  CHECK(rejected == 6);
+  REQUIRE(rejected == 6);
   std::vector<std::string> reasons;
   for (const Order& o : sim->orders()) {
     if (o.special == Special::kBad) reasons.push_back(o.reason);
@@ -477,6 +477,40 @@ TEST_CASE("an announcement goes to every station through the fanout exchange") {
   CHECK(sim->counters().announcements == 2);
 }
 
+TEST_CASE("an expectation counts the announcement's deliveries to the stations") {
+  // The publish/subscribe lesson checks that every station heard the news.
+  const Scenario s = scenario(R"(
+[scenario]
+name = "t"
+duration = "2m"
+[restaurant]
+announcements = true
+[[station]]
+name = "wok"
+[[station]]
+name = "grill"
+[[station]]
+name = "drinks"
+[[event]]
+at = "1m"
+do = "announce"
+message = "no more sambal"
+[expect]
+min_announcements = 3
+max_announcements = 2
+)");
+  auto sim = start(s);
+  sim->run_until(s.duration);
+  const Report r = sim->report();
+  CHECK(r.announcements == 3);
+  CHECK(r.figure("announcements") == 3);
+  REQUIRE(r.expectations.size() == 2);
+  CHECK(r.expectations[0].ok);
+  CHECK(r.expectations[0].detail == "announcements 3, expected at least 3");
+  CHECK_FALSE(r.expectations[1].ok);
+  CHECK(r.expectations[1].detail == "announcements 3, expected at most 2");
+}
+
 TEST_CASE("inject refuses a cook nobody has and a moment already past, recording nothing") {
   auto sim = start(scenario(warung()));
   sim->run_until(5 * kMinute);
@@ -637,4 +671,101 @@ TEST_CASE("a timeline event at the moment of a restaurant event runs after it") 
   }
   CHECK(at_t == std::vector<SimEventKind>{SimEventKind::kCustomerArrived, SimEventKind::kInjected,
                                           SimEventKind::kNarration});
+}
+
+TEST_CASE("with max_unconfirmed above 1 a cashier serves the next customer before the receipt") {
+  Scenario s = scenario(warung());
+  s.max_unconfirmed = 3;
+  s.commit_window = 2 * kMinute;  // receipts come late: after several customers
+  s.confirm_timeout = 5 * kMinute;
+  s.rate = 6;
+  auto sim = start(s);
+  size_t most = 0;
+  bool busy_with_pending = false;
+  for (int i = 0; i < 20000 && sim->now() < 20 * kMinute; ++i) {
+    REQUIRE(sim->step());
+    for (const Cashier& c : sim->cashiers()) {
+      most = std::max(most, c.pending.size());
+      busy_with_pending |= c.state == CashierState::kTaking && !c.pending.empty();
+      REQUIRE(c.pending.size() <= 3);
+    }
+  }
+  CHECK(most == 3);
+  CHECK(busy_with_pending);
+  const Report r = sim->report();
+  CHECK(r.lost == 0);
+  check_conservation(r);
+}
+
+TEST_CASE("with max_unconfirmed 1 the customer waits at the counter for the receipt") {
+  Scenario s = scenario(warung());
+  s.commit_window = 2 * kMinute;
+  s.confirm_timeout = 5 * kMinute;
+  auto sim = start(s);
+  for (int i = 0; i < 5000; ++i) {
+    REQUIRE(sim->step());
+    for (const Cashier& c : sim->cashiers()) {
+      REQUIRE(c.pending.size() <= 1);
+      if (!c.pending.empty()) REQUIRE(c.state == CashierState::kWaitingConfirm);
+    }
+  }
+}
+
+TEST_CASE("direct mode: an order lost with its cook stays lost when its crashed cashier is back") {
+  auto sim = start(scenario(warung("", "durable = true", "direct")));
+  step_until(*sim, [&] { return cook(*sim, "wok-1").direct_order != 0; });
+  const uint32_t n = cook(*sim, "wok-1").direct_order;
+  Injection crash = inj(InjectionKind::kCrashCashier, sim->cashiers()[sim->order(n)->cashier].name);
+  crash.restart_after = kMinute;
+  REQUIRE(sim->inject(crash).is_ok());
+  REQUIRE(sim->inject(inj(InjectionKind::kCrashCook, "wok-1")).is_ok());
+  sim->run_until(sim->now() + 10 * kMinute);
+  const Order& o = *sim->order(n);
+  CHECK(o.status == OrderStatus::kLost);
+  CHECK(o.deliveries == 1);
+  CHECK(o.cooked == 0);
+  CHECK(o.served == 0);
+  check_conservation(sim->report());
+}
+
+TEST_CASE("direct mode: food a crashed cashier was handing is handed when it is back") {
+  auto sim = start(scenario(warung("", "durable = true", "direct")));
+  step_until(*sim, [&] {
+    return std::any_of(sim->cashiers().begin(), sim->cashiers().end(),
+                       [](const Cashier& c) { return c.state == CashierState::kHanding; });
+  });
+  const Cashier* handing = nullptr;
+  for (const Cashier& c : sim->cashiers()) {
+    if (c.state == CashierState::kHanding) handing = &c;
+  }
+  const uint32_t n = handing->handing;
+  Injection crash = inj(InjectionKind::kCrashCashier, handing->name);
+  crash.restart_after = kMinute;
+  REQUIRE(sim->inject(crash).is_ok());
+  sim->run_until(sim->now() + 2 * kMinute);
+  CHECK(sim->order(n)->served == 1);
+  check_conservation(sim->report());
+}
+
+TEST_CASE("message_info names the order behind each ticket the broker shows") {
+  Scenario s = scenario(warung());
+  s.stations[0].cooks = 0;  // wok orders stay on the board
+  auto sim = start(s);
+  sim->run_until(15 * kMinute);
+  const std::vector<QueuedMessage> board = sim->broker()->peek("wok", 0, 100);
+  REQUIRE(board.size() >= 2);
+  for (const QueuedMessage& m : board) {
+    const Simulation::MessageInfo info = sim->message_info(m.id);
+    REQUIRE(info.order != 0);
+    CHECK_FALSE(info.food);
+    CHECK(sim->scenario().menu.dishes[sim->order(info.order)->dish].station == "wok");
+  }
+  bool food = false;
+  for (const Order& o : sim->orders()) {
+    for (const OrderStep& st : sim->history(o.number)) {
+      if (st.kind == StepKind::kFoodReady) food |= sim->message_info(st.message).food;
+    }
+  }
+  CHECK(food);
+  CHECK(sim->message_info(999999).order == 0);
 }

@@ -97,7 +97,9 @@ std::string describe(const Injection& in) {
       if (!in.dish.empty()) out += " dish=\"" + in.dish + "\"";
       break;
     case InjectionKind::kSetRate:
-      out += " " + number(in.rate) + "/min";
+      out += ' ';
+      out += number(in.rate);
+      out += "/min";
       break;
     case InjectionKind::kSetQueue:
       if (in.queue.durable) out += *in.queue.durable ? " durable=true" : " durable=false";

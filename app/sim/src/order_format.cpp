@@ -3,8 +3,6 @@
 #include <charconv>
 #include <optional>
 
-#include <nlohmann/json.hpp>
-
 namespace wmq::sim {
 
 namespace {
@@ -34,110 +32,268 @@ void append_uint(std::string& out, uint64_t v) {
   out.append(buf, end);
 }
 
-// What the validator needs of an order, read by SAX: the top-level fields
-// only, each as the JSON value it was (for the error sentence).
+// What the validator needs of an order: the top-level fields it checks, each
+// as the JSON value it was (for the error sentence).
 struct OrderFields {
   enum class Type : uint8_t { kAbsent, kInt, kString, kOther };
   struct Field {
     Type type = Type::kAbsent;
     int64_t i = 0;
-    std::string s;  // kString: the value; kOther: its JSON text
+    std::string s;  // kString: the value; kOther: its JSON text or kind
   };
   Field order, dish, qty, table;
 };
 
-class OrderSax : public nlohmann::json_sax<nlohmann::json> {
+// A strict reader of one JSON object, keeping the four fields above. It runs
+// on every publish, so it is written out here rather than built on a general
+// parser: no document, no allocation for a well-formed order, no locale
+// lookup. It accepts exactly RFC 8259 JSON (nested values are checked and
+// skipped); anything else makes parse() false.
+class FlatJson {
  public:
-  explicit OrderSax(OrderFields& f) : f_(f) {}
+  explicit FlatJson(std::string_view text) : s_(text) {}
 
-  bool null() override { return scalar(OrderFields::Type::kOther, 0, "null"); }
-  bool boolean(bool v) override {
-    return scalar(OrderFields::Type::kOther, 0, v ? "true" : "false");
-  }
-  bool number_integer(number_integer_t v) override {
-    return scalar(OrderFields::Type::kInt, v, {});
-  }
-  bool number_unsigned(number_unsigned_t v) override {
-    if (v > static_cast<number_unsigned_t>(INT64_MAX))
-      return scalar(OrderFields::Type::kOther, 0, std::to_string(v));
-    return scalar(OrderFields::Type::kInt, static_cast<int64_t>(v), {});
-  }
-  bool number_float(number_float_t, const string_t& s) override {
-    return scalar(OrderFields::Type::kOther, 0, s);
-  }
-  bool string(string_t& v) override {
-    if (depth_ == 1 && field_ != nullptr) {
-      field_->type = OrderFields::Type::kString;
-      field_->s = v;
+  bool parse(OrderFields& f) {
+    ws();
+    if (!eat('{')) return false;
+    ws();
+    if (!eat('}')) {
+      for (;;) {
+        ws();
+        key_.clear();
+        if (peek() != '"' || !string(&key_)) return false;
+        ws();
+        if (!eat(':')) return false;
+        ws();
+        if (!value(field(f, key_), 1)) return false;
+        ws();
+        if (eat(',')) continue;
+        if (eat('}')) break;
+        return false;
+      }
     }
-    field_ = nullptr;
-    return true;
+    ws();
+    return i_ == s_.size();
   }
-  bool binary(binary_t&) override { return scalar(OrderFields::Type::kOther, 0, "binary"); }
-  bool start_object(std::size_t) override {
-    if (depth_ == 0) top_is_object_ = true;
-    nested(depth_ >= 1 ? "an object" : nullptr);
-    ++depth_;
-    return true;
-  }
-  bool end_object() override {
-    --depth_;
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    nested("a list");
-    ++depth_;
-    return true;
-  }
-  bool end_array() override {
-    --depth_;
-    return true;
-  }
-  bool key(string_t& k) override {
-    if (depth_ != 1) return true;
-    if (k == "order") {
-      field_ = &f_.order;
-    } else if (k == "dish") {
-      field_ = &f_.dish;
-    } else if (k == "qty") {
-      field_ = &f_.qty;
-    } else if (k == "table") {
-      field_ = &f_.table;
-    } else {
-      field_ = nullptr;
-    }
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    failed_ = true;
-    return false;
-  }
-
-  bool ok() const { return !failed_ && top_is_object_; }
 
  private:
-  bool scalar(OrderFields::Type t, int64_t i, std::string_view text) {
-    if (depth_ == 1 && field_ != nullptr) {
-      field_->type = t;
-      field_->i = i;
-      field_->s = std::string(text);
-    }
-    field_ = nullptr;
-    return true;
-  }
-  void nested(const char* what) {
-    if (depth_ == 1 && field_ != nullptr && what != nullptr) {
-      field_->type = OrderFields::Type::kOther;
-      field_->s = what;
-    }
-    field_ = nullptr;
+  static constexpr int kMaxDepth = 64;
+
+  static OrderFields::Field* field(OrderFields& f, const std::string& k) {
+    if (k == "order") return &f.order;
+    if (k == "dish") return &f.dish;
+    if (k == "qty") return &f.qty;
+    if (k == "table") return &f.table;
+    return nullptr;
   }
 
-  OrderFields& f_;
-  OrderFields::Field* field_ = nullptr;
-  int depth_ = 0;
-  bool top_is_object_ = false;
-  bool failed_ = false;
+  char peek() const { return i_ < s_.size() ? s_[i_] : '\0'; }
+  bool eat(char c) {
+    if (peek() != c || i_ >= s_.size()) return false;
+    ++i_;
+    return true;
+  }
+  void ws() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r'))
+      ++i_;
+  }
+
+  static void set(OrderFields::Field* f, OrderFields::Type t, std::string_view text) {
+    if (f == nullptr) return;
+    f->type = t;
+    f->s.assign(text);
+  }
+
+  bool value(OrderFields::Field* f, int depth) {
+    if (depth > kMaxDepth) return false;
+    const char c = peek();
+    if (c == '"') {
+      if (f == nullptr) return string(nullptr);
+      f->s.clear();
+      if (!string(&f->s)) return false;
+      f->type = OrderFields::Type::kString;
+      return true;
+    }
+    if (c == '{') {
+      set(f, OrderFields::Type::kOther, "an object");
+      return nested('}', depth);
+    }
+    if (c == '[') {
+      set(f, OrderFields::Type::kOther, "a list");
+      return nested(']', depth);
+    }
+    for (std::string_view lit :
+         {std::string_view("true"), std::string_view("false"), std::string_view("null")}) {
+      if (s_.substr(i_, lit.size()) == lit) {
+        i_ += lit.size();
+        set(f, OrderFields::Type::kOther, lit);
+        return true;
+      }
+    }
+    return number(f);
+  }
+
+  bool nested(char close, int depth) {
+    ++i_;  // the opening bracket
+    ws();
+    if (eat(close)) return true;
+    for (;;) {
+      ws();
+      if (close == '}') {
+        if (peek() != '"' || !string(nullptr)) return false;
+        ws();
+        if (!eat(':')) return false;
+        ws();
+      }
+      if (!value(nullptr, depth + 1)) return false;
+      ws();
+      if (eat(',')) continue;
+      return eat(close);
+    }
+  }
+
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+  bool number(OrderFields::Field* f) {
+    const size_t start = i_;
+    eat('-');
+    if (eat('0')) {
+    } else if (digit(peek())) {
+      while (digit(peek()))
+        ++i_;
+    } else {
+      return false;
+    }
+    bool integral = true;
+    if (eat('.')) {
+      integral = false;
+      if (!digit(peek())) return false;
+      while (digit(peek()))
+        ++i_;
+    }
+    if (peek() == 'e' || peek() == 'E') {
+      integral = false;
+      ++i_;
+      if (peek() == '+' || peek() == '-') ++i_;
+      if (!digit(peek())) return false;
+      while (digit(peek()))
+        ++i_;
+    }
+    if (f == nullptr) return true;
+    const std::string_view text = s_.substr(start, i_ - start);
+    int64_t v = 0;
+    if (integral) {
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      integral = ec == std::errc() && ptr == text.data() + text.size();
+    }
+    if (integral) {
+      f->type = OrderFields::Type::kInt;
+      f->i = v;
+    } else {
+      set(f, OrderFields::Type::kOther, text);
+    }
+    return true;
+  }
+
+  static int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  bool hex4(uint32_t& out) {
+    if (i_ + 4 > s_.size()) return false;
+    out = 0;
+    for (int k = 0; k < 4; ++k) {
+      const int h = hex(s_[i_++]);
+      if (h < 0) return false;
+      out = out * 16 + static_cast<uint32_t>(h);
+    }
+    return true;
+  }
+
+  static void utf8(std::string& out, uint32_t cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+
+  // At '"': reads a string, decoded into `out` when it is not null.
+  bool string(std::string* out) {
+    ++i_;
+    for (;;) {
+      if (i_ >= s_.size()) return false;
+      const char c = s_[i_++];
+      if (c == '"') return true;
+      if (static_cast<unsigned char>(c) < 0x20) return false;
+      if (c != '\\') {
+        if (out != nullptr) *out += c;
+        continue;
+      }
+      if (i_ >= s_.size()) return false;
+      const char e = s_[i_++];
+      char plain = 0;
+      switch (e) {
+        case '"':
+          plain = '"';
+          break;
+        case '\\':
+          plain = '\\';
+          break;
+        case '/':
+          plain = '/';
+          break;
+        case 'b':
+          plain = '\b';
+          break;
+        case 'f':
+          plain = '\f';
+          break;
+        case 'n':
+          plain = '\n';
+          break;
+        case 'r':
+          plain = '\r';
+          break;
+        case 't':
+          plain = '\t';
+          break;
+        case 'u': {
+          uint32_t cp = 0;
+          if (!hex4(cp)) return false;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            uint32_t lo = 0;
+            if (!eat('\\') || !eat('u') || !hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return false;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return false;
+          }
+          if (out != nullptr) utf8(*out, cp);
+          continue;
+        }
+        default:
+          return false;
+      }
+      if (out != nullptr) *out += plain;
+    }
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+  std::string key_;
 };
 
 std::string shown(const OrderFields::Field& f) {
@@ -162,7 +318,12 @@ Status invalid(const std::string& who, const std::string& what) {
 
 std::string order_json(uint32_t order, std::string_view dish, uint32_t qty, uint32_t table) {
   std::string out;
-  out.reserve(64 + dish.size());
+  append_order_json(out, order, dish, qty, table);
+  return out;
+}
+
+void append_order_json(std::string& out, uint32_t order, std::string_view dish, uint32_t qty,
+                       uint32_t table) {
   out += "{\"order\":";
   append_uint(out, order);
   out += ",\"dish\":";
@@ -172,7 +333,6 @@ std::string order_json(uint32_t order, std::string_view dish, uint32_t qty, uint
   out += ",\"table\":";
   append_uint(out, table);
   out += '}';
-  return out;
 }
 
 std::string order_note(std::string_view dish, uint32_t qty, uint32_t table) {
@@ -188,9 +348,7 @@ std::string order_note(std::string_view dish, uint32_t qty, uint32_t table) {
 Validator make_order_validator(std::shared_ptr<const Menu> menu) {
   return [menu = std::move(menu)](const Message& m) -> Status {
     OrderFields f;
-    OrderSax sax(f);
-    (void)nlohmann::json::sax_parse(m.body, &sax, nlohmann::json::input_format_t::json, false);
-    if (!sax.ok()) return invalid("order", "the body is not a JSON object");
+    if (!FlatJson(m.body).parse(f)) return invalid("order", "the body is not a JSON object");
     std::string who = "order";
     if (f.order.type == OrderFields::Type::kAbsent) return invalid(who, "\"order\" is missing");
     if (f.order.type != OrderFields::Type::kInt) {

@@ -9,6 +9,18 @@
 
 namespace wmq::sim {
 
+namespace {
+
+// Live runs say so, en then id, in every format.
+constexpr const char* kLiveEn =
+    "Live run: STOMP clients could join, so the virtual clock followed the wall clock; "
+    "this run is not deterministic (the same seed gives another run).";
+constexpr const char* kLiveId =
+    "Jalankan langsung: klien STOMP bisa ikut, jadi jam virtual mengikuti jam dinding; "
+    "jalannya tidak deterministik (seed yang sama memberi jalannya yang lain).";
+
+}  // namespace
+
 bool Report::all_ok() const {
   for (const ExpectationResult& e : expectations) {
     if (!e.ok) return false;
@@ -30,6 +42,7 @@ int64_t Report::figure(const std::string& name) const {
   for (const auto& [n, v] : figures) {
     if (name == n) return static_cast<int64_t>(v);
   }
+  if (name == "announcements") return static_cast<int64_t>(announcements);
   if (name == "latency_p50") return latency_p50;
   if (name == "latency_p90") return latency_p90;
   if (name == "latency_p99") return latency_p99;
@@ -60,7 +73,22 @@ std::string report_json(const Report& r) {
   orders["late_acks"] = r.late_acks;
   orders["customers"] = r.customers;
   orders["retries"] = r.retries;
+  if (r.live) {
+    // Only in live runs, so a deterministic run's report keeps its bytes.
+    orders["external_delivered"] = r.external_delivered;
+    orders["external_cooked"] = r.external_cooked;
+    orders["external_returned"] = r.external_returned;
+    orders["external_sent"] = r.external_sent;
+    orders["external_rejected"] = r.external_rejected;
+  }
   j["orders"] = orders;
+  if (r.live) {
+    j["live"] = J{{"deterministic", false},
+                  {"en", kLiveEn},
+                  {"id", kLiveId},
+                  {"external_cooks", r.external_cooks},
+                  {"external_cashiers", r.external_cashiers}};
+  }
   j["broker"] =
       J{{"crashes", r.crashes}, {"recoveries", r.recoveries}, {"group_commits", r.group_commits}};
   j["latency_ms"] = J{{"order_to_served", J{{"p50", r.latency_p50 / kMillis},
@@ -105,6 +133,15 @@ std::string seconds(Micros d) {
   return format_duration((d + kSeconds / 2) / kSeconds * kSeconds);
 }
 
+std::string external_line(const Report& r) {
+  return "STOMP clients: " + std::to_string(r.external_cooks) + " cook(s) took " +
+         std::to_string(r.external_delivered) + " and cooked " + std::to_string(r.external_cooked) +
+         " (" + std::to_string(r.external_returned) + " back on the board); " +
+         std::to_string(r.external_cashiers) + " cashier(s) sent " +
+         std::to_string(r.external_sent) + " (" + std::to_string(r.external_rejected) +
+         " rejected)";
+}
+
 std::string order_sum(const Report& r) {
   return "placed " + std::to_string(r.placed) + " = served " + std::to_string(r.served) +
          " + in flight " + std::to_string(r.in_flight) + " + rejected " +
@@ -122,6 +159,7 @@ std::string report_text(const Report& r) {
   if (!r.title.id.empty()) o << "              " << r.title.id << "\n";
   o << "file " << r.file << ", seed " << r.seed << ", " << mode_name(r.mode) << " mode, "
     << format_duration(r.virtual_time) << " of virtual time\n";
+  if (r.live) o << "en: " << kLiveEn << "\nid: " << kLiveId << "\n";
 
   if (!r.timeline.empty()) {
     o << "\nWhat happened\n";
@@ -149,6 +187,7 @@ std::string report_text(const Report& r) {
   o << "  delivered " << r.delivered << " (" << r.redelivered << " redelivered), cooked "
     << r.cooked << " (" << r.duplicates << " duplicate" << (r.duplicates == 1 ? "" : "s")
     << "), late acks refused " << r.late_acks << "\n";
+  if (r.live) o << "  " << external_line(r) << "\n";
   o << "  order to served: p50 " << seconds(r.latency_p50) << ", p90 " << seconds(r.latency_p90)
     << ", p99 " << seconds(r.latency_p99) << ", max " << seconds(r.latency_max) << "\n";
   if (r.mode == Mode::kBroker) {
@@ -178,6 +217,7 @@ std::string report_markdown(const Report& r) {
   if (!r.title.id.empty()) o << "*" << r.title.id << "*\n\n";
   o << "Scenario `" << r.scenario << "` (`" << r.file << "`), seed " << r.seed << ", "
     << mode_name(r.mode) << " mode, " << format_duration(r.virtual_time) << " of virtual time.\n\n";
+  if (r.live) o << "> " << kLiveEn << "\n>\n> *" << kLiveId << "*\n\n";
   if (!r.timeline.empty()) {
     o << "## What happened\n\n";
     o << "| time | event | English | Bahasa Indonesia |\n";
@@ -208,6 +248,7 @@ std::string report_markdown(const Report& r) {
   for (const auto& [name, v] : rows)
     o << "| " << name << " | " << v << " |\n";
   o << "\n" << order_sum(r) << ".\n\n";
+  if (r.live) o << external_line(r) << ".\n\n";
   o << "Order to served: p50 " << seconds(r.latency_p50) << ", p90 " << seconds(r.latency_p90)
     << ", p99 " << seconds(r.latency_p99) << ", max " << seconds(r.latency_max) << ".\n\n";
   if (r.mode == Mode::kBroker) {

@@ -1,5 +1,8 @@
 #include "sim/run_command.h"
 
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <iostream>
 
@@ -9,6 +12,50 @@
 #include "sim/simulation.h"
 
 namespace wmq::sim {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_live_run_stop_signal(int) {
+  g_stop.store(true);
+}
+
+// Ctrl-C ends a live run early, with its report; a stray SIGPIPE from a
+// client that vanished mid-write must not kill it.
+void install_live_signals() {
+  g_stop.store(false);
+  struct sigaction sa {};
+  sa.sa_handler = on_live_run_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+// How late a client's frame may be stamped: the clock stands still while
+// the server waits for input (Simulation::live_turn).
+constexpr Micros kLiveMaxWait = 10 * kMillis;
+
+// Virtual time follows the wall clock from now until `until` or a signal.
+void run_live(Simulation& sim, Micros until) {
+  using Steady = std::chrono::steady_clock;
+  const Steady::time_point start = Steady::now();
+  const Micros base = sim.now();
+  while (!g_stop.load()) {
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - start).count();
+    const Micros t = base + static_cast<Micros>(elapsed);
+    if (t >= until) {
+      sim.live_turn(until, 0);
+      return;
+    }
+    sim.live_turn(t, std::min(kLiveMaxWait, until - t));
+  }
+}
+
+}  // namespace
 
 int run_scenario(const RunArgs& args, std::ostream& out, std::ostream& err) {
   if (args.report != "text" && args.report != "json" && args.report != "md") {
@@ -54,7 +101,25 @@ int run_scenario(const RunArgs& args, std::ostream& out, std::ostream& err) {
     trace = std::make_unique<TraceWriter>(trace_file, *sim.value());
     sim.value()->add_observer(trace.get());
   }
-  sim.value()->run_until(until);
+  if (args.listen) {
+    ListenOptions lo;
+    lo.bind = args.bind;
+    lo.port = *args.listen;
+    lo.log = [&err](std::string_view line) { err << line << "\n"; };
+    Status st = sim.value()->listen(lo);
+    if (!st.is_ok()) {
+      err << "warungmq run: " << st.message() << "\n";
+      return 2;
+    }
+    // Tests and scripts read the port from this first line (--listen 0 picks one).
+    out << "warungmq run: listening on " << args.bind << " port " << sim.value()->listen_port()
+        << "; the virtual clock follows the wall clock until " << format_duration(until)
+        << " (Ctrl-C ends the run early)" << std::endl;
+    install_live_signals();
+    run_live(*sim.value(), until);
+  } else {
+    sim.value()->run_until(until);
+  }
   if (trace) sim.value()->remove_observer(trace.get());
   const Report report = sim.value()->report();
   const std::string text = args.report == "json" ? report_json(report)
@@ -94,10 +159,16 @@ class Run final : public RunCommand {
     sub_->add_option("--store", args_.store,
                      "Where durable queues live: sqlite (a real file) or memory")
         ->check(CLI::IsMember({"sqlite", "memory"}));
+    sub_->add_option("--listen", listen_,
+                     "Open the broker to STOMP clients on this port (0: any free port, printed "
+                     "first); the clock then follows the wall clock");
+    sub_->add_option("--bind", args_.bind, "Address --listen uses (0.0.0.0: every interface)")
+        ->capture_default_str();
   }
   bool selected() const override { return sub_->parsed(); }
   int execute() override {
     if (sub_->count("--seed") > 0) args_.seed = seed_;
+    if (sub_->count("--listen") > 0) args_.listen = listen_;
     return run_scenario(args_, std::cout, std::cerr);
   }
 
@@ -105,6 +176,7 @@ class Run final : public RunCommand {
   CLI::App* sub_ = nullptr;
   RunArgs args_;
   uint64_t seed_ = 0;
+  uint16_t listen_ = 0;
 };
 
 }  // namespace

@@ -365,7 +365,7 @@ Scenario parse(const Reader& r, const std::string& text, const LoadOptions& opti
       r.fail(*r.find(*sc, "mode"), "\"mode\" must be \"broker\" or \"direct\", got \"" + *m + "\"");
     }
   }
-  std::string menu_path = options.default_menu;
+  std::string menu_path = options.default_menu.empty() ? WMQ_DEFAULT_MENU : options.default_menu;
   if (auto m = r.get_string(*sc, "menu")) {
     std::filesystem::path p(*m);
     if (p.is_relative()) p = std::filesystem::path(r.file()).parent_path() / p;
@@ -386,11 +386,11 @@ Scenario parse(const Reader& r, const std::string& text, const LoadOptions& opti
   // [restaurant]
   if (const TValue* rt = r.find(root, "restaurant")) {
     if (!rt->is_table()) r.fail(*rt, "\"restaurant\" must be a table: [restaurant]");
-    r.check_keys(
-        *rt, "[restaurant]",
-        {"cashiers", "old_cashiers", "tables", "rate", "service", "handoff", "max_qty",
-         "confirm_timeout", "heartbeat", "suspect_after", "dead_after", "cook_restart",
-         "cashier_restart", "broker_restart", "commit_window", "pickup_prefetch", "announcements"});
+    r.check_keys(*rt, "[restaurant]",
+                 {"cashiers", "old_cashiers", "tables", "rate", "service", "handoff", "max_qty",
+                  "confirm_timeout", "max_unconfirmed", "heartbeat", "suspect_after", "dead_after",
+                  "cook_restart", "cashier_restart", "broker_restart", "commit_window",
+                  "pickup_prefetch", "announcements"});
     if (auto v = r.get_int(*rt, "cashiers", 1, 50)) s.cashiers = static_cast<uint32_t>(*v);
     if (auto v = r.get_int(*rt, "old_cashiers", 0, s.cashiers))
       s.old_cashiers = static_cast<uint32_t>(*v);
@@ -401,6 +401,8 @@ Scenario parse(const Reader& r, const std::string& text, const LoadOptions& opti
     if (auto v = r.get_duration(*rt, "handoff", 0, kHour)) s.handoff = *v;
     if (auto v = r.get_int(*rt, "max_qty", 1, 20)) s.max_qty = static_cast<uint32_t>(*v);
     if (auto v = r.get_duration(*rt, "confirm_timeout", kMillis, kHour)) s.confirm_timeout = *v;
+    if (auto v = r.get_int(*rt, "max_unconfirmed", 1, 100))
+      s.max_unconfirmed = static_cast<uint32_t>(*v);
     if (auto v = r.get_duration(*rt, "heartbeat", kMillis, kHour)) s.heartbeat = *v;
     if (auto v = r.get_duration(*rt, "suspect_after", 0, kDay)) s.suspect_after = *v;
     if (auto v = r.get_duration(*rt, "dead_after", 0, kDay)) s.dead_after = *v;
@@ -578,9 +580,9 @@ std::vector<std::string> Scenario::cashier_names() const {
 
 const std::vector<std::string>& figure_names() {
   static const std::vector<std::string> names = {
-      "placed",    "confirmed",     "rejected",   "delivered",    "redelivered", "cooked",
-      "served",    "dead_lettered", "expired",    "lost",         "duplicates",  "in_flight",
-      "late_acks", "crashes",       "recoveries", "group_commits"};
+      "placed",    "confirmed",     "rejected",   "delivered",     "redelivered",  "cooked",
+      "served",    "dead_lettered", "expired",    "lost",          "duplicates",   "in_flight",
+      "late_acks", "crashes",       "recoveries", "group_commits", "announcements"};
   return names;
 }
 

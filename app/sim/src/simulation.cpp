@@ -14,6 +14,7 @@
 #include "sim/order_format.h"
 #include "sim/random.h"
 #include "sim/scheduler.h"
+#include "stomp/server.h"
 
 namespace wmq::sim {
 
@@ -63,11 +64,22 @@ uint32_t parse_order_header(const Payload& p) {
   return ec == std::errc() ? n : 0;
 }
 
-std::string food_json(uint32_t order, std::string_view dish, uint32_t table) {
-  std::string out = "{\"order\":" + std::to_string(order) + ",\"dish\":\"";
+void append_uint(std::string& out, uint64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  (void)ec;
+  out.append(buf, end);
+}
+
+// The food-ready message's body: {"order":17,"dish":"nasi goreng","table":4,"ready":true}.
+void set_food_json(std::string& out, uint32_t order, std::string_view dish, uint32_t table) {
+  out.assign("{\"order\":");
+  append_uint(out, order);
+  out += ",\"dish\":\"";
   out.append(dish);
-  out += "\",\"table\":" + std::to_string(table) + ",\"ready\":true}";
-  return out;
+  out += "\",\"table\":";
+  append_uint(out, table);
+  out += ",\"ready\":true}";
 }
 
 }  // namespace
@@ -124,6 +136,26 @@ const char* cook_state_name(CookState s) {
       return "offline";
     case CookState::kRemoved:
       return "removed";
+  }
+  return "unknown";
+}
+
+const char* external_role_name(ExternalRole r) {
+  switch (r) {
+    case ExternalRole::kCook:
+      return "cook";
+    case ExternalRole::kCashier:
+      return "cashier";
+  }
+  return "unknown";
+}
+
+const char* external_state_name(ExternalState s) {
+  switch (s) {
+    case ExternalState::kConnected:
+      return "connected";
+    case ExternalState::kGone:
+      return "gone";
   }
   return "unknown";
 }
@@ -261,6 +293,7 @@ class Simulation::Impl : public EventListener {
         commit_window_(scenario.commit_window) {}
 
   ~Impl() override {
+    server_.reset();  // its sessions live on the broker: they go first
     if (broker_) broker_->remove_listener(this);
     broker_.reset();
     if (!temp_dir_.empty()) {
@@ -356,14 +389,7 @@ class Simulation::Impl : public EventListener {
 
   Result<std::unique_ptr<Store>> open_store() {
     if (opt_.storage == Storage::kMemory) return MemoryStore::open(disk_, data_path_);
-#if WMQ_HAVE_SQLITE_STORE
     return Store::open(data_path_);
-#else
-    // The SQLite store has not landed on this branch yet: keep the same
-    // semantics in memory so every scenario still runs.
-    if (!disk_) disk_ = std::make_shared<MemoryDisk>();
-    return MemoryStore::open(disk_, data_path_);
-#endif
   }
 
   Cook& new_cook(uint32_t station, double speed) {
@@ -393,8 +419,8 @@ class Simulation::Impl : public EventListener {
 
   // Declares a queue, or brings a recovered one to the settings we want now.
   void ensure_queue(const std::string& name, const QueueOptions& q) {
-    Status st = broker_->declare_queue(name, q);
-    if (st.code() == Code::kExists) st = broker_->update_queue(name, q);
+    Status st = B().declare_queue(name, q);
+    if (st.code() == Code::kExists) st = B().update_queue(name, q);
     assert(st.is_ok() && "the restaurant's topology is always valid");
     (void)st;
   }
@@ -403,6 +429,7 @@ class Simulation::Impl : public EventListener {
     BrokerOptions bo;
     bo.commit_window = commit_window_;
     broker_ = std::make_unique<Broker>(clock_, bo);
+    deadline_dirty_ = true;
     broker_->add_listener(this);
     ++epoch_;
     qcache_.clear();
@@ -413,40 +440,40 @@ class Simulation::Impl : public EventListener {
       return store.status();
     }
     recovered_ = 0;
-    Status st = broker_->attach_store(std::move(store).value());
+    Status st = B().attach_store(std::move(store).value());
     if (!st.is_ok()) {
       broker_.reset();
       return st;
     }
-    broker_->register_content_type(kOrderJson);
-    broker_->register_content_type("text/plain");
-    broker_->register_translator(translator_);
+    B().register_content_type(kOrderJson);
+    B().register_content_type("text/plain");
+    B().register_translator(translator_);
     ExchangeOptions direct{ExchangeKind::kDirect, true, ""};
     ExchangeOptions fanout{ExchangeKind::kFanout, true, ""};
-    (void)broker_->declare_exchange(kOrdersExchange, direct);
-    (void)broker_->add_validator(kOrdersExchange, validator_);
-    (void)broker_->declare_exchange(kDeadLetterExchange, fanout);
+    (void)B().declare_exchange(kOrdersExchange, direct);
+    (void)B().add_validator(kOrdersExchange, validator_);
+    (void)B().declare_exchange(kDeadLetterExchange, fanout);
     QueueOptions dlq;
     dlq.durable = true;
     ensure_queue(kDeadLetterQueue, dlq);
-    (void)broker_->bind(kDeadLetterQueue, kDeadLetterExchange, "");
+    (void)B().bind(kDeadLetterQueue, kDeadLetterExchange, "");
     for (size_t s = 0; s < stations_.size(); ++s) {
       ensure_queue(stations_[s], queue_options(station_q_[s]));
-      (void)broker_->bind(stations_[s], kOrdersExchange, stations_[s]);
+      (void)B().bind(stations_[s], kOrdersExchange, stations_[s]);
     }
     ensure_queue(kPickupQueue, queue_options(pickup_q_));
     if (sc_.announcements) {
-      (void)broker_->declare_exchange(kAnnounceExchange, fanout);
+      (void)B().declare_exchange(kAnnounceExchange, fanout);
       for (const std::string& s : stations_) {
         QueueOptions nq;
         nq.durable = false;
         ensure_queue("news." + s, nq);
-        (void)broker_->bind("news." + s, kAnnounceExchange, "");
+        (void)B().bind("news." + s, kAnnounceExchange, "");
       }
       SessionOptions so;
       so.name = "kitchen manager";
-      manager_session_ = broker_->open_session(so, nullptr);
-      (void)broker_->connected(manager_session_);
+      manager_session_ = B().open_session(so, nullptr);
+      (void)B().connected(manager_session_);
     }
     // Orders that sat in the broker's memory and did not come back are gone.
     for (uint32_t n : vanish_candidates_) {
@@ -459,6 +486,7 @@ class Simulation::Impl : public EventListener {
       }
     }
     vanish_candidates_.clear();
+    if (live_) open_runner();
     // Everyone reconnects as a new session, cashiers first, in index order.
     for (Cashier& c : cashiers_) {
       if (c.state != CashierState::kCrashed) connect_cashier(c);
@@ -467,9 +495,10 @@ class Simulation::Impl : public EventListener {
       if (k.state == CookState::kOffline || k.state == CookState::kIdle) connect_cook(k);
     }
     for (Cashier& c : cashiers_) {
-      if (c.state == CashierState::kWaitingBroker) {
-        publish_current(c);
-      } else if (c.state == CashierState::kIdle) {
+      if (c.state == CashierState::kCrashed) continue;
+      if (!c.pending.empty()) {
+        republish_pending(c);
+      } else if (c.state == CashierState::kIdle || c.state == CashierState::kWaitingBroker) {
         cashier_next(c);
       }
     }
@@ -484,13 +513,13 @@ class Simulation::Impl : public EventListener {
     SessionOptions so;
     so.name = c.name;
     Sink& sink = *cashier_sinks_[c.index];
-    const SessionId sid = broker_->open_session(so, &sink);
+    const SessionId sid = B().open_session(so, &sink);
     sink.session = sid;
-    (void)broker_->connected(sid);
+    (void)B().connected(sid);
     c.session = sid;
     ConsumeOptions co;
     co.prefetch = sc_.pickup_prefetch;
-    (void)broker_->subscribe(sid, kPickupQueue, co);
+    (void)B().subscribe(sid, kPickupQueue, co);
   }
 
   void connect_cook(Cook& k) {
@@ -514,9 +543,9 @@ class Simulation::Impl : public EventListener {
     so.suspect_after = sc_.suspect_after;
     so.dead_after = sc_.dead_after;
     Sink& sink = *cook_sinks_[k.index];
-    const SessionId sid = broker_->open_session(so, &sink);
+    const SessionId sid = B().open_session(so, &sink);
     sink.session = sid;
-    (void)broker_->connected(sid);
+    (void)B().connected(sid);
     k.session = sid;
     k.state = CookState::kIdle;
     emit_cook(SimEventKind::kCookConnected, k);
@@ -527,14 +556,19 @@ class Simulation::Impl : public EventListener {
       ConsumeOptions news;
       news.prefetch = 0;
       news.auto_ack = true;
-      (void)broker_->subscribe(sid, "news." + stations_[k.station], news);
+      (void)B().subscribe(sid, "news." + stations_[k.station], news);
     }
     ConsumeOptions co;
     co.prefetch = k.prefetch;
-    (void)broker_->subscribe(sid, stations_[k.station], co);
+    (void)B().subscribe(sid, stations_[k.station], co);
   }
 
   void crash_broker(std::optional<Micros> restart_after) {
+    // The server first, as in a real crash the sockets die with the process:
+    // every STOMP client sees its connection drop.
+    server_.reset();
+    runner_session_ = 0;
+    runner_jobs_.clear();
     broker_->remove_listener(this);
     broker_.reset();  // the crash: nothing pending is committed
     ++counters_.crashes;
@@ -560,10 +594,7 @@ class Simulation::Impl : public EventListener {
       c.session = 0;
       c.food.clear();
       c.unconfirmed.clear();
-      if (c.state == CashierState::kWaitingConfirm) {
-        ++c.gen;  // no timeout: the cashier saw the connection drop
-        c.state = CashierState::kWaitingBroker;
-      }
+      if (c.state == CashierState::kWaitingConfirm) c.state = CashierState::kWaitingBroker;
     }
     manager_session_ = 0;
     emit(make_event(SimEventKind::kBrokerCrashed, now()));
@@ -592,6 +623,209 @@ class Simulation::Impl : public EventListener {
     SimEvent e = make_event(SimEventKind::kBrokerRestarted, now());
     e.count = recovered_;
     emit(e);
+    if (live_) {
+      // The same port, so clients reconnect where they were.
+      Status ls = open_server(port_);
+      if (!ls.is_ok()) {
+        server_error_ = ls.message();
+        if (listen_opt_.log) listen_opt_.log("warungmq run: " + server_error_);
+      }
+    }
+  }
+
+  // ------------------------------------------------------ STOMP clients
+
+  Status listen(const ListenOptions& o) {
+    if (sc_.mode != Mode::kBroker) {
+      return Status::error(Code::kInvalid, "scenario \"" + sc_.name +
+                                               "\" runs in direct mode: there is no broker for "
+                                               "STOMP clients to connect to");
+    }
+    if (live_) {
+      return Status::error(Code::kInvalid,
+                           "the simulation already listens on port " + std::to_string(port_));
+    }
+    if (!broker_) {
+      return Status::error(Code::kClosed, "the broker is down: listen once it has restarted");
+    }
+    listen_opt_ = o;
+    if (Status st = open_server(o.port); !st.is_ok()) return st;
+    live_ = true;
+    open_runner();
+    return Status::ok();
+  }
+
+  Status open_server(uint16_t port) {
+    stomp::ServerOptions so;
+    so.bind = listen_opt_.bind;
+    so.port = port;
+    // Clients obey the restaurant's validators like the sim's cashiers do.
+    so.session.register_content_types = false;
+    so.session.server_name = "WarungMQ scene";
+    so.log = listen_opt_.log;
+    auto server = std::make_unique<stomp::StompServer>(*broker_, so);
+    if (Status st = server->listen(); !st.is_ok()) return st;
+    port_ = server->port();
+    server_ = std::move(server);
+    deadline_dirty_ = true;
+    return Status::ok();
+  }
+
+  // The runner carries food to the pickup counter for external cooks: a
+  // STOMP program acks an order but knows nothing of the pickup queue, so
+  // the customer would never be served.
+  void open_runner() {
+    SessionOptions so;
+    so.name = "kitchen runner";
+    runner_session_ = B().open_session(so, nullptr);
+    (void)B().connected(runner_session_);
+  }
+
+  void live_turn(Micros t, Micros max_wait) {
+    run_until(t, false);
+    if (!server_) return;     // not listening, or the broker is down
+    server_->flush_output();  // what the events above released to clients
+    const Micros next = std::min(next_time(), server_->next_deadline());
+    const Micros wait = next == kNever ? max_wait : std::clamp<Micros>(next - now(), 0, max_wait);
+    server_->poll(wait);
+    // The clients called the broker behind B(): its deadline moved.
+    deadline_dirty_ = true;
+    tick_stuck_ = false;
+    drain();  // deliveries their publishes made to our cooks
+    for (size_t i = 0; i < runner_jobs_.size(); ++i) {
+      if (broker_ && runner_session_ != 0) {
+        const auto n = static_cast<uint32_t>(runner_jobs_[i] & 0xffffffffu);
+        publish_food(runner_session_, n, static_cast<uint32_t>(runner_jobs_[i] >> 32), true);
+      }
+    }
+    runner_jobs_.clear();
+    drain();
+    if (names_pending_) read_external_names();
+    server_->flush_output();
+  }
+
+  bool own_session(SessionId sid) const {
+    if (sid == manager_session_ || sid == runner_session_) return true;
+    for (const Cook& k : cooks_) {
+      if (k.session == sid) return true;
+    }
+    for (const Cashier& c : cashiers_) {
+      if (c.session == sid) return true;
+    }
+    return false;
+  }
+
+  ExternalClient* find_external(SessionId sid, ExternalRole role) {
+    for (ExternalClient& x : externals_) {
+      if (x.session == sid && x.role == role) return &x;
+    }
+    return nullptr;
+  }
+
+  ExternalClient& add_external(SessionId sid, ExternalRole role) {
+    ExternalClient x;
+    x.index = static_cast<uint32_t>(externals_.size());
+    x.session = sid;
+    x.role = role;
+    x.connected_at = now();
+    externals_.push_back(std::move(x));
+    names_pending_ = true;  // the broker may not be called from its listener
+    return externals_.back();
+  }
+
+  void read_external_names() {
+    if (!broker_) return;
+    names_pending_ = false;
+    const BrokerSnapshot snap = broker_->snapshot();
+    for (ExternalClient& x : externals_) {
+      if (!x.name.empty()) continue;
+      for (const SessionSnapshot& ss : snap.sessions) {
+        if (ss.id == x.session) x.name = ss.name;
+      }
+      if (x.name.empty()) x.name = "client " + std::to_string(x.session);
+    }
+  }
+
+  void external_leaves(ExternalClient& x) {
+    if (x.state == ExternalState::kGone) return;
+    x.state = ExternalState::kGone;
+    x.left_at = now();
+    x.returned += static_cast<uint32_t>(x.held.size());
+    counters_.external_returned += x.held.size();
+    x.held.clear();  // the broker puts them back on the board (kRequeued)
+  }
+
+  // Broker events of sessions that are not the simulator's: STOMP clients.
+  void on_external_event(const Event& e, uint32_t n, bool food, bool station, int q) {
+    Order* o = n != 0 && !food ? &orders_[n - 1] : nullptr;
+    switch (e.kind) {
+      case EventKind::kConsumerAdded:
+        if (station && !find_external(e.session, ExternalRole::kCook) && !own_session(e.session)) {
+          add_external(e.session, ExternalRole::kCook).station = q;
+        }
+        break;
+      case EventKind::kPublished:
+        if (e.exchange == kOrdersExchange && !own_session(e.session)) {
+          ExternalClient* x = find_external(e.session, ExternalRole::kCashier);
+          if (x == nullptr) x = &add_external(e.session, ExternalRole::kCashier);
+          ++x->sent;
+          ++counters_.external_sent;
+        }
+        break;
+      case EventKind::kRejected:
+        if (e.exchange == kOrdersExchange) {
+          if (ExternalClient* x = find_external(e.session, ExternalRole::kCashier)) {
+            ++x->rejected;
+            ++counters_.external_rejected;
+          }
+        }
+        break;
+      case EventKind::kDelivered:
+        if (!station) break;
+        if (ExternalClient* x = find_external(e.session, ExternalRole::kCook)) {
+          x->held.push_back(Ticket{n, e.message, e.seq, e.count, e.redelivered});
+          ++x->delivered;
+          ++counters_.external_delivered;
+          if (o) {
+            ++o->deliveries;
+            if (o->served == 0) o->status = OrderStatus::kCooking;
+            history(n, StepKind::kDelivered, x->index, e.count, e.message, e.redelivered, -1, true);
+          }
+        }
+        break;
+      case EventKind::kAcked:
+      case EventKind::kNacked: {
+        if (!station) break;
+        ExternalClient* x = find_external(e.session, ExternalRole::kCook);
+        if (x == nullptr) break;
+        std::erase_if(x->held, [&e](const Ticket& t) { return t.tag == e.seq; });
+        if (e.kind == EventKind::kNacked) {
+          ++x->returned;
+          ++counters_.external_returned;
+          break;
+        }
+        // An ack is the cook saying "cooked": it is counted as a sim cook's is.
+        ++x->cooked;
+        ++counters_.cooked;
+        ++counters_.external_cooked;
+        if (o) {
+          ++o->cooked;
+          if (o->cooked > 1) ++counters_.duplicates;
+          history(n, StepKind::kAcked, x->index, e.count, e.message, false, -1, true);
+          runner_jobs_.push_back(n | (uint64_t{x->index} << 32));
+        }
+        break;
+      }
+      case EventKind::kSessionState:
+        if (e.state_to == SessionState::kClosed || e.state_to == SessionState::kDead) {
+          for (ExternalClient& x : externals_) {
+            if (x.session == e.session) external_leaves(x);
+          }
+        }
+        break;
+      default:
+        break;
+    }
   }
 
   // --------------------------------------------------------- broker events
@@ -608,9 +842,7 @@ class Simulation::Impl : public EventListener {
     return idx;
   }
 
-  uint32_t order_of(MessageId id) const {
-    return id < msg_order_.size() ? msg_order_[id] : 0;
-  }
+  uint32_t order_of(MessageId id) const { return id < msg_order_.size() ? msg_order_[id] : 0; }
   void map_message(MessageId id, uint32_t value) {
     if (id >= msg_order_.size()) msg_order_.resize(std::max<size_t>(id + 1, msg_order_.size() * 2));
     msg_order_[id] = value;
@@ -701,6 +933,9 @@ class Simulation::Impl : public EventListener {
         }
         break;
       case EventKind::kDeadLettered:
+        // The dead letter is a new message (id in seq): it still is this order.
+        if (e.seq != 0 && tagged != 0) map_message(e.seq, tagged);
+        [[fallthrough]];
       case EventKind::kDropped:
         if (e.reason == "maxlen" || e.reason == "commit failed" || e.reason == "queue deleted")
           ready_down();
@@ -738,6 +973,7 @@ class Simulation::Impl : public EventListener {
       default:
         break;
     }
+    if (live_ && e.session != 0) on_external_event(e, n, food, station, q);
     if (!observers_.empty()) {
       SimEvent se = make_event(SimEventKind::kBroker, e.at);
       se.order = n;
@@ -888,6 +1124,12 @@ class Simulation::Impl : public EventListener {
 
   void cashier_next(Cashier& c) {
     if (c.state == CashierState::kCrashed) return;
+    if (sc_.mode == Mode::kBroker && c.pending.size() >= sc_.max_unconfirmed) {
+      // Blocked until a receipt comes (max_unconfirmed 1: the customer waits for it).
+      c.state =
+          broker_ && c.session != 0 ? CashierState::kWaitingConfirm : CashierState::kWaitingBroker;
+      return;
+    }
     if (!c.food.empty()) {
       const FoodTicket f = c.food.front();
       c.food.pop_front();
@@ -933,8 +1175,6 @@ class Simulation::Impl : public EventListener {
     cu.order = n;
     cu.state = CustomerState::kWaitingFood;
     c.customer = 0;
-    c.order = n;
-    c.attempts = 0;
     if (!observers_.empty()) {
       SimEvent e = make_event(SimEventKind::kOrderPlaced, now());
       e.order = n;
@@ -943,9 +1183,13 @@ class Simulation::Impl : public EventListener {
       emit(e);
     }
     if (sc_.mode == Mode::kDirect) {
+      c.order = n;
       direct_deliver(c);
     } else {
-      publish_current(c);
+      c.pending.push_back(n);
+      c.state = CashierState::kIdle;  // the service is over
+      publish_order(c, n);
+      after_publish(c);
     }
   }
 
@@ -959,7 +1203,8 @@ class Simulation::Impl : public EventListener {
     m.persistent = true;
     m.headers.resize(1);
     m.headers[0].name = "order";
-    m.headers[0].value = std::to_string(o.number);
+    m.headers[0].value.clear();
+    append_uint(m.headers[0].value, o.number);
     m.routing_key = d.station;
     if (cu.special == Special::kPoison) {
       m.headers.push_back(Header{"x-poison", "1"});
@@ -979,44 +1224,61 @@ class Simulation::Impl : public EventListener {
       m.body = "order " + std::to_string(o.number) + ": " + std::to_string(o.qty) + " " +
                std::string(dish) + " for table " + std::to_string(o.table);
     } else {
-      m.body = order_json(o.number, dish, o.qty, o.table);
+      m.body.clear();
+      append_order_json(m.body, o.number, dish, o.qty, o.table);
     }
   }
 
-  void publish_current(Cashier& c) {
-    Order& o = orders_[c.order - 1];
-    if (!broker_ || c.session == 0) {
-      c.state = CashierState::kWaitingBroker;
-      return;
-    }
+  // Publishes pending order `n` (again). With no broker or no session it
+  // stays pending: the cashier publishes it when it reconnects. A refused
+  // publish (validator, full queue, unroutable) rejects the order for good.
+  void publish_order(Cashier& c, uint32_t n) {
+    Order& o = orders_[n - 1];
+    if (!broker_ || c.session == 0) return;
     build_order_message(c, o);
-    publishing_ = o.number;
-    Result<Published> r = broker_->publish(c.session, kOrdersExchange, scratch_);
+    publishing_ = n;
+    Result<Published> r = B().publish(c.session, kOrdersExchange, scratch_);
     publishing_ = 0;
-    ++c.attempts;
     ++o.attempts;
     ++counters_.publishes;
     if (o.attempts > 1) ++counters_.retries;
     if (!r.is_ok()) {
-      if (r.status().code() == Code::kClosed) {
-        c.state = CashierState::kWaitingBroker;
-        return;
-      }
-      history(o.number, StepKind::kRejected, c.index);
+      if (r.status().code() == Code::kClosed) return;
+      std::erase(c.pending, n);
+      history(n, StepKind::kRejected, c.index);
       reject_order(c, o, r.status().message());
       return;
     }
     if (!observers_.empty()) {
       SimEvent e = make_event(SimEventKind::kOrderPublished, now());
-      e.order = o.number;
+      e.order = n;
       e.cashier = static_cast<int32_t>(c.index);
       e.message = r->id;
-      e.count = c.attempts;
+      e.count = o.attempts;
       emit(e);
     }
-    c.unconfirmed.emplace_back(r->seq, o.number);
-    c.state = CashierState::kWaitingConfirm;
-    sched_.push(now() + sc_.confirm_timeout, kConfirmTimeout, c.index, ++c.gen);
+    c.unconfirmed.emplace_back(r->seq, n);
+    // The timeout names the order and its attempt: a later publish or a
+    // confirm makes it moot.
+    sched_.push(now() + sc_.confirm_timeout, kConfirmTimeout, c.index,
+                (uint64_t{n} << 32) | o.attempts);
+  }
+
+  // After placing or publishing: the next customer, unless the cashier has
+  // as many orders without a receipt as it may (max_unconfirmed).
+  void after_publish(Cashier& c) {
+    if (c.state == CashierState::kIdle || c.state == CashierState::kWaitingConfirm ||
+        c.state == CashierState::kWaitingBroker)
+      cashier_next(c);
+  }
+
+  // Back on a broker (restart, or the cashier revived): publish again every
+  // order still without a receipt, oldest first.
+  void republish_pending(Cashier& c) {
+    const std::deque<uint32_t> again = c.pending;
+    for (uint32_t n : again)
+      publish_order(c, n);
+    after_publish(c);
   }
 
   void reject_order(Cashier& c, Order& o, const std::string& reason) {
@@ -1033,8 +1295,6 @@ class Simulation::Impl : public EventListener {
       e.text = o.reason;
       emit(e);
     }
-    c.order = 0;
-    cashier_next(c);
   }
 
   void on_confirm(Cashier& c, PublishSeq seq) {
@@ -1051,20 +1311,19 @@ class Simulation::Impl : public EventListener {
       if (o.status == OrderStatus::kPlacing) o.status = OrderStatus::kOnBoard;
     }
     history(n, StepKind::kConfirmed, c.index, 0, 0, queues_persist(o));
+    auto p = std::find(c.pending.begin(), c.pending.end(), n);
+    if (p == c.pending.end()) return;  // an earlier attempt's receipt came first
+    c.pending.erase(p);
+    o.with_cashier = false;
     ++c.receipts;
     c.last_receipt = n;
-    if (c.order == n && c.state == CashierState::kWaitingConfirm) {
-      o.with_cashier = false;
-      c.order = 0;
-      ++c.gen;  // cancels the confirm timeout
-      if (!observers_.empty()) {
-        SimEvent e = make_event(SimEventKind::kReceipt, now());
-        e.order = n;
-        e.cashier = static_cast<int32_t>(c.index);
-        emit(e);
-      }
-      cashier_next(c);
+    if (!observers_.empty()) {
+      SimEvent e = make_event(SimEventKind::kReceipt, now());
+      e.order = n;
+      e.cashier = static_cast<int32_t>(c.index);
+      emit(e);
     }
+    if (c.state == CashierState::kWaitingConfirm) after_publish(c);
   }
 
   bool queues_persist(const Order& o) const {
@@ -1078,20 +1337,25 @@ class Simulation::Impl : public EventListener {
     if (it == c.unconfirmed.end()) return;
     const uint32_t n = it->second;
     c.unconfirmed.erase(it);
-    if (c.order == n && c.state == CashierState::kWaitingConfirm) publish_current(c);
+    if (std::find(c.pending.begin(), c.pending.end(), n) != c.pending.end()) {
+      publish_order(c, n);
+      after_publish(c);
+    }
   }
 
-  void on_confirm_timeout(Cashier& c) {
-    if (c.state != CashierState::kWaitingConfirm) return;
-    ++counters_.retries_timeout;
-    history(c.order, StepKind::kConfirmTimeout, c.index);
+  void on_confirm_timeout(Cashier& c, uint32_t n, uint32_t attempt) {
+    if (c.state == CashierState::kCrashed || !broker_) return;  // republished on reconnect
+    if (orders_[n - 1].attempts != attempt) return;             // published again since
+    if (std::find(c.pending.begin(), c.pending.end(), n) == c.pending.end()) return;
+    history(n, StepKind::kConfirmTimeout, c.index);
     if (!observers_.empty()) {
       SimEvent e = make_event(SimEventKind::kConfirmTimeout, now());
-      e.order = c.order;
+      e.order = n;
       e.cashier = static_cast<int32_t>(c.index);
       emit(e);
     }
-    publish_current(c);
+    publish_order(c, n);
+    after_publish(c);
   }
 
   void on_handoff_done(Cashier& c) {
@@ -1099,7 +1363,7 @@ class Simulation::Impl : public EventListener {
     c.handing = 0;
     serve(n, c);
     if (broker_ && c.session != 0 && handing_epoch_[c.index] == epoch_) {
-      (void)broker_->ack(c.session, handing_tag_[c.index]);
+      (void)B().ack(c.session, handing_tag_[c.index]);
     }
     cashier_next(c);
   }
@@ -1127,9 +1391,13 @@ class Simulation::Impl : public EventListener {
 
   void crash_cashier(Cashier& c, std::optional<Micros> restart_after) {
     if (c.state == CashierState::kCrashed) return;
-    if (broker_ && c.session != 0) (void)broker_->kill_session(c.session, "the cashier crashed");
+    if (broker_ && c.session != 0) (void)B().kill_session(c.session, "the cashier crashed");
     c.session = 0;
-    c.food.clear();
+    if (sc_.mode == Mode::kBroker) {
+      c.food.clear();  // its pickup deliveries went back to the queue with its session
+    } else if (c.handing != 0) {
+      c.food.push_front(FoodTicket{c.handing, 0, 0});  // real food: it waits at the pass
+    }
     c.unconfirmed.clear();
     c.handing = 0;
     if (c.customer != 0) {
@@ -1160,12 +1428,10 @@ class Simulation::Impl : public EventListener {
     SimEvent e = make_event(SimEventKind::kCashierBack, now());
     e.cashier = static_cast<int32_t>(c.index);
     emit(e);
-    if (c.order != 0) {
-      if (sc_.mode == Mode::kDirect) {
-        direct_deliver(c);
-      } else {
-        publish_current(c);
-      }
+    if (sc_.mode == Mode::kDirect && c.order != 0) {
+      direct_deliver(c);
+    } else if (!c.pending.empty()) {
+      republish_pending(c);
     } else {
       cashier_next(c);
     }
@@ -1231,23 +1497,8 @@ class Simulation::Impl : public EventListener {
     count_cooked(k, t.order);
     bool refused = false;
     if (broker_ && k.session != 0) {
-      if (t.order != 0) {
-        const Order& o = orders_[t.order - 1];
-        const Dish& d = menu_->dishes[o.dish];
-        Message& m = scratch_;
-        m.persistent = true;
-        m.content_type = kOrderJson;
-        m.routing_key = kPickupQueue;
-        m.headers.resize(1);
-        m.headers[0].name = "order";
-        m.headers[0].value = std::to_string(t.order);
-        m.body = food_json(t.order, d.name, o.table);
-        publishing_ = t.order | kFoodBit;
-        Result<Published> r = broker_->publish(k.session, "", m);
-        publishing_ = 0;
-        if (r.is_ok()) history(t.order, StepKind::kFoodReady, k.index, 0, r->id);
-      }
-      Status st = broker_->ack(k.session, t.tag);
+      if (t.order != 0) publish_food(k.session, t.order, k.index, false);
+      Status st = B().ack(k.session, t.tag);
       if (st.is_ok()) {
         if (t.order != 0) history(t.order, StepKind::kAcked, k.index, t.delivery_count, t.message);
       } else {
@@ -1273,12 +1524,32 @@ class Simulation::Impl : public EventListener {
     cook_start(k);
   }
 
+  // Food-ready for order `n` to the pickup counter, published by `sid` on
+  // behalf of cook `who` (an index into external_clients() when `external`).
+  void publish_food(SessionId sid, uint32_t n, uint32_t who, bool external) {
+    const Order& o = orders_[n - 1];
+    const Dish& d = menu_->dishes[o.dish];
+    Message& m = scratch_;
+    m.persistent = true;
+    m.content_type = kOrderJson;
+    m.routing_key = kPickupQueue;
+    m.headers.resize(1);
+    m.headers[0].name = "order";
+    m.headers[0].value.clear();
+    append_uint(m.headers[0].value, n);
+    set_food_json(m.body, n, d.name, o.table);
+    publishing_ = n | kFoodBit;
+    Result<Published> r = B().publish(sid, "", m);
+    publishing_ = 0;
+    if (r.is_ok()) history(n, StepKind::kFoodReady, who, 0, r->id, false, -1, external);
+  }
+
   void crash_cook(Cook& k, std::string_view why, std::optional<Micros> restart_after) {
     if (k.state == CookState::kCrashed || k.state == CookState::kRemoved) return;
     for (const Ticket& t : k.held) {
       if (t.order != 0) history(t.order, StepKind::kCookCrashed, k.index, t.delivery_count);
     }
-    if (broker_ && k.session != 0 && !k.session_dead) (void)broker_->kill_session(k.session, why);
+    if (broker_ && k.session != 0 && !k.session_dead) (void)B().kill_session(k.session, why);
     if (k.direct_order != 0) lose_direct(k);
     k.held.clear();
     k.on_stove = false;
@@ -1323,7 +1594,7 @@ class Simulation::Impl : public EventListener {
     emit_cook(SimEventKind::kCookRevived, k);
     const bool alive = broker_ != nullptr && k.session != 0 && !k.session_dead;
     if (alive) {
-      (void)broker_->heartbeat(k.session);
+      (void)B().heartbeat(k.session);
       if (sc_.suspect_after > 0 || sc_.dead_after > 0)
         sched_.push(now() + sc_.heartbeat, kCookHeartbeat, k.index, ++k.hb_gen);
     }
@@ -1347,7 +1618,7 @@ class Simulation::Impl : public EventListener {
 
   void remove_cook(Cook& k) {
     if (k.state == CookState::kRemoved) return;
-    if (broker_ && k.session != 0 && !k.session_dead) (void)broker_->close_session(k.session);
+    if (broker_ && k.session != 0 && !k.session_dead) (void)B().close_session(k.session);
     if (k.direct_order != 0) {
       // A clean goodbye hands the order back: its cashier looks for another cook.
       Cashier& c = cashiers_[k.direct_cashier];
@@ -1374,7 +1645,7 @@ class Simulation::Impl : public EventListener {
   void on_heartbeat(Cook& k) {
     if (k.state != CookState::kIdle && k.state != CookState::kCooking) return;
     if (broker_ && k.session != 0) {
-      Status st = broker_->heartbeat(k.session);
+      Status st = B().heartbeat(k.session);
       if (!st.is_ok()) {
         // Declared dead while healthy (heartbeats slower than dead_after): start over.
         k.session_dead = true;
@@ -1402,12 +1673,16 @@ class Simulation::Impl : public EventListener {
       Result<std::string> body = translator_.fn(m);
       if (!body.is_ok()) {
         reject_order(c, o, body.status().message());
+        c.order = 0;
+        cashier_next(c);
         return;
       }
       m.body = std::move(body).value();
     }
     if (Status st = validator_(m); !st.is_ok()) {
       reject_order(c, o, st.message());
+      c.order = 0;
+      cashier_next(c);
       return;
     }
     const int s = sc_.station_index(menu_->dishes[o.dish].station);
@@ -1415,6 +1690,8 @@ class Simulation::Impl : public EventListener {
       reject_order(c, o,
                    "order " + std::to_string(o.number) + " returned: no cook works at station \"" +
                        menu_->dishes[o.dish].station + "\"");
+      c.order = 0;
+      cashier_next(c);
       return;
     }
     for (Cook& k : cooks_) {
@@ -1523,9 +1800,10 @@ class Simulation::Impl : public EventListener {
       emit(e);
     }
     Cashier& c = cashiers_[k.direct_cashier];
-    if (c.state == CashierState::kWaitingFood && c.order == n) {
+    if (c.order == n) {
+      // Told at once, or on coming back if it was down: either way it stops waiting.
       c.order = 0;
-      cashier_next(c);
+      if (c.state == CashierState::kWaitingFood) cashier_next(c);
     }
   }
 
@@ -1682,14 +1960,14 @@ class Simulation::Impl : public EventListener {
         break;
       case InjectionKind::kSlowDisk:
         commit_window_ = in.window > 0 ? in.window : sc_.commit_window;
-        if (broker_) broker_->set_commit_window(commit_window_);
+        if (broker_) B().set_commit_window(commit_window_);
         break;
       case InjectionKind::kAnnounce:
         if (brokered && broker_ && manager_session_ != 0) {
           Message m;
           m.body = in.message;
           m.content_type = "text/plain";
-          (void)broker_->publish(manager_session_, kAnnounceExchange, m);
+          (void)B().publish(manager_session_, kAnnounceExchange, m);
         }
         break;
     }
@@ -1753,7 +2031,7 @@ class Simulation::Impl : public EventListener {
     if (in.queue.ttl) qs->ttl = *in.queue.ttl;
     if (in.queue.delivery_limit) qs->delivery_limit = *in.queue.delivery_limit;
     if (qi >= 0) queues_[static_cast<size_t>(qi)].durable = qs->durable;
-    if (broker_) (void)broker_->update_queue(in.target, queue_options(*qs));
+    if (broker_) (void)B().update_queue(in.target, queue_options(*qs));
   }
 
   void on_timeline(uint32_t i) {
@@ -1792,15 +2070,24 @@ class Simulation::Impl : public EventListener {
 
   // ------------------------------------------------------------------- loop
 
-  Micros now() const {
-    return clock_.now();
+  Micros now() const { return clock_.now(); }
+
+  // The broker, for a call that may change its state (and so its next
+  // deadline, which is cached: the broker computes it in O(sessions)).
+  Broker& B() {
+    deadline_dirty_ = true;
+    return *broker_;
   }
 
   Micros broker_due() const {
     if (!broker_) return kNever;
-    const Micros d = broker_->next_deadline();
-    if (tick_stuck_ && d <= now()) return kNever;
-    return d;
+    if (deadline_dirty_) {
+      // Time passing alone never moves next_deadline(); only calls do.
+      deadline_ = broker_->next_deadline();
+      deadline_dirty_ = false;
+    }
+    if (tick_stuck_ && deadline_ <= now()) return kNever;
+    return deadline_;
   }
 
   Micros next_time() const {
@@ -1816,10 +2103,11 @@ class Simulation::Impl : public EventListener {
     ++steps_;
     if (d <= s) {
       clock_.set(std::max(d, now()));
-      broker_->tick();
+      B().tick();
       drain();
       // A deadline the tick could not move would spin forever; wait for news.
-      tick_stuck_ = broker_ && broker_->next_deadline() <= now();
+      tick_stuck_ = false;
+      tick_stuck_ = broker_ && broker_due() <= now();
       return true;
     }
     tick_stuck_ = false;
@@ -1840,11 +2128,10 @@ class Simulation::Impl : public EventListener {
         if (ev.gen == c.gen && c.state == CashierState::kTaking) on_service_done(c);
         break;
       }
-      case kConfirmTimeout: {
-        Cashier& c = cashiers_[ev.who];
-        if (ev.gen == c.gen) on_confirm_timeout(c);
+      case kConfirmTimeout:
+        on_confirm_timeout(cashiers_[ev.who], static_cast<uint32_t>(ev.gen >> 32),
+                           static_cast<uint32_t>(ev.gen & 0xffffffffu));
         break;
-      }
       case kHandoffDone: {
         Cashier& c = cashiers_[ev.who];
         if (ev.gen == c.gen && c.state == CashierState::kHanding) on_handoff_done(c);
@@ -1890,7 +2177,7 @@ class Simulation::Impl : public EventListener {
   bool run_until(Micros t, bool stop_at_pause) {
     pause_hit_ = false;
     while (next_time() <= t) {
-      step();
+      step();  // next_time() left the deadline cached: step() reads it for free
       if (stop_at_pause && pause_hit_) {
         pause_hit_ = false;
         return true;
@@ -1903,7 +2190,7 @@ class Simulation::Impl : public EventListener {
   // ---------------------------------------------------------------- helpers
 
   void history(uint32_t n, StepKind kind, uint32_t who = 0, uint32_t count = 0,
-               MessageId message = 0, bool flag = false, int queue = -1) {
+               MessageId message = 0, bool flag = false, int queue = -1, bool external = false) {
     if (!opt_.history || n == 0) return;
     OrderStep s;
     s.at = now();
@@ -1913,6 +2200,7 @@ class Simulation::Impl : public EventListener {
     s.message = message;
     s.flag = flag;
     s.queue = queue < 0 ? 0 : static_cast<uint8_t>(queue);
+    s.external = external;
     steps_of_[n - 1].push_back(s);
   }
 
@@ -1972,9 +2260,7 @@ class Simulation::Impl : public EventListener {
   uint32_t publishing_ = 0;          // the order being published right now
   Message scratch_;                  // reused so a publish allocates nothing of ours
 
-  struct CountersEx : Counters {
-    uint64_t retries_timeout = 0;
-  } counters_;
+  Counters counters_;
   std::vector<Micros> latencies_;
   std::vector<Injection> injections_;
   double rate_;
@@ -1984,8 +2270,21 @@ class Simulation::Impl : public EventListener {
   uint32_t pauses_ = 0;
   bool pause_hit_ = false;
   bool tick_stuck_ = false;
+  mutable bool deadline_dirty_ = true;  // a broker call since deadline_ was read
+  mutable Micros deadline_ = kNever;    // the broker's next_deadline(), cached
   uint64_t steps_ = 0;
   std::vector<SimObserver*> observers_;
+
+  // STOMP clients on the scene (listen()).
+  bool live_ = false;  // listening: the host drives time from the wall clock
+  ListenOptions listen_opt_;
+  uint16_t port_ = 0;                           // the port listened on, kept across crashes
+  std::unique_ptr<stomp::StompServer> server_;  // null unless live and the broker is up
+  std::string server_error_;                    // why the server could not listen again
+  std::vector<ExternalClient> externals_;
+  bool names_pending_ = false;         // an external client whose name is not read yet
+  SessionId runner_session_ = 0;       // publishes food-ready for external cooks
+  std::vector<uint64_t> runner_jobs_;  // order | external cook index << 32, after an ack
 };
 
 }  // namespace wmq::sim
@@ -2036,11 +2335,24 @@ Report Simulation::Impl::report() const {
   r.crashes = counters_.crashes;
   r.recoveries = counters_.recoveries;
   r.group_commits = counters_.group_commits;
+  r.announcements = counters_.announcements;
+  r.live = live_;
+  r.external_delivered = counters_.external_delivered;
+  r.external_cooked = counters_.external_cooked;
+  r.external_returned = counters_.external_returned;
+  r.external_sent = counters_.external_sent;
+  r.external_rejected = counters_.external_rejected;
+  for (const ExternalClient& x : externals_) {
+    if (x.role == ExternalRole::kCook) ++r.external_cooks;
+    if (x.role == ExternalRole::kCashier) ++r.external_cashiers;
+  }
 
   // Where is every order now? Held by a person, in the broker, or gone.
   std::vector<uint8_t> held(orders_.size() + 1, 0);
   for (const Cashier& c : cashiers_) {
     if (c.order != 0) held[c.order] = 1;
+    for (uint32_t n : c.pending)
+      held[n] = 1;
     if (c.handing != 0) held[c.handing] = 1;
     for (const FoodTicket& f : c.food)
       held[f.order] = 1;
@@ -2055,15 +2367,14 @@ Report Simulation::Impl::report() const {
       for (const auto& [key, m] : disk_->messages)
         on_disk.push_back(m);
     }
-#if WMQ_HAVE_SQLITE_STORE
     if (opt_.storage == Storage::kSqlite) {
+      // A look at the file, as a restart would see it; nothing is written.
       Result<std::unique_ptr<Store>> st = Store::open(data_path_);
       if (st.is_ok()) {
         Result<Recovered> rec = st.value()->recover();
         if (rec.is_ok()) on_disk = std::move(rec.value().messages);
       }
     }
-#endif
     for (const MessageRecord& m : on_disk) {
       const uint32_t n = record_order(m);
       if (n != 0 && n <= orders_.size()) held[n] = 1;
@@ -2189,6 +2500,8 @@ Report Simulation::Impl::report() const {
     r.expectations.push_back(std::move(x));
   }
   if (!broker_error_.empty()) r.notes.push_back("the broker could not restart: " + broker_error_);
+  if (!server_error_.empty())
+    r.notes.push_back("STOMP clients could not reconnect after the restart: " + server_error_);
   return r;
 }
 
@@ -2255,6 +2568,10 @@ const std::vector<OrderStep>& Simulation::history(uint32_t number) const {
   if (number == 0 || number > impl_->steps_of_.size()) return kNone;
   return impl_->steps_of_[number - 1];
 }
+Simulation::MessageInfo Simulation::message_info(MessageId id) const {
+  const uint32_t v = impl_->order_of(id);
+  return MessageInfo{v & ~kFoodBit, (v & kFoodBit) != 0};
+}
 const std::vector<QueueStats>& Simulation::queues() const {
   return impl_->queues_;
 }
@@ -2296,6 +2613,22 @@ void Simulation::add_observer(SimObserver* observer) {
 void Simulation::remove_observer(SimObserver* observer) {
   std::erase(impl_->observers_, observer);
 }
+Status Simulation::listen(const ListenOptions& options) {
+  return impl_->listen(options);
+}
+bool Simulation::listening() const {
+  return impl_->live_;
+}
+uint16_t Simulation::listen_port() const {
+  return impl_->live_ ? impl_->port_ : 0;
+}
+void Simulation::live_turn(Micros t, Micros max_wait) {
+  impl_->live_turn(t, max_wait);
+}
+const std::vector<ExternalClient>& Simulation::external_clients() const {
+  return impl_->externals_;
+}
+
 Report Simulation::report() const {
   return impl_->report();
 }

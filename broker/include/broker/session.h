@@ -21,6 +21,9 @@
 //
 // Thread-safety: sinks are called on the broker's thread, from inside broker
 // calls; a sink may call back into the broker (ack from on_delivery is fine).
+// on_state and on_cancel come at the end of the outermost broker call, when
+// the change is complete (e.g. a dead session's deliveries are back in their
+// queues), so a sink may call anything from them.
 #pragma once
 
 #include <cstdint>

@@ -93,7 +93,9 @@ struct Injection {
 std::string describe(const Injection& injection);
 
 // The injection as a scenario [[event]] table (TOML text, ending in a blank
-// line): what "save as scenario" writes so that `warungmq run` replays it.
+// line). "Save as scenario" is the scenario file's own text followed by one
+// of these per injections() entry: `warungmq run` replays it to the same
+// report (a test checks that).
 std::string injection_to_toml(const Injection& injection);
 
 }  // namespace wmq::sim

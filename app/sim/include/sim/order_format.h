@@ -6,8 +6,8 @@
 //
 // The validator answers in sentences the cashier reads, e.g.
 //   order 17 rejected: "qty" must be 1..20, got 0
-// It runs on every publish, so it reads the body with nlohmann's SAX parser
-// into four fields (no document tree, no allocation for a well-formed order).
+// It runs on every publish, so it reads the body with a small strict JSON
+// reader of its own into four fields (no document, no allocation).
 //
 // Thread-safety: the returned functions share an immutable menu; they may be
 // called from one thread at a time each (the broker's).
@@ -31,6 +31,9 @@ inline constexpr const char* kOrderNote = "text/x-order-note";
 // The JSON body of an order. `dish` is written as given (a bad order may
 // name a dish that is not on the menu).
 std::string order_json(uint32_t order, std::string_view dish, uint32_t qty, uint32_t table);
+// The same, appended to `out` (a publisher reusing its buffer allocates nothing).
+void append_order_json(std::string& out, uint32_t order, std::string_view dish, uint32_t qty,
+                       uint32_t table);
 
 // The old cashier's note: "2x nasi goreng; meja 4".
 std::string order_note(std::string_view dish, uint32_t qty, uint32_t table);

@@ -54,6 +54,14 @@ struct Report {
   uint64_t customers = 0, retries = 0;
   // broker
   uint64_t crashes = 0, recoveries = 0, group_commits = 0;
+  // announcement deliveries to stations (one per station per announce)
+  uint64_t announcements = 0;
+  // STOMP programs on the scene (Simulation::listen). A live run's virtual
+  // clock followed the wall clock: it is not deterministic.
+  bool live = false;
+  uint32_t external_cooks = 0, external_cashiers = 0;
+  uint64_t external_delivered = 0, external_cooked = 0, external_returned = 0, external_sent = 0,
+           external_rejected = 0;
   // order placed -> served, served orders only
   Micros latency_p50 = 0, latency_p90 = 0, latency_p99 = 0, latency_max = 0;
   std::vector<QueueReport> queues;  // station queues, pickup, dead-letters
@@ -61,8 +69,10 @@ struct Report {
   std::vector<ExpectationResult> expectations;
   std::vector<std::string> notes;  // anomalies worth a person's attention
 
+  // True when every expectation holds (also when there are none).
   bool all_ok() const;
-  // The figure called `name` (figure_names() in scenario.h, or latency_*).
+  // The figure called `name` (figure_names() in scenario.h, or latency_*);
+  // 0 for a name it does not know.
   int64_t figure(const std::string& name) const;
 };
 

@@ -47,19 +47,21 @@ struct Customer {
   std::string dish_override;  // kBad/kPoison with an explicit dish
 };
 
+// "in_line", "ordering", ...: stable lower-case names for traces, logs and the GUI.
 const char* customer_state_name(CustomerState state);
 
 enum class CashierState : uint8_t {
   kIdle,            // nothing to do
   kTaking,          // taking a customer's order (service time)
-  kWaitingConfirm,  // published; waiting for the broker's confirm (the receipt)
-  kWaitingBroker,   // holds an order but the broker is down; publishes it on reconnect
+  kWaitingConfirm,  // has max_unconfirmed orders without a receipt; waits for one
+  kWaitingBroker,   // the same while the broker is down; publishes them again on reconnect
   kHanding,         // handing food from the pickup counter to a customer
   kWaitingCook,     // direct mode: waiting for a free cook at the station
   kWaitingFood,     // direct mode: waiting while the cook cooks
   kCrashed,         // down; back after cashier_restart or revive_cashier
 };
 
+// "idle", "taking", ...: stable lower-case names for traces, logs and the GUI.
 const char* cashier_state_name(CashierState state);
 
 // A food-ready message a cashier holds (pickup delivery, unacked).
@@ -74,13 +76,15 @@ struct Cashier {
   std::string name;  // "cashier-1"
   bool old = false;  // writes plain-text notes (text/x-order-note)
   CashierState state = CashierState::kIdle;
-  SessionId session = 0;        // 0 while disconnected
-  std::deque<uint32_t> line;    // customer ids, front = next
-  uint32_t customer = 0;        // at the counter (kTaking) or being handed food
-  uint32_t order = 0;           // the order it is placing (kWaitingConfirm/kWaitingBroker/direct)
+  SessionId session = 0;      // 0 while disconnected
+  std::deque<uint32_t> line;  // customer ids, front = next
+  uint32_t customer = 0;      // at the counter (kTaking) or being handed food
+  // Broker mode: orders placed but without a receipt yet, oldest first (at
+  // most max_unconfirmed; with 1, the customer waits for the receipt).
+  std::deque<uint32_t> pending;
+  uint32_t order = 0;           // direct mode: the order it walked to a cook and waits for
   uint32_t handing = 0;         // order whose food it is handing (kHanding)
   std::deque<FoodTicket> food;  // pickup deliveries held, front = next to hand
-  uint32_t attempts = 0;        // publishes of the current order so far
   uint32_t receipts = 0;        // confirms received
   uint32_t last_receipt = 0;    // order number of the last confirm
   uint32_t crashes = 0;
@@ -99,6 +103,7 @@ enum class CookState : uint8_t {
   kRemoved,  // left the kitchen
 };
 
+// "idle", "cooking", "frozen", ...: stable lower-case names for traces, logs and the GUI.
 const char* cook_state_name(CookState state);
 
 // An order in a cook's hands: delivered, not yet acked.
@@ -145,6 +150,7 @@ enum class OrderStatus : uint8_t {
   kLost,
 };
 
+// "placing", "on_board", ...: stable lower-case names for traces, logs and the GUI.
 const char* order_status_name(OrderStatus status);
 
 struct Order {
@@ -170,7 +176,7 @@ struct Order {
   bool dead_lettered = false;
   bool expired = false;
   bool lost_in_hand = false;  // direct mode: the cook who held it crashed
-  bool with_cashier = false;  // a cashier still holds it to publish or hand over
+  bool with_cashier = false;  // a cashier still holds it: no receipt yet
   std::string reason;         // why it was rejected / dead-lettered
 };
 
@@ -203,6 +209,7 @@ enum class StepKind : uint8_t {
   kLost,          // direct mode: gone with a crashed cook
 };
 
+// "placed", "published", ...: stable lower-case names for traces, logs and the GUI.
 const char* step_kind_name(StepKind kind);
 
 struct OrderStep {
@@ -213,6 +220,43 @@ struct OrderStep {
   uint32_t who = 0;   // cook or cashier index, as the kind says
   uint32_t count = 0;
   MessageId message = 0;
+  bool external = false;  // `who` indexes Simulation::external_clients(), not cooks()
+};
+
+// A STOMP program on the scene (Simulation::listen): a cook when it
+// subscribes to a station's queue, a cashier when it sends to the `orders`
+// exchange (one program doing both appears twice, once per role). The
+// simulator only watches it through the broker's events: it never drives it.
+enum class ExternalRole : uint8_t { kCook, kCashier };
+
+// "cook", "cashier": stable lower-case names for traces, logs and the GUI.
+const char* external_role_name(ExternalRole role);
+
+enum class ExternalState : uint8_t {
+  kConnected,  // its broker session is alive
+  kGone,       // disconnected, crashed or declared dead; what it held went back to the board
+};
+
+// "connected", "gone": stable lower-case names for traces, logs and the GUI.
+const char* external_state_name(ExternalState state);
+
+struct ExternalClient {
+  uint32_t index = 0;
+  // Its STOMP login, else its client-id, else its address ("127.0.0.1:40312");
+  // "client <session>" if it left before its name could be read.
+  std::string name;
+  ExternalRole role = ExternalRole::kCook;
+  ExternalState state = ExternalState::kConnected;
+  SessionId session = 0;
+  int32_t station = -1;     // kCook: the station whose queue it took from first
+  Micros connected_at = 0;  // when it took on this role
+  Micros left_at = -1;      // kGone: when
+  std::deque<Ticket> held;  // kCook: delivered, not yet acked (Ticket::order 0: not ours)
+  uint32_t delivered = 0;   // kCook: orders handed to it
+  uint32_t cooked = 0;      // kCook: acks (each one counts as cooked)
+  uint32_t returned = 0;    // kCook: orders it held when it left or nacked (back on the board)
+  uint32_t sent = 0;        // kCashier: publishes to `orders`
+  uint32_t rejected = 0;    // kCashier: publishes the broker refused
 };
 
 // A queue as the report and the charts see it.
@@ -244,6 +288,13 @@ struct Counters {
   uint64_t group_commits = 0;
   uint64_t cook_crashes = 0;
   uint64_t announcements = 0;  // announcement deliveries to stations
+  // STOMP programs on the scene (zero unless listening). Their deliveries and
+  // acks are in `delivered` and `cooked` too.
+  uint64_t external_delivered = 0;
+  uint64_t external_cooked = 0;
+  uint64_t external_returned = 0;  // held by an external cook that left or nacked
+  uint64_t external_sent = 0;      // publishes to `orders` by external cashiers
+  uint64_t external_rejected = 0;
 };
 
 }  // namespace wmq::sim

@@ -2,6 +2,13 @@
 //
 //   warungmq run SCENARIO [--seed N] [--until DURATION] [--report text|json|md]
 //                [--out FILE] [--data FILE] [--trace FILE] [--store sqlite|memory]
+//                [--listen PORT [--bind 127.0.0.1]]
+//
+// With --listen the broker is opened to STOMP clients (Simulation::listen):
+// the first line on stdout names the port ("warungmq run: listening on
+// 127.0.0.1 port 40123; ..."), the virtual clock follows the wall clock
+// until --until (or SIGINT/SIGTERM, which end the run early with its
+// report), and the report says the run is not deterministic.
 //
 // Exit 0 when every expectation holds, 1 when one fails (the report says
 // which and why), 2 on bad input (a readable error on stderr, nothing run).
@@ -22,14 +29,16 @@ class App;
 namespace wmq::sim {
 
 struct RunArgs {
-  std::string scenario;          // path to the TOML file
-  std::optional<uint64_t> seed;  // default: the scenario's seed
-  std::string until;             // a duration; default: the scenario's duration
-  std::string report = "text";   // text | json | md
-  std::string out;               // the report's file; empty = `out`
-  std::string data;              // the broker file; empty = a temporary one
-  std::string trace;             // JSON lines of every event; empty = none
-  std::string store = "sqlite";  // sqlite | memory
+  std::string scenario;            // path to the TOML file
+  std::optional<uint64_t> seed;    // default: the scenario's seed
+  std::string until;               // a duration; default: the scenario's duration
+  std::string report = "text";     // text | json | md
+  std::string out;                 // the report's file; empty = `out`
+  std::string data;                // the broker file; empty = a temporary one
+  std::string trace;               // JSON lines of every event; empty = none
+  std::string store = "sqlite";    // sqlite | memory
+  std::optional<uint16_t> listen;  // STOMP port (0 = any free one); none = not listening
+  std::string bind = "127.0.0.1";  // the address --listen uses
 };
 
 // Runs one scenario and writes its report to `args.out` or `out`; errors

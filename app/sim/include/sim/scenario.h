@@ -26,6 +26,7 @@ enum class Mode : uint8_t {
   kDirect,  // no broker: the cashier hands the order to a cook and waits for the food
 };
 
+// "broker" or "direct", as scenario files and reports spell it.
 const char* mode_name(Mode mode);
 
 // A sentence in both languages of the project. Either may be empty.
@@ -101,6 +102,7 @@ struct Scenario {
   Micros handoff = 5 * kSeconds;
   uint32_t max_qty = 3;
   Micros confirm_timeout = 5 * kSeconds;
+  uint32_t max_unconfirmed = 1;  // orders a cashier may have out without a receipt
   Micros heartbeat = 5 * kSeconds;
   Micros suspect_after = 15 * kSeconds;
   Micros dead_after = 30 * kSeconds;
@@ -127,8 +129,9 @@ struct Scenario {
 };
 
 struct LoadOptions {
-  // The menu used when the scenario names none.
-  std::string default_menu = WMQ_DEFAULT_MENU;
+  // The menu used when the scenario names none; empty = the shipped
+  // assets/menu.toml of this source tree.
+  std::string default_menu;
 };
 
 // Reads and checks a scenario file. Errors: kIoError (unreadable file or

@@ -34,9 +34,18 @@
 // what the GUI's time travel relies on: to go back to t, create a new
 // Simulation with the same three and run_until(t).
 //
+// Listening (listen(), live_turn()): the broker is also opened to STOMP
+// clients (broker/stomp/server.h), who take part as cooks and cashiers of
+// their own (external_clients()). Their timing is a person's, so the virtual
+// clock must follow the wall clock and the run is no longer deterministic:
+// the host drives it with live_turn() instead of run_until(). A broker crash
+// ends every STOMP connection (the server goes first, as a real one would);
+// after the restart a new server listens on the same port.
+//
 // Thread-safety: none; one thread drives a Simulation and reads its views.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -64,6 +73,17 @@ struct SimOptions {
   std::string data_path;
   // Keep each order's steps for the inspector. Off for benchmarks.
   bool history = true;
+};
+
+// Where and how listen() opens the broker to STOMP clients.
+struct ListenOptions {
+  // The address to listen on; the default keeps the scene on this machine.
+  std::string bind = "127.0.0.1";
+  // 0 = any free port (listen_port() tells which).
+  uint16_t port = 61613;
+  // One line per notable server thing (ERRORs sent, a failed re-listen).
+  // Empty: silent.
+  std::function<void(std::string_view line)> log;
 };
 
 class Simulation {
@@ -96,6 +116,32 @@ class Simulation {
   // Events run so far (restaurant events and broker ticks).
   uint64_t steps() const;
 
+  // ---- STOMP clients on the scene ------------------------------------------
+
+  // Opens the broker to STOMP clients (see the top of this file). Call before
+  // the first live_turn(). Errors: kIoError naming the address when it cannot
+  // listen; kInvalid in direct mode (no broker) or when already listening;
+  // kClosed while the broker is down.
+  Status listen(const ListenOptions& options);
+  // True once listen() succeeded (also while the broker is down between a
+  // crash and its restart).
+  bool listening() const;
+  // The port listened on (the chosen one for port 0); 0 when not listening.
+  uint16_t listen_port() const;
+  // One turn of a live loop, virtual time = `t` (the host maps wall time to
+  // it; t >= now()): runs every event due by `t` as run_until() does, then
+  // lets the server accept, read and answer clients, waiting for input at
+  // most `max_wait` (and never past the next event or heart-beat), then
+  // applies what the clients did (food-ready for an external cook's ack)
+  // and writes what that released. The clock stays at `t` while it waits,
+  // so keep `max_wait` small (10ms): it is how late a frame may be stamped.
+  // Without listen() it is run_until(t).
+  void live_turn(Micros t, Micros max_wait);
+  // STOMP programs seen on the scene so far, in the order they appeared
+  // (cooks and cashiers; those gone stay, with state kGone). Valid until
+  // the next mutating call.
+  const std::vector<ExternalClient>& external_clients() const;
+
   // ---- Failure injection ----------------------------------------------------
 
   // Records `injection` and applies it at its time (see injection.h for the
@@ -125,6 +171,15 @@ class Simulation {
   const Order* order(uint32_t number) const;
   // Its steps so far (empty when SimOptions::history is off).
   const std::vector<OrderStep>& history(uint32_t number) const;
+  // What a message of the current broker is (for peek() and snapshots):
+  // the order it carries (0: none, e.g. an announcement or a message of a
+  // broker before the last crash that did not come back) and whether it is
+  // the order itself or its food-ready message. Dead letters keep their order.
+  struct MessageInfo {
+    uint32_t order = 0;
+    bool food = false;
+  };
+  MessageInfo message_info(MessageId id) const;
   // The station queues in scenario order, then pickup and dead-letters (none
   // in direct mode). OrderStep::queue indexes this list.
   const std::vector<QueueStats>& queues() const;

@@ -1,0 +1,147 @@
+// `warungmq serve`: the broker core behind a STOMP 1.2 server, for real
+// clients (a class of students' programs, python3-stomp, any STOMP client).
+//
+// One thread: a StompServer runs the epoll loop over a Broker on a steady
+// clock, committing to --data FILE (when given) in group commits. SIGINT and
+// SIGTERM stop it cleanly: pending writes are committed and their receipts
+// sent before the connections close. SIGKILL loses nothing that was receipted.
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "broker/broker.h"
+#include "stomp/server.h"
+#include "stomp/steady_clock.h"
+#include "stomp/users.h"
+
+namespace {
+
+using namespace wmq;
+using namespace wmq::stomp;
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int) {
+  g_stop.store(true);
+}
+
+struct ServeArgs {
+  std::string bind = "127.0.0.1";
+  uint16_t port = 61613;
+  std::string data;
+  std::string users;
+  size_t max_connections = 256;
+  size_t max_frame = Limits{}.max_frame_size;
+};
+
+void install_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: the signal must wake epoll_wait
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  // A peer that vanished mid-write is seen as EPIPE; the server never uses
+  // write(), but a stray SIGPIPE must not kill it either.
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+int serve(const ServeArgs& args) {
+  SteadyClock clock;
+  BrokerOptions bo;
+  // A body may fill a frame: the frame limit is the one that counts.
+  if (args.max_frame > bo.max_body_bytes) bo.max_body_bytes = static_cast<uint32_t>(args.max_frame);
+  Broker broker(clock, bo);
+  if (!args.data.empty()) {
+    auto store = Store::open(args.data);
+    if (!store.is_ok()) {
+      std::fprintf(stderr, "warungmq serve: %s\n", store.status().message().c_str());
+      return 1;
+    }
+    Status st = broker.attach_store(std::move(store).value());
+    if (!st.is_ok()) {
+      std::fprintf(stderr, "warungmq serve: %s\n", st.message().c_str());
+      return 1;
+    }
+  }
+  std::optional<Users> users;
+  if (!args.users.empty()) {
+    auto loaded = Users::load(args.users);
+    if (!loaded.is_ok()) {
+      std::fprintf(stderr, "warungmq serve: %s\n", loaded.status().message().c_str());
+      return 1;
+    }
+    users = std::move(loaded).value();
+  }
+
+  ServerOptions so;
+  so.bind = args.bind;
+  so.port = args.port;
+  so.max_connections = args.max_connections;
+  so.session.limits.max_frame_size = args.max_frame;
+  so.session.users = users ? &*users : nullptr;
+  so.session.server_name = std::string("WarungMQ/") + WMQ_VERSION;
+  so.log = [](std::string_view line) {
+    std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+  };
+  {
+    StompServer server(broker, so);
+    Status st = server.listen();
+    if (!st.is_ok()) {
+      std::fprintf(stderr, "warungmq serve: %s\n", st.message().c_str());
+      return 1;
+    }
+    install_signals();
+    // Tests and scripts read the port from this line (--port 0 picks one).
+    std::printf("warungmq serve: listening on %s port %u; %s%s\n", args.bind.c_str(),
+                static_cast<unsigned>(server.port()),
+                args.data.empty() ? "no --data file: messages live in memory only"
+                                  : ("data in " + args.data).c_str(),
+                users ? ("; " + std::to_string(users->user_count()) + " user(s)").c_str() : "");
+    std::fflush(stdout);
+    server.run(g_stop);
+    // A clean stop: commit, send the receipts that releases, then close.
+    Status fs = broker.flush();
+    if (!fs.is_ok()) std::fprintf(stderr, "warungmq serve: %s\n", fs.message().c_str());
+    server.flush_output();
+  }
+  Status cs = broker.close();
+  if (!cs.is_ok()) {
+    std::fprintf(stderr, "warungmq serve: %s\n", cs.message().c_str());
+    return 1;
+  }
+  std::printf("warungmq serve: stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+// Adds `serve` to the warungmq command line.
+void add_serve_command(CLI::App& app) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "serve", "Serve STOMP 1.2 clients (RabbitMQ-style destinations) from a real broker");
+  sub->add_option("--bind", args->bind, "Address to listen on (0.0.0.0: every interface)")
+      ->capture_default_str();
+  sub->add_option("--port", args->port, "TCP port (0: any free port, printed at start)")
+      ->capture_default_str();
+  sub->add_option("--data", args->data,
+                  "SQLite file for durable queues and persistent messages (created if absent)");
+  sub->add_option(
+         "--users", args->users,
+         "Users file: lines \"user LOGIN PASSCODE\" (and \"host NAME\"); see docs/stomp.md")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--max-connections", args->max_connections, "Connections served at once")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{100000}));
+  sub->add_option("--max-frame", args->max_frame, "Largest frame accepted, in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 30));
+  // Exits through CLI11 with serve()'s status, so main() does nothing more.
+  sub->callback([args] { throw CLI::RuntimeError(serve(*args)); });
+}

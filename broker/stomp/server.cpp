@@ -1,0 +1,404 @@
+#include "stomp/server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+namespace wmq::stomp {
+
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+// Bytes read from one connection per poll(), so one busy client cannot
+// starve the others (epoll is level-triggered: the rest waits its turn).
+constexpr size_t kReadBudget = 256 * 1024;
+// Write, drain and reap rounds per flush_output(); what is left waits for
+// the next call, so one fast reader cannot hold the loop.
+constexpr int kFlushRounds = 8;
+constexpr int kMaxEvents = 64;
+
+std::string peer_name(const sockaddr_storage& addr) {
+  char host[INET6_ADDRSTRLEN] = "?";
+  uint16_t port = 0;
+  // Built by appending: g++ 12 warns (-Wrestrict, wrongly) on "[" + string.
+  std::string out;
+  if (addr.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
+    port = ntohs(a->sin_port);
+    out.append(host);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
+    port = ntohs(a->sin6_port);
+    out.push_back('[');
+    out.append(host);
+    out.push_back(']');
+  } else {
+    return "?";
+  }
+  out.push_back(':');
+  out.append(std::to_string(port));
+  return out;
+}
+
+}  // namespace
+
+// One TCP connection. It is the session's Transport: send() queues bytes,
+// close() asks for a close once they have left.
+struct StompServer::Connection final : Transport {
+  StompServer* server = nullptr;
+  int fd = -1;
+  std::string peer;
+  std::unique_ptr<StompSession> session;  // null for a refused connection, or once ended
+  std::string out;                        // bytes not yet written, from out_pos on
+  size_t out_pos = 0;
+  bool dirty = false;        // in server->dirty_
+  bool closing = false;      // no more bytes will be queued: flush, then half-close
+  bool half_closed = false;  // SHUT_WR done: waiting for the peer's EOF, discarding input
+  bool dead = false;         // to be closed and freed by reap()
+  bool epollout = false;     // EPOLLOUT is registered
+  Micros linger_until = kNever;
+
+  void send(std::string_view bytes) override {
+    if (closing) return;
+    out.append(bytes);
+    server->mark_dirty(*this);
+  }
+  void close() override {
+    closing = true;
+    server->mark_dirty(*this);
+  }
+  bool has_output() const { return out_pos < out.size(); }
+};
+
+StompServer::StompServer(Broker& broker, ServerOptions options)
+    : broker_(broker), options_(std::move(options)), read_buf_(kReadChunk) {}
+
+StompServer::~StompServer() {
+  for (auto& c : connections_) {
+    // The session first: its destructor ends its broker session, which may
+    // write to other connections that are about to go too.
+    c->session.reset();
+  }
+  for (auto& c : connections_) {
+    if (c->fd >= 0) ::close(c->fd);
+  }
+  connections_.clear();
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+  if (epoll_fd_ >= 0) ::close(epoll_fd_);
+}
+
+void StompServer::log(const std::string& line) const {
+  if (options_.log) options_.log(line);
+}
+
+Status StompServer::listen() {
+  assert(listen_fd_ < 0 && "StompServer::listen: already listening");
+  const std::string where = options_.bind + ":" + std::to_string(options_.port);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string port_text = std::to_string(options_.port);
+  if (int rc = getaddrinfo(options_.bind.c_str(), port_text.c_str(), &hints, &found); rc != 0) {
+    return Status::error(Code::kIoError,
+                         "cannot listen on " + where + ": " + std::string(gai_strerror(rc)));
+  }
+  std::string why = "no address";
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) {
+      why = std::strerror(errno);
+      continue;
+    }
+    int one = 1;
+    // Lets a restarted server bind while old connections sit in TIME_WAIT.
+    (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, 128) != 0) {
+      why = std::strerror(errno);
+      ::close(fd);
+      continue;
+    }
+    listen_fd_ = fd;
+    break;
+  }
+  freeaddrinfo(found);
+  if (listen_fd_ < 0)
+    return Status::error(Code::kIoError, "cannot listen on " + where + ": " + why);
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port_ = addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+                                       : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+  }
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) {
+    return Status::error(Code::kIoError,
+                         "cannot listen on " + where + ": epoll: " + std::strerror(errno));
+  }
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.ptr = nullptr;  // the listening socket
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev) != 0) {
+    return Status::error(Code::kIoError,
+                         "cannot listen on " + where + ": epoll: " + std::strerror(errno));
+  }
+  return Status::ok();
+}
+
+size_t StompServer::connection_count() const {
+  size_t n = 0;
+  for (const auto& c : connections_) {
+    if (c->session != nullptr) ++n;
+  }
+  return n;
+}
+
+void StompServer::mark_dirty(Connection& c) {
+  if (c.dirty) return;
+  c.dirty = true;
+  dirty_.push_back(&c);
+}
+
+void StompServer::accept_all() {
+  for (;;) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    int fd =
+        accept4(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        // Out of descriptors, most likely: the pending connection waits in
+        // the backlog until one is freed.
+        log("stomp: accept failed: " + std::string(std::strerror(errno)));
+      }
+      return;
+    }
+    int one = 1;
+    // Frames are written whole; waiting to fill a segment only adds latency.
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    auto c = std::make_unique<Connection>();
+    c->server = this;
+    c->fd = fd;
+    c->peer = peer_name(addr);
+    if (connection_count() >= options_.max_connections) {
+      Frame e;
+      e.command = "ERROR";
+      e.headers = {{"message", "too many connections"}, {"content-type", "text/plain"}};
+      e.body = "The server has " + std::to_string(options_.max_connections) +
+               " connections, the most it takes (--max-connections). Try again later.\n";
+      c->out = serialize(e);
+      c->closing = true;
+      log("stomp: " + c->peer + ": refused: too many connections (limit " +
+          std::to_string(options_.max_connections) + ")");
+    } else {
+      SessionConfig config = options_.session;
+      config.peer = c->peer;
+      config.log = options_.log;
+      c->session = std::make_unique<StompSession>(broker_, *c, std::move(config));
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = c.get();
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+      log("stomp: " + c->peer + ": epoll: " + std::strerror(errno));
+      c->session.reset();
+      ::close(fd);
+      continue;
+    }
+    Connection* raw = c.get();
+    connections_.push_back(std::move(c));
+    if (raw->closing) mark_dirty(*raw);
+  }
+}
+
+// Reads what the peer sent, up to the budget. True when bytes came.
+bool StompServer::read_from(Connection& c) {
+  bool got = false;
+  size_t budget = kReadBudget;
+  while (budget > 0 && !c.dead) {
+    const ssize_t n = ::recv(c.fd, read_buf_.data(), read_buf_.size(), 0);
+    if (n > 0) {
+      got = true;
+      budget -= std::min(budget, static_cast<size_t>(n));
+      // A closing connection's input is read only to be dropped.
+      if (c.session != nullptr && !c.closing) {
+        c.session->on_bytes(std::string_view(read_buf_.data(), static_cast<size_t>(n)));
+      }
+      if (static_cast<size_t>(n) < read_buf_.size()) break;  // drained, most likely
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    // EOF or a broken connection: nothing more will come or go.
+    if (c.session != nullptr) c.session->on_peer_closed();
+    c.dead = true;
+  }
+  return got;
+}
+
+void StompServer::set_epollout(Connection& c, bool on) {
+  if (c.epollout == on || c.dead) return;
+  epoll_event ev{};
+  ev.events = EPOLLIN | (on ? EPOLLOUT : 0u);
+  ev.data.ptr = &c;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev) == 0) c.epollout = on;
+}
+
+void StompServer::write_out(Connection& c) {
+  while (c.has_output()) {
+    const ssize_t n =
+        ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
+    if (n > 0) {
+      c.out_pos += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      set_epollout(c, true);
+      return;
+    }
+    if (c.session != nullptr) c.session->on_peer_closed();
+    c.dead = true;
+    return;
+  }
+  c.out.clear();
+  c.out_pos = 0;
+  set_epollout(c, false);
+  if (c.session != nullptr && !c.session->ended()) c.session->on_output_drained();
+  if (c.closing && !c.has_output() && !c.half_closed) {
+    // Half-close and wait for the peer's EOF: closing with its unread input
+    // in our buffer would reset the connection and could lose the ERROR.
+    ::shutdown(c.fd, SHUT_WR);
+    c.half_closed = true;
+    c.linger_until = broker_.clock().now() + options_.linger;
+  }
+}
+
+void StompServer::reap() {
+  bool any = false;
+  for (auto& c : connections_) {
+    if (c->session != nullptr && c->session->ended()) {
+      // Ending the broker session may hand deliveries to other sessions;
+      // they are written on the next round.
+      c->session.reset();
+    }
+    any = any || c->dead;
+  }
+  if (!any) return;
+  std::erase_if(dirty_, [](Connection* c) { return c->dead; });
+  for (auto& c : connections_) {
+    if (!c->dead) continue;
+    c->session.reset();
+    (void)epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c->fd, nullptr);
+    ::close(c->fd);
+    c->fd = -1;
+  }
+  std::erase_if(connections_, [](const std::unique_ptr<Connection>& c) { return c->fd < 0; });
+}
+
+void StompServer::flush_output() {
+  for (int round = 0; round < kFlushRounds; ++round) {
+    reap();
+    if (dirty_.empty()) break;
+    std::vector<Connection*> batch;
+    batch.swap(dirty_);
+    for (Connection* c : batch) {
+      c->dirty = false;
+      if (!c->dead) write_out(*c);
+    }
+  }
+  reap();
+}
+
+void StompServer::run_timers() {
+  const Micros now = broker_.clock().now();
+  for (size_t i = 0; i < connections_.size(); ++i) {
+    Connection& c = *connections_[i];
+    if (c.dead) continue;
+    if (c.half_closed && now >= c.linger_until) c.dead = true;
+    if (c.session != nullptr && now >= c.session->next_timer()) c.session->on_timer();
+  }
+}
+
+Micros StompServer::next_deadline() const {
+  Micros next = kNever;
+  for (const auto& c : connections_) {
+    if (c->session != nullptr) next = std::min(next, c->session->next_timer());
+    if (c->half_closed) next = std::min(next, c->linger_until);
+  }
+  return next;
+}
+
+bool StompServer::poll(Micros timeout) {
+  assert(epoll_fd_ >= 0 && "StompServer::poll: call listen() first");
+  int ms = 0;
+  if (timeout > 0)
+    ms = static_cast<int>(std::min<Micros>((timeout + kMillis - 1) / kMillis, INT_MAX));
+  epoll_event events[kMaxEvents];
+  int n = epoll_wait(epoll_fd_, events, kMaxEvents, ms);
+  if (n < 0) n = 0;  // EINTR: a signal; the caller looks at its flags
+  bool read_any = false;
+  for (int i = 0; i < n; ++i) {
+    auto* c = static_cast<Connection*>(events[i].data.ptr);
+    if (c == nullptr) {
+      accept_all();
+      continue;
+    }
+    if (c->dead) continue;
+    if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) read_any |= read_from(*c);
+    if ((events[i].events & EPOLLOUT) && !c->dead) mark_dirty(*c);
+  }
+  run_timers();
+  flush_output();
+  return read_any;
+}
+
+bool StompServer::confirms_awaited() const {
+  for (const auto& c : connections_) {
+    if (c->session != nullptr && c->session->awaiting_confirms()) return true;
+  }
+  return false;
+}
+
+void StompServer::run(const std::atomic<bool>& stop) {
+  constexpr Micros kMaxWait = 500 * kMillis;
+  bool batch_open = false;  // input was handled since the last flush
+  while (!stop.load(std::memory_order_relaxed)) {
+    Micros timeout = 0;
+    if (!batch_open) {
+      const Micros due = std::min(broker_.next_deadline(), next_deadline());
+      const Micros now = broker_.clock().now();
+      timeout = due == kNever ? kMaxWait : std::clamp<Micros>(due - now, 0, kMaxWait);
+    }
+    const bool read = poll(timeout);
+    if (read) {
+      batch_open = true;
+    } else if (batch_open) {
+      // No more input waiting: close the batch. Its receipts go out below.
+      batch_open = false;
+      if (confirms_awaited()) {
+        Status st = broker_.flush();
+        if (!st.is_ok()) log("stomp: commit failed: " + st.message());
+      }
+    }
+    if (broker_.clock().now() >= broker_.next_deadline()) broker_.tick();
+    flush_output();
+  }
+}
+
+}  // namespace wmq::stomp

@@ -1,0 +1,127 @@
+// StompServer: STOMP over TCP onto a broker someone else owns.
+//
+// The socket layer of the front door: it accepts connections, moves bytes
+// between sockets and StompSessions (session.h) and keeps their timers. It
+// understands nothing of STOMP and owns no broker state: the host owns the
+// Broker (and its clock and store) and decides when to run the server.
+//
+// Two ways to drive it, both on the broker's thread:
+//
+//   1. `warungmq serve` hands the loop over: run(stop) waits on epoll and
+//      does everything below until `stop` turns true.
+//   2. A host with a loop of its own (the simulator, a GUI frame loop) calls,
+//      each turn, without blocking:
+//          server.poll(0);          // read, handle frames, write replies
+//          ...its own work, which may call broker.tick() or broker.flush()...
+//          server.flush_output();   // write what those calls produced
+//      and sleeps no longer than server.next_deadline() (heart-beats).
+//
+// Group commit, as run() does it: after a turn that read input, the loop
+// looks again without waiting; only when no more input is waiting does it
+// call broker.flush(), if a client waits for a confirm (a SEND not yet
+// receipted). A busy server so commits many SENDs at once, an idle one
+// commits (and answers) at once. The broker's own commit window, honoured by
+// tick() at broker.next_deadline(), caps the wait when input never stops, and
+// commits what nobody waits for (the deletes of ACKs, delivery counts) unless
+// a later flush took it along: one commit less per message at low rates,
+// and a commit blocks the loop.
+//
+// Bad input is the session's business: it sends ERROR and ends; the server
+// then flushes what is queued, half-closes (so the ERROR is not lost to a
+// reset), waits briefly for the peer to hang up, and closes. One connection
+// too many gets an ERROR the same way, without a session.
+//
+// Thread-safety: none; the owner of the broker runs the server.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "broker/broker.h"
+#include "stomp/session.h"
+
+namespace wmq::stomp {
+
+struct ServerOptions {
+  // The address to listen on: an IP address or host name. The default keeps
+  // the server on this machine; "0.0.0.0" opens it to the network.
+  std::string bind = "127.0.0.1";
+  // 0 = any free port (read it back with port()).
+  uint16_t port = 61613;
+  // Connections with a session at once; one more gets an ERROR and is closed.
+  size_t max_connections = 256;
+  // Each connection's session starts from this (peer and log are filled in).
+  SessionConfig session;
+  // How long a closing connection waits for the peer to hang up after the
+  // server's last bytes before it is closed anyway.
+  Micros linger = 2 * kSeconds;
+  // One line per notable thing (listening, refused connections, ERRORs
+  // sent, commit failures). Empty: silent.
+  std::function<void(std::string_view line)> log;
+};
+
+class StompServer {
+ public:
+  // Uses `broker` (and its clock, for heart-beats) until destroyed. Opens no
+  // socket yet.
+  StompServer(Broker& broker, ServerOptions options);
+  // Ends every connection (their broker sessions are killed, so unacked
+  // deliveries go back) and closes every socket. Flush the broker first for
+  // a clean stop.
+  ~StompServer();
+  StompServer(const StompServer&) = delete;
+  StompServer& operator=(const StompServer&) = delete;
+
+  // Binds and listens. kIoError naming the address and the reason (e.g.
+  // "cannot listen on 127.0.0.1:61613: Address already in use").
+  Status listen();
+  // The port listened on (the chosen one when options.port was 0).
+  uint16_t port() const { return port_; }
+
+  // Waits at most `timeout` (0: not at all) for socket activity, accepts,
+  // reads and hands bytes to sessions, runs due timers and writes what the
+  // sessions produced. True when any bytes were read.
+  bool poll(Micros timeout);
+  // Writes output produced outside poll() (by the host's own broker calls,
+  // e.g. receipts released by broker.flush()) and reaps ended sessions.
+  void flush_output();
+  // When poll() has a timer to run next (heart-beats, connect timeouts,
+  // lingering closes); kNever when none. The broker's own deadlines are
+  // broker.next_deadline().
+  Micros next_deadline() const;
+  // The whole loop for a server that owns nothing else: poll, flush the
+  // broker when no input is waiting, tick it at its deadlines, until `stop`
+  // is true (checked at least twice a second; a signal also wakes the wait).
+  void run(const std::atomic<bool>& stop);
+
+  // Connections with a live session.
+  size_t connection_count() const;
+
+ private:
+  struct Connection;
+
+  void accept_all();
+  bool read_from(Connection& c);
+  void write_out(Connection& c);
+  void set_epollout(Connection& c, bool on);
+  void run_timers();
+  void reap();
+  void mark_dirty(Connection& c);
+  bool confirms_awaited() const;
+  void log(const std::string& line) const;
+
+  Broker& broker_;
+  ServerOptions options_;
+  int listen_fd_ = -1;
+  int epoll_fd_ = -1;
+  uint16_t port_ = 0;
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::vector<Connection*> dirty_;  // connections with bytes to write or a close to finish
+  std::vector<char> read_buf_;
+};
+
+}  // namespace wmq::stomp

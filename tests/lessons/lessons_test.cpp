@@ -1,0 +1,388 @@
+// The lessons (scenarios/01-*.toml .. 13-*.toml), label `scenario`.
+//
+// "NN ..." test cases give each lesson teeth: the lesson's own file, with
+// what it teaches switched off or its failure removed (an edit of the TOML
+// text, written to a temporary directory), run by `warungmq run` must exit 1
+// with the named expectations failed. An expectation that still held there
+// would not be checking the lesson's point.
+//
+// "lessons: ..." test cases check what every lesson must have: both
+// languages everywhere, a number, a short run, pauses for the teacher.
+#include <doctest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/scenario.h"
+
+namespace fs = std::filesystem;
+using namespace wmq;
+using namespace wmq::sim;
+
+namespace {
+
+// The lessons in teaching order. Each has a teeth test case named after its
+// number below; "lessons: numbered ..." checks the folder holds exactly these.
+const std::vector<std::string> kLessons = {
+    "01-without-a-board.toml",
+    "02-the-order-board.toml",
+    "03-a-cook-faints.toml",
+    "04-validation.toml",
+    "05-routing.toml",
+    "06-translation.toml",
+    "07-persistence.toml",
+    "08-publisher-confirms.toml",
+    "09-client-state.toml",
+    "10-poison-and-dead-letters.toml",
+    "11-backpressure-and-prefetch.toml",
+    "12-publish-subscribe.toml",
+    "13-scaling-out.toml",
+};
+
+// Short enough to watch in a class at 8x, long enough for food to be served.
+constexpr Micros kLongestLesson = 15 * 60 * kSeconds;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot read " << path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Lesson `n` (1-based) as shipped.
+const std::string& file_of(size_t n) {
+  REQUIRE(n >= 1);
+  REQUIRE(n <= kLessons.size());
+  return kLessons[n - 1];
+}
+std::string lesson(size_t n) {
+  return read_file(fs::path(WMQ_SCENARIOS_DIR) / file_of(n));
+}
+
+// `text` with its one occurrence of `from` replaced by `to`. No occurrence,
+// or several, fails the test: the lesson changed and its teeth must follow.
+std::string replace_once(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, "the lesson has no \"" << from << "\" to edit");
+  REQUIRE_MESSAGE(text.find(from, at + 1) == std::string::npos,
+                  "the lesson has \"" << from << "\" more than once");
+  text.replace(at, from.size(), to);
+  return text;
+}
+
+// `text` without the [[event]] tables holding a line that is exactly `line`
+// (a comment after it allowed). Removing none fails the test.
+std::string drop_events(const std::string& text, const std::string& line) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);)
+    lines.push_back(l);
+  auto matches = [&line](const std::string& l) {
+    if (l.rfind(line, 0) != 0) return false;
+    const std::string rest = l.substr(line.size());
+    const size_t first = rest.find_first_not_of(' ');
+    return first == std::string::npos || rest[first] == '#';
+  };
+  std::string out;
+  size_t dropped = 0;
+  for (size_t i = 0; i < lines.size();) {
+    size_t end = i + 1;
+    if (lines[i] == "[[event]]") {
+      while (end < lines.size() && (lines[end].empty() || lines[end][0] != '['))
+        ++end;
+    }
+    const bool drop = lines[i] == "[[event]]" &&
+                      std::any_of(lines.begin() + static_cast<ptrdiff_t>(i),
+                                  lines.begin() + static_cast<ptrdiff_t>(end), matches);
+    if (drop) {
+      ++dropped;
+    } else {
+      for (size_t k = i; k < end; ++k)
+        out += lines[k] + "\n";
+    }
+    i = end;
+  }
+  REQUIRE_MESSAGE(dropped > 0, "the lesson has no [[event]] with the line \"" << line << "\"");
+  return out;
+}
+
+struct Outcome {
+  int exit_code = -1;
+  nlohmann::json report;  // the JSON report, when there is one
+  std::string stderr_text;
+};
+
+// A temporary directory, removed with everything in it at the end of scope.
+class TempDir {
+ public:
+  TempDir() {
+    std::string base = (fs::temp_directory_path() / "wmq-lessons-XXXXXX").string();
+    REQUIRE(::mkdtemp(base.data()) != nullptr);
+    path_ = base;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);  // best effort: a leftover temp dir harms no later run
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::string quoted(const fs::path& p) {
+  return "'" + p.string() + "'";
+}
+
+// Runs `warungmq run` headless on `text`, saved as `name` in a temporary
+// directory, with the in-memory store (same rules, no fsyncs: fast).
+Outcome run(const std::string& name, const std::string& text) {
+  TempDir dir;
+  const fs::path toml = dir.path() / name;
+  const fs::path json = dir.path() / "report.json";
+  const fs::path err = dir.path() / "stderr.txt";
+  {
+    std::ofstream out(toml, std::ios::binary);
+    out << text;
+    REQUIRE(out.good());
+  }
+  const std::string command = quoted(WMQ_WARUNGMQ) + " run " + quoted(toml) +
+                              " --store memory --report json --out " + quoted(json) + " 2> " +
+                              quoted(err);
+  const int status = std::system(command.c_str());
+  Outcome o;
+  REQUIRE_MESSAGE(WIFEXITED(status), "warungmq did not exit normally: " << command);
+  o.exit_code = WEXITSTATUS(status);
+  o.stderr_text = read_file(err);
+  if (fs::exists(json)) o.report = nlohmann::json::parse(read_file(json));
+  return o;
+}
+
+// The run failed its expectations (exit 1) and every one of `names` is among
+// the failed ones.
+void expect_failures(const Outcome& o, const std::vector<std::string>& names) {
+  INFO("stderr: " << o.stderr_text);
+  REQUIRE(o.exit_code == 1);
+  REQUIRE(o.report.contains("expectations"));
+  for (const std::string& name : names) {
+    INFO("expectation " << name);
+    bool seen = false;
+    for (const nlohmann::json& e : o.report["expectations"]) {
+      if (e["name"] != name) continue;
+      seen = true;
+      INFO(e["detail"].get<std::string>());
+      CHECK_FALSE(e["ok"].get<bool>());
+    }
+    CHECK(seen);
+  }
+}
+
+// Every lesson still passes as shipped in this harness (so an edit, not the
+// harness, is what makes the teeth runs fail).
+void expect_pass(size_t n) {
+  const Outcome o = run(file_of(n), lesson(n));
+  INFO("stderr: " << o.stderr_text);
+  CHECK(o.exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("01 without a board: with the crash removed no order is lost") {
+  expect_pass(1);
+  expect_failures(run(file_of(1), drop_events(lesson(1), "do = \"crash_cook\"")), {"min_lost"});
+}
+
+TEST_CASE("01 without a board: with the board the cashiers take every order and lose none") {
+  expect_failures(
+      run(file_of(1), replace_once(lesson(1), "mode = \"direct\"", "mode = \"broker\"")),
+      {"max_placed", "min_lost"});
+}
+
+TEST_CASE("02 the order board: without the board the cashiers wait and nothing piles up") {
+  expect_pass(2);
+  expect_failures(
+      run(file_of(2), replace_once(lesson(2), "mode = \"broker\"", "mode = \"direct\"")),
+      {"min_placed", "queue.wok.min_peak", "queue.drinks.min_peak"});
+}
+
+TEST_CASE("02 the order board: without the lunch rush the board never fills") {
+  expect_failures(run(file_of(2), drop_events(lesson(2), "rate = 6")),
+                  {"queue.wok.min_peak", "queue.drinks.min_peak"});
+}
+
+TEST_CASE("03 a cook faints: with the crash removed nothing is redelivered") {
+  expect_pass(3);
+  expect_failures(run(file_of(3), drop_events(lesson(3), "do = \"crash_cook\"")),
+                  {"min_redelivered"});
+}
+
+TEST_CASE("04 validation: without the bad orders nothing is rejected") {
+  expect_pass(4);
+  expect_failures(run(file_of(4), drop_events(lesson(4), "do = \"bad_order\"")), {"min_rejected"});
+}
+
+TEST_CASE("05 routing: without the order for a missing station nothing comes back") {
+  expect_pass(5);
+  expect_failures(run(file_of(5), drop_events(lesson(5), "problem = \"station\"")),
+                  {"min_rejected"});
+}
+
+TEST_CASE("05 routing: when customers only order drinks, the other boards stay empty") {
+  const std::string drinks_only =
+      replace_once(lesson(5), "mode = \"broker\"\n",
+                   "mode = \"broker\"\ndishes = [\"es teh\", \"es jeruk\", \"kopi tubruk\"]\n");
+  expect_failures(run(file_of(5), drinks_only), {"queue.grill.min_peak", "queue.wok.min_peak"});
+}
+
+TEST_CASE("06 translation: without the unreadable note every note is translated") {
+  expect_pass(6);
+  expect_failures(run(file_of(6), drop_events(lesson(6), "problem = \"note\"")), {"min_rejected"});
+}
+
+TEST_CASE("07 persistence: with transient queues the crash loses confirmed orders") {
+  expect_pass(7);
+  expect_failures(run(file_of(7), replace_once(lesson(7), "durable = true ", "durable = false ")),
+                  {"no_confirmed_lost", "min_redelivered"});
+}
+
+TEST_CASE("07 persistence: without the crash there is nothing to recover") {
+  expect_failures(run(file_of(7), drop_events(lesson(7), "do = \"crash_broker\"")),
+                  {"min_crashes", "min_recoveries"});
+}
+
+TEST_CASE("08 publisher confirms: a cashier who never gives up waiting makes no duplicate") {
+  expect_pass(8);
+  expect_failures(run(file_of(8), replace_once(lesson(8), "confirm_timeout = \"5s\"",
+                                               "confirm_timeout = \"1h\"")),
+                  {"min_duplicates"});
+}
+
+TEST_CASE("08 publisher confirms: with a fast disk and no crash every receipt is in time") {
+  std::string calm = drop_events(lesson(8), "do = \"slow_disk\"");
+  calm = drop_events(calm, "do = \"crash_broker\"");
+  expect_failures(run(file_of(8), calm), {"min_crashes", "min_duplicates"});
+}
+
+TEST_CASE("09 client state: without heartbeat timeouts the frozen cook keeps its order") {
+  expect_pass(9);
+  std::string off = replace_once(lesson(9), "suspect_after = \"15s\"", "suspect_after = \"0s\"");
+  off = replace_once(off, "dead_after = \"30s\"", "dead_after = \"0s\"");
+  expect_failures(run(file_of(9), off), {"min_redelivered", "min_late_acks", "min_duplicates"});
+}
+
+TEST_CASE("09 client state: a cook who never wakes up sends no late ack") {
+  expect_failures(run(file_of(9), drop_events(lesson(9), "do = \"revive_cook\"")),
+                  {"min_late_acks", "min_duplicates"});
+}
+
+TEST_CASE("10 poison order: without a delivery limit nothing is dead-lettered") {
+  expect_pass(10);
+  expect_failures(
+      run(file_of(10), replace_once(lesson(10), "delivery_limit = 3 ", "delivery_limit = 0 ")),
+      {"min_dead_lettered"});
+}
+
+TEST_CASE("10 poison order: without a TTL no order expires") {
+  expect_failures(run(file_of(10), replace_once(lesson(10), "ttl = \"3m\" ", "ttl = \"0s\" ")),
+                  {"min_expired", "queue.dead-letters.min_peak"});
+}
+
+TEST_CASE("11 backpressure and prefetch: with prefetch 10 the slow cook hoards orders") {
+  expect_pass(11);
+  expect_failures(run(file_of(11), replace_once(lesson(11), "prefetch = 1 ", "prefetch = 10 ")),
+                  {"max_waiting"});
+}
+
+TEST_CASE("11 backpressure and prefetch: without a max length the board never refuses") {
+  expect_failures(run(file_of(11), replace_once(lesson(11), "max_length = 4 ", "max_length = 0 ")),
+                  {"min_rejected", "queue.drinks.max_peak"});
+}
+
+TEST_CASE("12 publish/subscribe: without the announcements no station hears anything") {
+  expect_pass(12);
+  expect_failures(run(file_of(12), drop_events(lesson(12), "do = \"announce\"")),
+                  {"min_announcements"});
+}
+
+TEST_CASE("13 scaling out: without the added cooks the backlog stays and waits are long") {
+  expect_pass(13);
+  expect_failures(run(file_of(13), drop_events(lesson(13), "do = \"add_cook\"")),
+                  {"queue.drinks.max_final", "max_latency_p90"});
+}
+
+TEST_CASE("lessons: numbered 01 to 13 in teaching order, each with a teeth test") {
+  std::vector<std::string> found;
+  for (const fs::directory_entry& e : fs::directory_iterator(WMQ_SCENARIOS_DIR)) {
+    const std::string name = e.path().filename().string();
+    const bool numbered = name.size() > 3 && std::isdigit(static_cast<unsigned char>(name[0])) &&
+                          std::isdigit(static_cast<unsigned char>(name[1])) && name[2] == '-';
+    if (numbered && name.rfind("00-", 0) != 0 && e.path().extension() == ".toml")
+      found.push_back(name);
+  }
+  std::sort(found.begin(), found.end());
+  CHECK(found == kLessons);
+  for (size_t i = 0; i < kLessons.size(); ++i) {
+    const std::string nn = (i + 1 < 10 ? "0" : "") + std::to_string(i + 1);
+    CHECK(kLessons[i].rfind(nn + "-", 0) == 0);
+  }
+}
+
+TEST_CASE("lessons: every text is in English and in Bahasa Indonesia") {
+  for (size_t n = 1; n <= kLessons.size(); ++n) {
+    const std::string file = (fs::path(WMQ_SCENARIOS_DIR) / file_of(n)).string();
+    INFO(file);
+    Result<Scenario> s = load_scenario(file);
+    REQUIRE_MESSAGE(s.is_ok(), s.status().message());
+    const std::vector<std::pair<std::string, Text>> texts = {{"title", s->title},
+                                                             {"about", s->about},
+                                                             {"watch", s->watch},
+                                                             {"question", s->question},
+                                                             {"answer", s->answer}};
+    for (const auto& t : texts) {
+      INFO("[scenario] " << t.first);
+      CHECK_FALSE(t.second.en.empty());
+      CHECK_FALSE(t.second.id.empty());
+      CHECK(t.second.en != t.second.id);  // not left untranslated
+    }
+    // The title starts with the lesson's number, in both languages.
+    const std::string number = std::to_string(n) + ". ";
+    CHECK(s->title.en.rfind(number, 0) == 0);
+    CHECK(s->title.id.rfind(number, 0) == 0);
+    for (const TimelineEvent& e : s->timeline) {
+      INFO("[[event]] at line " << e.line);
+      CHECK(e.say.en.empty() == e.say.id.empty());
+      if (!e.say.en.empty()) CHECK(e.say.en != e.say.id);
+    }
+  }
+}
+
+TEST_CASE(
+    "lessons: each is short, pauses for the teacher, opens with narration and checks itself") {
+  for (size_t n = 1; n <= kLessons.size(); ++n) {
+    const std::string file = (fs::path(WMQ_SCENARIOS_DIR) / file_of(n)).string();
+    INFO(file);
+    Result<Scenario> s = load_scenario(file);
+    REQUIRE_MESSAGE(s.is_ok(), s.status().message());
+    CHECK(s->duration <= kLongestLesson);
+    const auto pauses = std::count_if(s->timeline.begin(), s->timeline.end(),
+                                      [](const TimelineEvent& e) { return e.pause; });
+    CHECK(pauses >= 2);
+    REQUIRE_FALSE(s->timeline.empty());
+    CHECK(s->timeline.front().at == 0);
+    CHECK_FALSE(s->timeline.front().say.empty());
+    CHECK(s->expect.size() >= 2);
+  }
+}

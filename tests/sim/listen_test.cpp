@@ -1,0 +1,194 @@
+// The scene opened to STOMP clients (Simulation::listen, live_turn,
+// external_clients), driven in-process over loopback with a raw socket: the
+// test steps virtual time itself, so it needs no wall seconds.
+#include <doctest.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "sim_util.h"
+
+namespace wmq::sim::test {
+namespace {
+
+// The grill has no cook of its own: every grill order waits for a client.
+const char* kScene = R"(
+[scenario]
+name = "scene"
+dishes = ["sate ayam"]
+[restaurant]
+cashiers = 1
+rate = 60
+service = "1s"
+handoff = "1s"
+[[station]]
+name = "grill"
+cooks = 0
+)";
+
+// A STOMP client that is only a socket and a buffer.
+class RawClient {
+ public:
+  explicit RawClient(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    ::fcntl(fd_, F_SETFL, O_NONBLOCK);
+  }
+  ~RawClient() { close(); }
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  void send(const std::string& frame) {
+    const std::string bytes = frame + std::string(1, '\0');
+    REQUIRE(::write(fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+  }
+  // Everything the server has written so far.
+  const std::string& read() {
+    char buf[4096];
+    ssize_t n = 0;
+    while ((n = ::read(fd_, buf, sizeof buf)) > 0)
+      in_.append(buf, static_cast<size_t>(n));
+    return in_;
+  }
+
+ private:
+  int fd_ = -1;
+  std::string in_;
+};
+
+// Runs the scene live from now to `until`, 100ms of virtual time a turn,
+// until `pred` holds.
+template <typename Pred>
+bool live_until(Simulation& sim, Micros until, Pred pred) {
+  while (sim.now() < until) {
+    sim.live_turn(std::min(until, sim.now() + 100 * kMillis), kMillis);
+    if (pred()) return true;
+  }
+  return false;
+}
+
+std::string header(const std::string& frames, const std::string& name, size_t from = 0) {
+  const size_t at = frames.find("\n" + name + ":", from);
+  if (at == std::string::npos) return "";
+  const size_t start = at + name.size() + 2;
+  return frames.substr(start, frames.find('\n', start) - start);
+}
+
+ListenOptions any_port() {
+  ListenOptions o;
+  o.port = 0;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("listen is refused in direct mode, with the reason") {
+  Scenario s = scenario(std::string(kScene) + "");
+  s.mode = Mode::kDirect;
+  auto sim = start(s);
+  Status st = sim->listen(any_port());
+  CHECK(st.code() == Code::kInvalid);
+  CHECK(st.message() ==
+        "scenario \"scene\" runs in direct mode: there is no broker for STOMP clients to connect "
+        "to");
+  CHECK_FALSE(sim->listening());
+  CHECK(sim->listen_port() == 0);
+}
+
+TEST_CASE("listen twice is refused and names the port already listened on") {
+  auto sim = start(scenario(kScene));
+  REQUIRE(sim->listen(any_port()).is_ok());
+  CHECK(sim->listening());
+  CHECK(sim->listen_port() != 0);
+  Status st = sim->listen(any_port());
+  CHECK(st.code() == Code::kInvalid);
+  CHECK(st.message() ==
+        "the simulation already listens on port " + std::to_string(sim->listen_port()));
+}
+
+TEST_CASE("an external cook's ack counts as cooked and its customer is served") {
+  auto sim = start(scenario(kScene));
+  REQUIRE(sim->listen(any_port()).is_ok());
+  RawClient cook(sim->listen_port());
+  cook.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  cook.send(
+      "SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client-individual\nprefetch-count:1\n\n");
+  REQUIRE(live_until(*sim, 60 * kSeconds,
+                     [&] { return cook.read().find("MESSAGE\n") != std::string::npos; }));
+  const std::string ack = header(cook.read(), "ack", cook.read().find("MESSAGE\n"));
+  const uint32_t order = static_cast<uint32_t>(std::stoul(header(cook.read(), "order")));
+  REQUIRE(sim->external_clients().size() == 1);
+  const ExternalClient& x = sim->external_clients()[0];
+  CHECK(x.name == "budi");
+  CHECK(x.role == ExternalRole::kCook);
+  CHECK(x.state == ExternalState::kConnected);
+  CHECK(x.station == 0);
+  REQUIRE(x.held.size() == 1);
+  CHECK(x.held[0].order == order);
+  CHECK(sim->order(order)->status == OrderStatus::kCooking);
+
+  cook.send("ACK\nid:" + ack + "\n\n");
+  REQUIRE(live_until(*sim, sim->now() + 30 * kSeconds,
+                     [&] { return sim->order(order)->status == OrderStatus::kServed; }));
+  CHECK(sim->external_clients()[0].cooked == 1);
+  // With prefetch 1 the next grill order may be in its hands already.
+  for (const Ticket& t : sim->external_clients()[0].held)
+    CHECK(t.order != order);
+  CHECK(sim->counters().external_cooked == 1);
+  const Report r = sim->report();
+  CHECK(r.live);
+  CHECK(r.external_cooked == 1);
+  CHECK(r.external_cooks == 1);
+  check_conservation(r);
+}
+
+TEST_CASE("an external cook that hangs up mid-order sends it back on the board") {
+  auto sim = start(scenario(kScene));
+  REQUIRE(sim->listen(any_port()).is_ok());
+  RawClient cook(sim->listen_port());
+  cook.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  cook.send("SUBSCRIBE\nid:1\ndestination:/amq/queue/grill\nack:client\nprefetch-count:1\n\n");
+  REQUIRE(live_until(*sim, 60 * kSeconds,
+                     [&] { return cook.read().find("MESSAGE\n") != std::string::npos; }));
+  const uint32_t order = static_cast<uint32_t>(std::stoul(header(cook.read(), "order")));
+  cook.close();
+  REQUIRE(live_until(*sim, sim->now() + 5 * kSeconds,
+                     [&] { return sim->external_clients()[0].state == ExternalState::kGone; }));
+  CHECK(sim->external_clients()[0].returned == 1);
+  CHECK(sim->external_clients()[0].held.empty());
+  CHECK(sim->order(order)->status == OrderStatus::kOnBoard);
+  CHECK(sim->counters().external_returned == 1);
+  check_conservation(sim->report());
+}
+
+TEST_CASE("a broker crash drops STOMP clients and the scene listens again on the same port") {
+  auto sim = start(scenario(kScene));
+  REQUIRE(sim->listen(any_port()).is_ok());
+  const uint16_t port = sim->listen_port();
+  RawClient cook(port);
+  cook.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  cook.send("SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client\nprefetch-count:1\n\n");
+  REQUIRE(live_until(*sim, 60 * kSeconds,
+                     [&] { return cook.read().find("MESSAGE\n") != std::string::npos; }));
+  REQUIRE(sim->inject(inj(InjectionKind::kCrashBroker)).is_ok());
+  CHECK(sim->broker_down());
+  CHECK(sim->external_clients()[0].state == ExternalState::kGone);
+  REQUIRE(live_until(*sim, sim->now() + 30 * kSeconds, [&] { return !sim->broker_down(); }));
+  CHECK(sim->listen_port() == port);
+  RawClient again(port);
+  again.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  REQUIRE(live_until(*sim, sim->now() + 5 * kSeconds,
+                     [&] { return again.read().find("CONNECTED\n") != std::string::npos; }));
+}
+
+}  // namespace wmq::sim::test

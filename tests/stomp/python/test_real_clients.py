@@ -1,0 +1,472 @@
+"""`warungmq serve` driven by a client nobody here wrote: Debian's python3-stomp.
+
+    /usr/bin/python3 tests/stomp/python/test_real_clients.py PATH/TO/warungmq
+
+Each test starts its own server on a free loopback port and stops it after.
+Bad input that python3-stomp would never send goes through raw sockets.
+"""
+
+import os
+import sys
+import tempfile
+import time
+import unittest
+
+import stomp
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import Raw, Server, connect, connect_frame  # noqa: E402
+
+
+def nothing_arrives(rec, seconds=0.3, already=0):
+    """True when no more than `already` messages came within `seconds`."""
+    time.sleep(seconds)
+    return len(rec.messages) == already
+
+
+class AckModes(unittest.TestCase):
+    def test_auto_ack_settles_on_delivery(self):
+        with Server() as s:
+            pub, _ = connect(s)
+            for i in range(5):
+                pub.send("/queue/orders", "order %d" % i)
+            cook, rec = connect(s)
+            cook.subscribe("/queue/orders", id="1", ack="auto")
+            self.assertTrue(rec.wait_messages(5))
+            self.assertEqual([m.body for m in rec.messages], ["order %d" % i for i in range(5)])
+            self.assertNotIn("ack", rec.messages[0].headers)
+            cook.disconnect()
+            # Nothing was left unacked: a new subscriber gets nothing.
+            again, rec2 = connect(s)
+            again.subscribe("/queue/orders", id="1", ack="client")
+            self.assertTrue(nothing_arrives(rec2))
+            again.disconnect()
+            pub.disconnect()
+
+    def test_client_ack_is_cumulative(self):
+        with Server() as s:
+            pub, _ = connect(s)
+            for i in range(3):
+                pub.send("/queue/orders", "order %d" % i)
+            cook, rec = connect(s)
+            cook.subscribe("/queue/orders", id="1", ack="client")
+            self.assertTrue(rec.wait_messages(3))
+            cook.ack(rec.messages[1].headers["ack"], receipt="acked")
+            self.assertTrue(rec.wait_receipt("acked"))
+            cook.disconnect()
+            again, rec2 = connect(s)
+            again.subscribe("/queue/orders", id="1", ack="client")
+            self.assertTrue(rec2.wait_messages(1))
+            self.assertTrue(nothing_arrives(rec2, 0.3, 1))
+            self.assertEqual(rec2.messages[0].body, "order 2")
+            self.assertEqual(rec2.messages[0].headers["redelivered"], "true")
+            self.assertEqual(rec2.messages[0].headers["delivery-count"], "2")
+            again.disconnect()
+            pub.disconnect()
+
+    def test_client_individual_ack_settles_one(self):
+        with Server() as s:
+            pub, _ = connect(s)
+            for i in range(3):
+                pub.send("/queue/orders", "order %d" % i)
+            cook, rec = connect(s)
+            cook.subscribe("/queue/orders", id="1", ack="client-individual")
+            self.assertTrue(rec.wait_messages(3))
+            cook.ack(rec.messages[1].headers["ack"], receipt="acked")
+            self.assertTrue(rec.wait_receipt("acked"))
+            cook.disconnect()
+            again, rec2 = connect(s)
+            again.subscribe("/queue/orders", id="1", ack="client-individual")
+            self.assertTrue(rec2.wait_messages(2))
+            self.assertEqual(sorted(m.body for m in rec2.messages), ["order 0", "order 2"])
+            again.disconnect()
+            pub.disconnect()
+
+    def test_stomp_11_acks_with_message_id_and_subscription(self):
+        with Server() as s:
+            pub, _ = connect(s)
+            pub.send("/queue/orders", "soto")
+            cook, rec = connect(s, version="1.1")
+            cook.subscribe("/queue/orders", id="s1", ack="client")
+            self.assertTrue(rec.wait_messages(1))
+            m = rec.messages[0]
+            cook.ack(m.headers["message-id"], "s1", receipt="acked")
+            self.assertTrue(rec.wait_receipt("acked"))
+            cook.disconnect()
+            again, rec2 = connect(s)
+            again.subscribe("/queue/orders", id="1", ack="client")
+            self.assertTrue(nothing_arrives(rec2))
+            again.disconnect()
+            pub.disconnect()
+
+    def test_stomp_10_client(self):
+        with Server() as s:
+            conn, rec = connect(s, version="1.0")
+            conn.subscribe("/queue/old", id="x", ack="auto")
+            conn.send("/queue/old", "kopi tubruk")
+            self.assertTrue(rec.wait_messages(1))
+            self.assertEqual(rec.messages[0].body, "kopi tubruk")
+            conn.disconnect()
+
+
+class Prefetch(unittest.TestCase):
+    def test_prefetch_count_bounds_unacked_messages(self):
+        with Server() as s:
+            pub, _ = connect(s)
+            for i in range(5):
+                pub.send("/queue/orders", "order %d" % i)
+            cook, rec = connect(s)
+            cook.subscribe("/queue/orders", id="1", ack="client-individual",
+                           headers={"prefetch-count": "2"})
+            self.assertTrue(rec.wait_messages(2))
+            self.assertTrue(nothing_arrives(rec, 0.3, 2))
+            cook.ack(rec.messages[0].headers["ack"])
+            self.assertTrue(rec.wait_messages(3))
+            self.assertTrue(nothing_arrives(rec, 0.3, 3))
+            cook.disconnect()
+            pub.disconnect()
+
+    def test_two_cooks_share_a_queue_by_prefetch(self):
+        with Server() as s:
+            a, ra = connect(s)
+            b, rb = connect(s)
+            a.subscribe("/queue/grill", id="1", ack="client-individual",
+                        headers={"prefetch-count": "1"})
+            b.subscribe("/queue/grill", id="1", ack="client-individual",
+                        headers={"prefetch-count": "1"})
+            pub, _ = connect(s)
+            for i in range(4):
+                pub.send("/queue/grill", "sate %d" % i)
+            self.assertTrue(ra.wait_messages(1) and rb.wait_messages(1))
+            time.sleep(0.2)
+            self.assertEqual(len(ra.messages) + len(rb.messages), 2)
+            for c in (a, b, pub):
+                c.disconnect()
+
+
+class Receipts(unittest.TestCase):
+    def test_persistent_send_is_receipted_and_survives_a_restart(self):
+        with tempfile.TemporaryDirectory() as d:
+            data = os.path.join(d, "warung.db")
+            with Server(data=data) as s:
+                pub, rec = connect(s)
+                for i in range(20):
+                    pub.send("/queue/orders", "order %d" % i,
+                             headers={"persistent": "true", "receipt": "r%d" % i})
+                self.assertTrue(rec.wait(lambda: len(rec.receipts) == 20))
+                self.assertEqual(rec.receipts, ["r%d" % i for i in range(20)])
+                pub.disconnect()
+                self.assertEqual(s.stop(), 0)
+            with Server(data=data) as s:
+                cook, rec = connect(s)
+                cook.subscribe("/queue/orders", id="1", ack="client-individual")
+                self.assertTrue(rec.wait_messages(20))
+                self.assertEqual([m.body for m in rec.messages], ["order %d" % i for i in range(20)])
+                self.assertEqual(rec.messages[0].headers["persistent"], "true")
+                cook.disconnect()
+
+    def test_every_frame_may_ask_for_a_receipt(self):
+        with Server() as s:
+            c, rec = connect(s)
+            c.subscribe("/queue/q", id="1", ack="client", headers={"receipt": "sub"})
+            c.begin("t1", headers={"receipt": "begin"})
+            c.abort("t1", headers={"receipt": "abort"})
+            c.unsubscribe("1", headers={"receipt": "unsub"})
+            for r in ("sub", "begin", "abort", "unsub"):
+                self.assertTrue(rec.wait_receipt(r), r)
+            c.disconnect()
+
+
+class Nack(unittest.TestCase):
+    def test_nack_requeues_by_default(self):
+        with Server() as s:
+            pub, _ = connect(s)
+            pub.send("/queue/orders", "rendang")
+            cook, rec = connect(s)
+            cook.subscribe("/queue/orders", id="1", ack="client-individual",
+                           headers={"prefetch-count": "1"})
+            self.assertTrue(rec.wait_messages(1))
+            cook.nack(rec.messages[0].headers["ack"])
+            self.assertTrue(rec.wait_messages(2))
+            again = rec.messages[1]
+            self.assertEqual(again.body, "rendang")
+            self.assertEqual(again.headers["redelivered"], "true")
+            self.assertEqual(again.headers["delivery-count"], "2")
+            cook.disconnect()
+            pub.disconnect()
+
+    def test_nack_without_requeue_dead_letters(self):
+        with Server() as s:
+            dlq, rdl = connect(s)
+            dlq.subscribe("/exchange/amq.direct/dead", id="d", ack="auto",
+                          headers={"x-queue-name": "dead"})
+            cook, rec = connect(s)
+            cook.subscribe("/queue/orders", id="1", ack="client",
+                           headers={"x-dead-letter-exchange": "amq.direct",
+                                    "x-dead-letter-routing-key": "dead"})
+            pub, _ = connect(s)
+            pub.send("/queue/orders", "gosong")
+            self.assertTrue(rec.wait_messages(1))
+            cook.nack(rec.messages[0].headers["ack"], requeue="false")
+            self.assertTrue(rdl.wait_messages(1))
+            dead = rdl.messages[0]
+            self.assertEqual(dead.body, "gosong")
+            self.assertEqual(dead.headers["x-death-reason"], "rejected")
+            self.assertEqual(dead.headers["x-death-queue"], "orders")
+            for c in (dlq, cook, pub):
+                c.disconnect()
+
+
+class Transactions(unittest.TestCase):
+    def test_commit_delivers_and_abort_discards(self):
+        with Server() as s:
+            cook, rec = connect(s)
+            cook.subscribe("/queue/orders", id="1", ack="auto")
+            pub, prec = connect(s)
+            t = pub.begin()
+            pub.send("/queue/orders", "a", transaction=t)
+            pub.send("/queue/orders", "b", transaction=t)
+            self.assertTrue(nothing_arrives(rec, 0.3))
+            pub.commit(t, headers={"receipt": "committed"})
+            self.assertTrue(prec.wait_receipt("committed"))
+            self.assertTrue(rec.wait_messages(2))
+            t2 = pub.begin()
+            pub.send("/queue/orders", "c", transaction=t2)
+            pub.abort(t2, headers={"receipt": "aborted"})
+            self.assertTrue(prec.wait_receipt("aborted"))
+            self.assertTrue(nothing_arrives(rec, 0.3, 2))
+            self.assertEqual([m.body for m in rec.messages], ["a", "b"])
+            cook.disconnect()
+            pub.disconnect()
+
+    def test_acks_in_a_transaction_apply_at_commit(self):
+        with Server() as s:
+            pub, _ = connect(s)
+            pub.send("/queue/orders", "x")
+            cook, rec = connect(s)
+            cook.subscribe("/queue/orders", id="1", ack="client-individual")
+            self.assertTrue(rec.wait_messages(1))
+            t = cook.begin()
+            cook.ack(rec.messages[0].headers["ack"], transaction=t)
+            cook.abort(t, headers={"receipt": "aborted"})
+            self.assertTrue(rec.wait_receipt("aborted"))
+            cook.disconnect()
+            again, rec2 = connect(s)  # the aborted ACK did not count
+            again.subscribe("/queue/orders", id="1", ack="client-individual")
+            self.assertTrue(rec2.wait_messages(1))
+            t = again.begin()
+            again.ack(rec2.messages[0].headers["ack"], transaction=t)
+            again.commit(t, headers={"receipt": "committed"})
+            self.assertTrue(rec2.wait_receipt("committed"))
+            again.disconnect()
+            last, rec3 = connect(s)
+            last.subscribe("/queue/orders", id="1", ack="client")
+            self.assertTrue(nothing_arrives(rec3))
+            last.disconnect()
+            pub.disconnect()
+
+
+class Destinations(unittest.TestCase):
+    def test_topic_copies_to_every_subscriber(self):
+        with Server() as s:
+            a, ra = connect(s)
+            b, rb = connect(s)
+            a.subscribe("/topic/menu.*", id="1")
+            b.subscribe("/topic/menu.drinks", id="1", headers={"receipt": "sub"})
+            self.assertTrue(rb.wait_receipt("sub"))
+            pub, _ = connect(s)
+            pub.send("/topic/menu.drinks", "es teh")
+            pub.send("/topic/menu.food", "nasi")
+            self.assertTrue(ra.wait_messages(2) and rb.wait_messages(1))
+            self.assertEqual(rb.messages[0].headers["destination"], "/topic/menu.drinks")
+            self.assertTrue(nothing_arrives(rb, 0.2, 1))
+            for c in (a, b, pub):
+                c.disconnect()
+
+    def test_temp_queue_replies(self):
+        with Server() as s:
+            kitchen, rk = connect(s)
+            kitchen.subscribe("/queue/questions", id="1")
+            cashier, rc = connect(s)
+            cashier.send("/queue/questions", "ready?", headers={"reply-to": "/temp-queue/answers"})
+            self.assertTrue(rk.wait_messages(1))
+            reply_to = rk.messages[0].headers["reply-to"]
+            self.assertTrue(reply_to.startswith("/reply-queue/"))
+            kitchen.send(reply_to, "ready!")
+            self.assertTrue(rc.wait_messages(1))
+            self.assertEqual(rc.messages[0].body, "ready!")
+            self.assertEqual(rc.messages[0].headers["subscription"], "/temp-queue/answers")
+            kitchen.disconnect()
+            cashier.disconnect()
+
+    def test_amq_queue_needs_an_existing_queue(self):
+        with Server() as s:
+            c, rec = connect(s)
+            c.subscribe("/amq/queue/nope", id="1")
+            self.assertTrue(rec.wait(lambda: rec.errors))
+            self.assertEqual(rec.errors[0].headers["message"], "not found")
+
+
+class HeartBeats(unittest.TestCase):
+    def test_heart_beats_keep_a_quiet_connection_alive_both_ways(self):
+        with Server() as s:
+            # python3-stomp gives the server 1.5 intervals; 500 ms leaves slack
+            # for a loaded CI machine.
+            c, rec = connect(s, heartbeats=(500, 500))
+            time.sleep(2.0)  # four intervals with no frames
+            self.assertFalse(rec.disconnected)
+            self.assertEqual(rec.errors, [])
+            c.send("/queue/q", "still here", headers={"receipt": "r"})
+            self.assertTrue(rec.wait_receipt("r"))
+            c.disconnect()
+
+    def test_a_client_silent_past_its_heart_beat_is_dropped_and_its_message_returns(self):
+        with Server() as s:
+            pub, _ = connect(s)
+            pub.send("/queue/orders", "satay")
+            silent = Raw(s)
+            silent.send(connect_frame("heart-beat:200,0\n"))
+            cmd, h, _ = silent.read_frame()
+            self.assertEqual((cmd, h["heart-beat"]), ("CONNECTED", "0,200"))
+            silent.send("SUBSCRIBE\nid:1\ndestination:/queue/orders\nack:client\n\n\0")
+            cmd, h, body = silent.read_frame()
+            self.assertEqual((cmd, body), ("MESSAGE", "satay"))
+            started = time.monotonic()
+            cmd, h, body = silent.read_frame(timeout=3.0)
+            waited = time.monotonic() - started
+            self.assertEqual(cmd, "ERROR")
+            self.assertEqual(h["message"], "heart-beat timeout")
+            self.assertIn("Nothing came from the client for 600 ms", body)
+            # Dead after 3 x 200 ms; the upper bound only guards against never.
+            self.assertTrue(0.5 <= waited <= 3.0, waited)
+            self.assertTrue(silent.at_eof())
+            silent.close()
+            cook, rec = connect(s)
+            cook.subscribe("/queue/orders", id="1", ack="client")
+            self.assertTrue(rec.wait_messages(1))
+            self.assertEqual(rec.messages[0].headers["redelivered"], "true")
+            cook.disconnect()
+            pub.disconnect()
+
+
+class BadInput(unittest.TestCase):
+    """Every kind of bad input: ERROR with a message header and a body quoting
+    the input, then the server closes; a bystander connection carries on."""
+
+    def refused(self, server, data, connect_first=True):
+        bystander, brec = connect(server)
+        raw = Raw(server)
+        if connect_first:
+            raw.send(connect_frame())
+            self.assertEqual(raw.read_frame()[0], "CONNECTED")
+        raw.send(data)
+        frame = raw.read_frame()
+        self.assertIsNotNone(frame, "no ERROR frame")
+        cmd, headers, body = frame
+        self.assertEqual(cmd, "ERROR")
+        eof = raw.at_eof()
+        raw.close()
+        self.assertTrue(eof, "the server kept the connection open")
+        bystander.send("/queue/bystander", "ok", headers={"receipt": "fine"})
+        self.assertTrue(brec.wait_receipt("fine"), "the bystander was hurt")
+        bystander.disconnect()
+        return headers["message"], body
+
+    def test_malformed_frame(self):
+        with Server() as s:
+            msg, body = self.refused(s, "SEND\ndestination:/queue/q\nno colon here\n\n\0")
+            self.assertEqual(msg, "malformed frame")
+            self.assertIn('bad header line "no colon here"', body)
+
+    def test_unknown_command(self):
+        with Server() as s:
+            msg, body = self.refused(s, "PUBLISH\ndestination:/queue/q\n\n\0")
+            self.assertEqual(msg, "malformed frame")
+            self.assertIn('unknown command "PUBLISH"', body)
+
+    def test_missing_destination(self):
+        with Server() as s:
+            msg, body = self.refused(s, "SEND\nreceipt:9\n\nhello\0")
+            self.assertEqual(msg, "missing header")
+            self.assertIn("The offending frame:\nSEND\nreceipt:9", body)
+
+    def test_frame_over_the_size_limit(self):
+        with Server("--max-frame", "2048") as s:
+            msg, body = self.refused(s, "SEND\ndestination:/queue/q\n\n" + "x" * 4096 + "\0")
+            self.assertEqual(msg, "malformed frame")
+            self.assertIn("over max-frame-size (2048 bytes)", body)
+
+    def test_content_length_over_the_size_limit(self):
+        with Server("--max-frame", "2048") as s:
+            msg, body = self.refused(s, "SEND\ndestination:/queue/q\ncontent-length:999999\n\n")
+            self.assertIn('content-length "999999" over max-frame-size (2048 bytes)', body)
+
+    def test_too_many_headers(self):
+        with Server() as s:
+            headers = "".join("h%d:v\n" % i for i in range(101))
+            msg, body = self.refused(s, "SEND\ndestination:/queue/q\n" + headers + "\n\0")
+            self.assertIn("over max-headers (100 header lines)", body)
+
+    def test_header_too_long(self):
+        with Server() as s:
+            msg, body = self.refused(s, "SEND\ndestination:/queue/q\nnote:" + "x" * 9000 + "\n\n\0")
+            self.assertIn("over max-header-line (8192 bytes)", body)
+            self.assertIn('header line "note:xxxx', body)
+
+    def test_bad_escape(self):
+        with Server() as s:
+            msg, body = self.refused(s, "SEND\ndestination:/queue/q\nnote:tab\\there\n\n\0")
+            self.assertIn('undefined escape "\\\\t"', body)
+
+    def test_frame_before_connect(self):
+        with Server() as s:
+            msg, body = self.refused(s, "SEND\ndestination:/queue/q\n\nx\0", connect_first=False)
+            self.assertEqual(msg, "not connected")
+
+    def test_bad_destination(self):
+        with Server() as s:
+            msg, body = self.refused(s, "SUBSCRIBE\nid:1\ndestination:orders\n\n\0")
+            self.assertEqual(msg, "bad destination")
+            self.assertIn('destination "orders": unknown kind', body)
+
+    def test_one_connection_too_many(self):
+        with Server("--max-connections", "2") as s:
+            a, _ = connect(s)
+            b, rb = connect(s)
+            extra = Raw(s)
+            cmd, headers, body = extra.read_frame()
+            self.assertEqual((cmd, headers["message"]), ("ERROR", "too many connections"))
+            self.assertIn("(--max-connections)", body)
+            self.assertTrue(extra.at_eof())
+            extra.close()
+            b.send("/queue/q", "x", headers={"receipt": "ok"})
+            self.assertTrue(rb.wait_receipt("ok"))
+            a.disconnect()
+            b.disconnect()
+
+    def test_login_needs_the_users_file(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".users") as users:
+            users.write("# staff\nuser kasir rahasia\n")
+            users.flush()
+            with Server("--users", users.name) as s:
+                ok, rec = connect(s, login="kasir", passcode="rahasia")
+                ok.disconnect()
+                with self.assertRaises(stomp.exception.ConnectFailedException):
+                    connect(s, login="kasir", passcode="salah")
+                raw = Raw(s)
+                raw.send(connect_frame("login:kasir\npasscode:salah\n"))
+                cmd, headers, body = raw.read_frame()
+                self.assertEqual((cmd, headers["message"]), ("ERROR", "login failed"))
+                self.assertIn("passcode:********", body)
+                self.assertNotIn("salah", body)
+                self.assertTrue(raw.at_eof())
+                raw.close()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: test_real_clients.py PATH/TO/warungmq [unittest args]")
+    harness.WARUNGMQ = sys.argv.pop(1)
+    unittest.main(verbosity=2)

@@ -1,0 +1,273 @@
+// The server over real loopback sockets: the loop on a thread of its own (as
+// `warungmq serve` runs it) or polled by a host loop, blocking clients here.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <doctest.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "broker/broker.h"
+#include "stomp/frame.h"
+#include "stomp/server.h"
+#include "stomp/steady_clock.h"
+#include "stomp_test_util.h"
+
+using namespace wmq;
+using namespace wmq::stomp;
+using namespace wmq::stomp::test;
+using namespace std::literals;
+
+namespace {
+
+// A blocking client. read_frame() waits at most `timeout`.
+class TcpClient {
+ public:
+  explicit TcpClient(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd_ >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE_MESSAGE(::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0,
+                    std::strerror(errno));
+    int one = 1;
+    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+  ~TcpClient() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  void write(std::string_view bytes) {
+    while (!bytes.empty()) {
+      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      REQUIRE_MESSAGE(n > 0, std::strerror(errno));
+      bytes.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+  void send(const Frame& f) { write(serialize(f)); }
+  // The next frame, or a frame with an empty command on timeout, or "EOF".
+  Frame read_frame(std::chrono::milliseconds timeout = 3000ms) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      ParseResult r = parser_.next();
+      if (r.is_frame()) return r.take_frame();
+      if (r.is_heart_beat()) {
+        ++heart_beats;
+        continue;
+      }
+      REQUIRE_MESSAGE(!r.is_error(), r.status().message());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return Frame{};
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return Frame{};
+      char buf[4096];
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) {
+        Frame eof;
+        eof.command = "EOF";
+        return eof;
+      }
+      parser_.feed(buf, static_cast<size_t>(n));
+    }
+  }
+  Frame connect(Headers extra = {}) {
+    Headers h = {{"accept-version", "1.2"}, {"host", "/"}};
+    for (auto& e : extra)
+      h.push_back(e);
+    send(make("CONNECT", h));
+    return read_frame();
+  }
+  int fd() const { return fd_; }
+  size_t heart_beats = 0;
+
+ private:
+  int fd_ = -1;
+  FrameParser parser_{Limits{}, server_commands()};
+};
+
+// The server loop on its own thread, as `warungmq serve` runs it. The broker
+// belongs to that thread until stop() joins it.
+struct Running {
+  SteadyClock clock;
+  std::unique_ptr<Broker> broker;
+  std::unique_ptr<StompServer> server;
+  std::atomic<bool> stop_flag{false};
+  std::thread thread;
+
+  explicit Running(ServerOptions o = {}, std::unique_ptr<Store> store = nullptr) {
+    broker = std::make_unique<Broker>(clock);
+    if (store) REQUIRE(broker->attach_store(std::move(store)).is_ok());
+    o.port = 0;
+    server = std::make_unique<StompServer>(*broker, o);
+    REQUIRE(server->listen().is_ok());
+    thread = std::thread([this] { server->run(stop_flag); });
+  }
+  void stop() {
+    if (!thread.joinable()) return;
+    stop_flag.store(true);
+    thread.join();
+  }
+  ~Running() { stop(); }
+  uint16_t port() const { return server->port(); }
+};
+
+Frame send_frame(std::string dest, std::string body, Headers extra = {}) {
+  Headers h = {{"destination", std::move(dest)}};
+  for (auto& e : extra)
+    h.push_back(e);
+  return make("SEND", std::move(h), std::move(body));
+}
+
+}  // namespace
+
+TEST_CASE("over loopback a SEND reaches a subscriber and its receipt comes back") {
+  Running r;
+  TcpClient cook(r.port()), cashier(r.port());
+  CHECK(cook.connect().command == "CONNECTED");
+  CHECK(cashier.connect().command == "CONNECTED");
+  cook.send(make("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/wok"}, {"receipt", "s"}}));
+  CHECK(header(cook.read_frame(), "receipt-id") == "s");
+  cashier.send(send_frame("/queue/wok", "mie goreng", {{"receipt", "r1"}}));
+  CHECK(header(cashier.read_frame(), "receipt-id") == "r1");
+  Frame m = cook.read_frame();
+  CHECK(m.command == "MESSAGE");
+  CHECK(m.body == "mie goreng");
+}
+
+TEST_CASE("a busy publisher's persistent SENDs are committed in batches, receipted after") {
+  TempDir dir;
+  auto store = Store::open(dir.file());
+  REQUIRE(store.is_ok());
+  Running r({}, std::move(store).value());
+  TcpClient cashier(r.port());
+  cashier.connect();
+  std::string burst;
+  for (int i = 1; i <= 500; ++i) {
+    burst += serialize(send_frame("/queue/orders", "order " + std::to_string(i),
+                                  {{"persistent", "true"}, {"receipt", std::to_string(i)}}));
+  }
+  cashier.write(burst);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 500; ++i)
+    ids.push_back(header(cashier.read_frame(), "receipt-id"));
+  CHECK(ids.front() == "1");
+  CHECK(ids.back() == "500");
+  r.stop();
+  BrokerSnapshot snap = r.broker->snapshot();
+  CHECK(snap.store.commits >= 1);
+  CHECK(snap.store.commits < 100);  // one per batch, not one per message
+  REQUIRE(snap.queues.size() == 1);
+  CHECK(snap.queues[0].ready == 500);
+}
+
+TEST_CASE("one connection too many gets ERROR and is closed; the others carry on") {
+  ServerOptions o;
+  o.max_connections = 2;
+  Running r(o);
+  TcpClient a(r.port()), b(r.port());
+  CHECK(a.connect().command == "CONNECTED");
+  CHECK(b.connect().command == "CONNECTED");
+  TcpClient c(r.port());
+  Frame e = c.read_frame();
+  CHECK(e.command == "ERROR");
+  CHECK(header(e, "message") == "too many connections");
+  CHECK(e.body ==
+        "The server has 2 connections, the most it takes (--max-connections). Try again later.\n");
+  CHECK(c.read_frame().command == "EOF");
+  a.send(send_frame("/queue/q", "x", {{"receipt", "still"}}));
+  CHECK(header(a.read_frame(), "receipt-id") == "still");
+}
+
+TEST_CASE("a malformed frame over TCP: ERROR, then the server closes; others are unharmed") {
+  Running r;
+  TcpClient bad(r.port()), good(r.port());
+  bad.connect();
+  good.connect();
+  bad.write("SEND\ndestination:/queue/q\nbroken header\n\n\0"s);
+  Frame e = bad.read_frame();
+  CHECK(header(e, "message") == "malformed frame");
+  CHECK(e.body ==
+        "The server could not read a frame: SEND frame: bad header line \"broken header\" (no "
+        "':')\n");
+  CHECK(bad.read_frame().command == "EOF");
+  good.send(send_frame("/queue/q", "x", {{"receipt", "ok"}}));
+  CHECK(header(good.read_frame(), "receipt-id") == "ok");
+}
+
+TEST_CASE("a client that drops its connection has its unacked messages redelivered") {
+  Running r;
+  TcpClient cashier(r.port()), second(r.port());
+  cashier.connect();
+  second.connect();
+  {
+    TcpClient first(r.port());
+    first.connect();
+    first.send(make("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/q"}, {"ack", "client"}}));
+    cashier.send(send_frame("/queue/q", "soto", {{"receipt", "r"}}));
+    cashier.read_frame();
+    CHECK(first.read_frame().body == "soto");
+  }  // closed without DISCONNECT, the message unacked
+  second.send(make("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/q"}, {"ack", "client"}}));
+  Frame m = second.read_frame();
+  CHECK(m.body == "soto");
+  CHECK(header(m, "redelivered") == "true");
+}
+
+TEST_CASE("the server heart-beats a client that asked for it") {
+  SessionConfig sc;
+  sc.min_heart_beat = 50 * kMillis;
+  ServerOptions o;
+  o.session = sc;
+  Running r(o);
+  TcpClient c(r.port());
+  CHECK(header(c.connect({{"heart-beat", "0,50"}}), "heart-beat") == "50,0");
+  CHECK(c.read_frame(400ms).command.empty());  // no frame, only beats
+  CHECK(c.heart_beats >= 3);
+}
+
+TEST_CASE("a host loop can poll the server without blocking") {
+  ManualClock clock;
+  Broker broker(clock);
+  ServerOptions o;
+  o.port = 0;
+  StompServer server(broker, o);
+  REQUIRE(server.listen().is_ok());
+  CHECK(server.port() != 0);
+  TcpClient c(server.port());
+  c.send(make("CONNECT", {{"accept-version", "1.2"}}));
+  bool read_any = false;
+  for (int i = 0; i < 200 && !read_any; ++i) {
+    read_any = server.poll(0);
+    if (!read_any) std::this_thread::sleep_for(1ms);
+  }
+  CHECK(read_any);
+  CHECK(server.connection_count() == 1);
+  CHECK(c.read_frame().command == "CONNECTED");
+  CHECK(server.next_deadline() == kNever);  // no heart-beats asked for
+}
+
+TEST_CASE("listen() on a port in use names the address and the reason") {
+  ManualClock clock;
+  Broker broker(clock);
+  ServerOptions o;
+  o.port = 0;
+  StompServer first(broker, o);
+  REQUIRE(first.listen().is_ok());
+  o.port = first.port();
+  StompServer second(broker, o);
+  Status st = second.listen();
+  CHECK(st.code() == Code::kIoError);
+  CHECK(st.message() ==
+        "cannot listen on 127.0.0.1:" + std::to_string(o.port) + ": Address already in use");
+}
