@@ -309,11 +309,11 @@ void draw_cashiers(const Painter& p, const sim::Simulation& sim, const Selection
     std::string state_key = std::string("cashier_state.") + sim::cashier_state_name(c.state);
     p.text(d.x + 6, d.y + 24, p.t.tr(state_key), col(down ? p.pal.receipt : p.pal.soft_ink), 11.5f);
     if (down) p.text(kCashierX1 - 8, d.y + 2, "\xE2\x9C\x97", col(p.pal.refused), 18, 1, true);
-    // The order being placed waits at the desk's edge until the board has it.
+    // The order being placed waits at the desk's edge until the board (or, in direct mode, a
+    // cook) has it; direct mode's kWaitingFood is not here: the cook holds and draws it.
     if ((c.state == sim::CashierState::kWaitingConfirm ||
          c.state == sim::CashierState::kWaitingBroker ||
-         c.state == sim::CashierState::kWaitingCook ||
-         c.state == sim::CashierState::kWaitingFood) &&
+         c.state == sim::CashierState::kWaitingCook) &&
         c.order != 0) {
       const ImVec2 target(kCashierX1 - 30, d.y + h - 30);
       const ImVec2 at = glide(ui, c.order, target, target, snap, p.env.dt);
