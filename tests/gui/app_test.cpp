@@ -43,3 +43,37 @@ TEST_CASE("run_gui fails before opening a window when the language files are mis
   o.assets_dir = "/nonexistent/assets";
   CHECK(run_gui(o) == kExitFailed);
 }
+
+TEST_CASE("check_options refuses a bad start time, comparison, vocabulary or speed") {
+  GuiOptions o;
+  o.at = "5 minutes";
+  CHECK(check_options(o).message() ==
+        "--at: \"5 minutes\" is not a duration; write it like \"90s\", \"2m30s\", \"1h\" or "
+        "\"500ms\"");
+  o = GuiOptions{};
+  o.compare = "faster";
+  CHECK(check_options(o).message() ==
+        "--compare \"faster\" is not a comparison; use one of transient, durable, direct, broker, "
+        "prefetch_1, prefetch_10, more_cooks, rush");
+  o = GuiOptions{};
+  o.vocabulary = "nautical";
+  CHECK(check_options(o).message() ==
+        "--vocabulary must be restaurant or broker, got \"nautical\"");
+  o = GuiOptions{};
+  o.speed = 100;
+  CHECK(check_options(o).message().rfind("--speed must be 0.25..64, got 100", 0) == 0);
+  o = GuiOptions{};
+  o.bench_frames = -3;
+  CHECK(check_options(o).message() == "--bench-frames must be 0 or more, got -3");
+  o = GuiOptions{};
+  o.at = "6m";
+  o.compare = "transient";
+  o.vocabulary = "broker";
+  CHECK(check_options(o).is_ok());
+}
+
+TEST_CASE("run_gui fails before opening a window when the scenario does not load") {
+  GuiOptions o;
+  o.scenario = "/nonexistent/lesson.toml";
+  CHECK(run_gui(o) == kExitFailed);
+}
