@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include <cmath>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -240,4 +241,63 @@ TEST_CASE("the state report carries the simulation and the scene's palette") {
   CHECK(s["scene_palette"].contains("ticket_persisted"));
   CHECK(s["anchors"].contains("scene.cook.grill-1"));
   CHECK(s["anchors"].contains("scene.strip.persist"));
+}
+
+TEST_CASE("the wheel zooms the scene about the pointer and a double click fits it again") {
+  Headless h;
+  h.frame();
+  h.frame();
+  const Rect* board = h.shell->anchors().find("scene.board");
+  REQUIRE(board != nullptr);
+  const Rect before = *board;
+  ImGuiIO& io = ImGui::GetIO();
+  // The pointer on the board's centre, one notch of the wheel.
+  const ImVec2 centre(before.x + before.w / 2, before.y + before.h / 2);
+  io.MousePos = centre;
+  h.frame();
+  io.MouseWheel = 1.0f;
+  h.frame();
+  io.MouseWheel = 0.0f;
+  h.frame();
+  const Rect zoomed = *h.shell->anchors().find("scene.board");
+  CHECK(zoomed.w > before.w * 1.1f);
+  // The point under the pointer stayed under it.
+  CHECK(std::abs(zoomed.x + zoomed.w / 2 - centre.x) < 2.0f);
+  CHECK(std::abs(zoomed.y + zoomed.h / 2 - centre.y) < 2.0f);
+  // A double click on the floor (left of the cashiers' title: nothing there) fits it again.
+  const Rect canvas = *h.shell->anchors().find("scene.canvas");
+  io.MousePos = ImVec2(canvas.x + 4, canvas.y + canvas.h - 4);
+  h.frame();
+  for (int click = 0; click < 2; ++click) {
+    io.MouseDown[0] = true;
+    h.frame();
+    io.MouseDown[0] = false;
+    h.frame();
+  }
+  h.frame();
+  const Rect fitted = *h.shell->anchors().find("scene.board");
+  CHECK(fitted.w == doctest::Approx(before.w).epsilon(0.01));
+  CHECK(fitted.x == doctest::Approx(before.x).epsilon(0.01));
+}
+
+TEST_CASE("a click on a ticket inspects its order") {
+  Headless h;
+  h.warung->actions().seek(6 * kMinute);
+  h.frame();
+  h.frame();
+  // grill-3 holds order 13 at 6m: click its cook, then find the ticket through the state.
+  const Rect* cook = h.shell->anchors().find("scene.cook.grill-3.window");
+  REQUIRE(cook != nullptr);
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(cook->x + 8, cook->y + 10);  // the first slot: the ticket on the stove
+  h.frame();
+  io.MouseDown[0] = true;
+  h.frame();
+  io.MouseDown[0] = false;
+  h.frame();
+  h.frame();
+  REQUIRE(h.bench.selection().kind == Selection::Kind::kOrder);
+  const uint32_t n = h.bench.selection().index;
+  CHECK(h.bench.a().sim().cooks()[2].held.front().order == n);
+  REQUIRE(h.shell->anchors().find("inspector.life") != nullptr);
 }

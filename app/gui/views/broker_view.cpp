@@ -192,7 +192,8 @@ void BrokerView::drawContent(ViewContext& ctx) {
     const StoreSnapshot& st = snap.store;
     // Every run of the GUI keeps its order book in memory, so going back in time is a fast
     // replay; the commits fall exactly where the SQLite file's would (see sim/memory_store.h).
-    ImGui::TextDisabled("%s", st.path == ":memory:" ? t.tr("broker.store_memory") : st.path.c_str());
+    ImGui::TextDisabled("%s",
+                        st.path == ":memory:" ? t.tr("broker.store_memory") : st.path.c_str());
     help_marker(t.tr("broker.store_help"));
     std::string last =
         st.last_commit_at < 0
