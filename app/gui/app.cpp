@@ -328,7 +328,6 @@ int run_gui(const GuiOptions& options) {
   std::vector<double> frame_ms;
   Clock::time_point last_frame_start;
 
-  const Rgb backdrop = palette().backdrop;
   const Clock::time_point start = Clock::now();
   const auto time_limit = std::chrono::milliseconds(options.exit_after_ms);
   int status = kExitOk;
@@ -372,8 +371,9 @@ int run_gui(const GuiOptions& options) {
 
     glfwGetFramebufferSize(glfw.window, &fb_width, &fb_height);
     glViewport(0, 0, fb_width, fb_height);
-    glClearColor(static_cast<float>(backdrop.r) / 255.0f, static_cast<float>(backdrop.g) / 255.0f,
-                 static_cast<float>(backdrop.b) / 255.0f, 1.0f);
+    // The clear colour is the windows' paper (projector mode has its own): bare windows show it.
+    const ImVec4 paper = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(paper.x, paper.y, paper.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 

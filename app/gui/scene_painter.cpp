@@ -568,7 +568,13 @@ void draw_cook(const Painter& p, const sim::Simulation& sim, const sim::Cook& k,
   // The chef's hat.
   const bool down = k.state == sim::CookState::kCrashed || k.state == sim::CookState::kOffline;
   const ImU32 hat = down ? col(p.pal.kitchen) : IM_COL32(255, 255, 255, 255);
-  p.fill(cx - 10, cy - r - 8, cx + 10, cy - r + 3, hat, 3);
+  // The hat's outline first, one unit larger, so a white hat shows on the paper floor.
+  const ImU32 rim = col(p.pal.soft_ink, 0.7f);
+  p.fill(cx - 11, cy - r - 9, cx + 11, cy - r + 4, rim);
+  p.circle(cx - 6, cy - r - 9, 6, rim);
+  p.circle(cx + 6, cy - r - 9, 6, rim);
+  p.circle(cx, cy - r - 12, 7, rim);
+  p.fill(cx - 10, cy - r - 8, cx + 10, cy - r + 3, hat);
   p.circle(cx - 6, cy - r - 9, 5, hat);
   p.circle(cx + 6, cy - r - 9, 5, hat);
   p.circle(cx, cy - r - 12, 6, hat);

@@ -59,8 +59,14 @@ void Shell::draw() {
   // The menu bar's height is known only once it is drawn; tile against the work area after it.
   const bool relayout = std::exchange(ui_.relayout_requested, false);
   ViewContext ctx{i18n_, commands_, anchors_, fonts, ui_.projector, relayout};
-  for (auto& v : views_)
+  mark_bare_views();
+  last_rects_.clear();
+  for (auto& v : views_) {
     v->draw(ctx);
+    if (const Rect* r = anchors_.find("view." + v->id()); r != nullptr && v->is_open()) {
+      last_rects_[v->id()] = *r;
+    }
+  }
   draw_toasts();
 }
 
@@ -69,6 +75,23 @@ void Shell::end_frame() {
   for (auto& hook : end_frame_hooks_)
     hook();
   ++frames_;
+}
+
+void Shell::mark_bare_views() {
+  // Windows that share only an edge do not overlap; a window dragged over another does, and
+  // both then paint their own paper. A window not seen last frame (just opened) does too,
+  // until its place is known.
+  auto overlap = [](const Rect& a, const Rect& b) {
+    return a.x < b.x + b.w - 1 && b.x < a.x + a.w - 1 && a.y < b.y + b.h - 1 && b.y < a.y + a.h - 1;
+  };
+  for (auto& v : views_) {
+    auto it = last_rects_.find(v->id());
+    bool bare = it != last_rects_.end();
+    for (const auto& [id, r] : last_rects_) {
+      if (bare && id != v->id() && overlap(it->second, r)) bare = false;
+    }
+    v->set_bare(bare);
+  }
 }
 
 void Shell::add_frame_hook(std::function<void()> hook) {

@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -123,6 +124,8 @@ class Shell {
   void draw_language_switch();
   void draw_toasts();
   void draw_menu_hooks(MenuSlot slot);
+  // Marks bare (no background) every open view whose window overlapped no other last frame.
+  void mark_bare_views();
 
   I18n i18n_;
   Fonts fonts_;
@@ -135,7 +138,8 @@ class Shell {
   std::vector<std::function<void()>> frame_hooks_;
   std::vector<std::function<void()>> end_frame_hooks_;
   std::vector<std::pair<MenuSlot, std::function<void()>>> menu_hooks_;
-  std::vector<std::string> screenshots_;  // files written, oldest first
+  std::map<std::string, Rect> last_rects_;  // each open view's window, last frame
+  std::vector<std::string> screenshots_;    // files written, oldest first
   long frames_ = 0;
 };
 

@@ -17,7 +17,7 @@ struct Rgb {
 // The named colours other parts need to know about: the backdrop behind every window (the GL
 // clear colour), window paper, and text ink. The screenshot probe reads them from --state-out.
 struct Palette {
-  Rgb backdrop;  // glClearColor; what a blank frame is entirely made of
+  Rgb backdrop;  // glClearColor; what a blank frame is entirely made of; the window paper too
   Rgb window;    // window background
   Rgb ink;       // body text
   Rgb accent;    // chili red, for marks that must stand out

@@ -28,7 +28,8 @@ void View::draw(ViewContext& ctx) {
   // "###id" keeps the window's identity (position, size, ini entry) when the title's language
   // changes.
   std::string title = std::string(ctx.i18n.tr(title_key_)) + "###" + id_;
-  bool visible = ImGui::Begin(title.c_str(), &open_, window_flags());
+  const ImGuiWindowFlags flags = window_flags() | (bare_ ? ImGuiWindowFlags_NoBackground : 0);
+  bool visible = ImGui::Begin(title.c_str(), &open_, flags);
   ctx.anchors.set_current_window("view." + id_);
   if (visible) drawContent(ctx);
   // Begin/End always pair, collapsed or not.

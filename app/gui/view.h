@@ -60,6 +60,10 @@ class View {
   void request_focus() { focus_requested_ = true; }
   // For ImGui::MenuItem(label, nullptr, &view.open_flag()) in the View menu.
   bool& open_flag() { return open_; }
+  // A bare window has no background of its own: the shell sets it when no other window overlaps
+  // this one, so the paper behind it is the frame's clear colour and no pixel is painted twice.
+  void set_bare(bool bare) { bare_ = bare; }
+  bool bare() const { return bare_; }
   // Puts the view somewhere else than its own tile() (a layout mode: projector, A/B); nullopt
   // goes back to tile(). Takes effect at the next relayout.
   void set_tile(std::optional<Tile> tile) { tile_override_ = tile; }
@@ -86,6 +90,7 @@ class View {
   bool focus_requested_ = false;       // cleared by the next draw
   bool relayout_ = false;              // copied from the context at each draw
   std::optional<Tile> tile_override_;  // set by a layout mode
+  bool bare_ = false;                  // drawn without a background (set by the shell)
 };
 
 }  // namespace wmq::gui

@@ -19,6 +19,19 @@ namespace {
 
 const std::filesystem::path kI18nDir = std::filesystem::path(WMQ_ASSETS_DIR) / "i18n";
 
+// A view at a given tile.
+class TiledView : public View {
+ public:
+  TiledView(std::string id, Tile tile) : View(std::move(id), "about.title"), tile_(tile) {}
+
+ protected:
+  void drawContent(ViewContext&) override {}
+  Tile tile() const override { return tile_; }
+
+ private:
+  Tile tile_;
+};
+
 // A view that counts how often its content is drawn and can ask for a key of its choice.
 class CountingView : public View {
  public:
@@ -155,7 +168,7 @@ TEST_CASE("the state report has frames, language, missing strings and writer sec
   CHECK(s["commands"] == nlohmann::json::array());
   CHECK(s["screenshots"] == nlohmann::json::array());
   CHECK(s["sim"] == nlohmann::json{{"orders", 3}});
-  CHECK(s["palette"]["backdrop"] == "#efe3cc");
+  CHECK(s["palette"]["backdrop"] == "#fffaf1");
 }
 
 TEST_CASE("the menu bar, the language switch and open views leave anchors for the tests") {
@@ -267,4 +280,27 @@ TEST_CASE("the theme paints windows and text in the palette's colours") {
   CHECK(byte(style.Colors[ImGuiCol_Text].y) == palette().ink.g);
   CHECK(palette_json()["ink"] == "#3b2a1f");
   ImGui::DestroyContext(ctx);
+}
+
+TEST_CASE("tiled windows are drawn without a background until one overlaps another") {
+  Headless h;
+  h.shell->find_view("about")->set_open(false);
+  auto left = std::make_unique<TiledView>("left", Tile{0.0f, 0.0f, 0.5f, 1.0f});
+  auto right = std::make_unique<TiledView>("right", Tile{0.5f, 0.0f, 0.5f, 1.0f});
+  View* l = left.get();
+  View* r = right.get();
+  h.shell->add_view(std::move(left));
+  h.shell->add_view(std::move(right));
+  h.frame();
+  CHECK_FALSE(l->bare());  // not placed yet: its own paper
+  h.frame();
+  CHECK(l->bare());
+  CHECK(r->bare());
+  // Dragged over its neighbour: both paint their paper again.
+  l->set_tile(Tile{0.3f, 0.0f, 0.5f, 1.0f});
+  h.shell->request_relayout();
+  h.frame();
+  h.frame();
+  CHECK_FALSE(l->bare());
+  CHECK_FALSE(r->bare());
 }
