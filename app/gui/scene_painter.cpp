@@ -145,7 +145,7 @@ void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state, ui
              col(darker(paper, 0.45f)), 1);
     }
   }
-  char num[16];
+  char num[32];
   std::snprintf(num, sizeof num, "%u", order);
   p.text(x0 + w / 2, y0 + 8 * scale, num, col(p.pal.ink), (order >= 1000 ? 10.0f : 12.5f) * scale,
          0.5f, true);
@@ -156,7 +156,7 @@ void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state, ui
   if (redelivery >= 2) {
     const float bx = x1 - 1, by = y0 + 1;
     p.circle(bx, by, 8.5f * scale, col(p.pal.badge));
-    char b[16];
+    char b[32];
     std::snprintf(b, sizeof b, "x%u", redelivery);
     p.text(bx, by - 5.5f * scale, b, IM_COL32(255, 255, 255, 255), 9.5f * scale, 0.5f, true);
   }
@@ -173,7 +173,7 @@ void draw_stack(const Painter& p, ImVec2 at, size_t count, const Rgb& paper) {
     p.outline(at.x + o, at.y + o, at.x + kTicketW + o, at.y + kTicketH + o,
               col(darker(paper, 0.6f)), 3, 1.0f);
   }
-  char n[24];
+  char n[64];
   std::snprintf(n, sizeof n, "+%zu", count);
   const float size = count >= 1000 ? 9.0f : 11.0f;
   p.text(at.x + kTicketW / 2 + 3, at.y + 13, n, col(p.pal.ink), size, 0.5f, true);
@@ -296,7 +296,7 @@ void draw_cashiers(const Painter& p, const sim::Simulation& sim, const Selection
       p.circle(kCashierX0 - 40 - 21 * static_cast<float>(j), cy, 8.5f, col(p.pal.customer, 0.85f));
     }
     if (line > kMaxLine) {
-      char more[16];
+      char more[32];
       std::snprintf(more, sizeof more, "+%zu", line - kMaxLine);
       p.text(2, cy - 7, more, col(p.pal.ink), 12, 0, true);
     }
@@ -337,7 +337,7 @@ void draw_cashiers(const Painter& p, const sim::Simulation& sim, const Selection
       const float rx = kCashierX1 - 44, ry = d.y - 14 - rise;
       p.fill(rx, ry, rx + 42, ry + 18, col(p.pal.receipt, a), 2);
       p.outline(rx, ry, rx + 42, ry + 18, col(p.pal.soft_ink, a), 2, 1.0f);
-      char r[24];
+      char r[32];
       std::snprintf(r, sizeof r, "\xE2\x9C\x93 %u", c.last_receipt);
       p.text(rx + 21, ry + 3, r, col(p.pal.ticket[2], a), 10.5f, 0.5f, true);
     }
@@ -367,7 +367,7 @@ void draw_pickup(const Painter& p, const sim::Simulation& sim, const Counts& cou
     p.circle(x, y0 + 12, 4.5f, col(p.pal.ticket[4], 0.9f));
   }
   if (plates > shown) {
-    char more[16];
+    char more[32];
     std::snprintf(more, sizeof more, "+%llu", static_cast<unsigned long long>(plates - shown));
     p.text(240, y0 + 5, more, col(p.pal.receipt), 12, 1, true);
   }
@@ -656,7 +656,7 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
           continue;
         }
         if (j >= f.shown && f.folded > 0) {
-          char more[16];
+          char more[32];
           std::snprintf(more, sizeof more, "+%zu", f.folded);
           p.fill(sx, sy, sx + tw, sy + th, col(p.pal.ticket[3]), 3);
           p.text(sx + tw / 2, sy + th / 2 - 6, more, col(p.pal.ink), 9.5f, 0.5f, true);
@@ -752,7 +752,7 @@ void draw_strip(ImDrawList* dl, const Run& run, ImVec2 min, ImVec2 max, SceneUi&
     }
     dl->AddText(lf, lf->FontSize, ImVec2(std::floor(x0 + (box - ext.x) / 2), std::floor(a.y + 3)),
                 col(pal.ink), label);
-    char n[32];
+    char n[64];
     if (pc.refused[idx] > 0) {
       std::snprintf(n, sizeof n, "%llu / %llu \xE2\x9C\x97",
                     static_cast<unsigned long long>(pc.passed[idx]),

@@ -156,7 +156,8 @@ void BrokerView::drawContent(ViewContext& ctx) {
     ImGui::TableSetupColumn(t.tr("broker.held"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
     for (const ConsumerSnapshot& c : snap.consumers) {
-      std::string who = "#" + std::to_string(c.session);
+      std::string who = "#";
+      who += std::to_string(c.session);
       for (const SessionSnapshot& s : snap.sessions) {
         if (s.id == c.session) who = s.name;
       }

@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <cstdio>
 #include <string>
 
 #include "gui/labels.h"
@@ -136,10 +137,14 @@ void InspectorView::draw_cook(ViewContext& ctx, uint32_t index) {
     ImGui::TextUnformatted(t.tr("inspector.nothing"));
   }
   for (const sim::Ticket& tk : k.held) {
-    std::string label = "#" + std::to_string(tk.order);
-    if (tk.delivery_count >= 2) label += " x" + std::to_string(tk.delivery_count);
+    char label[48];
+    if (tk.delivery_count >= 2) {
+      std::snprintf(label, sizeof label, "#%u x%u", tk.order, tk.delivery_count);
+    } else {
+      std::snprintf(label, sizeof label, "#%u", tk.order);
+    }
     ImGui::SameLine();
-    if (ImGui::SmallButton(label.c_str())) actions_.select(Selection::order(tk.order));
+    if (ImGui::SmallButton(label)) actions_.select(Selection::order(tk.order));
   }
   action_buttons(ctx, bench_.a(), Selection::cook(index), actions_);
 }
