@@ -416,6 +416,8 @@ int run_gui(const GuiOptions& options) {
         {"gui_frame_ms_p50", percentile(frame_ms, 0.50)},
         {"gui_frame_ms_p99", percentile(frame_ms, 0.99)},
         {"frames", frame_ms.size()},
+        // What the software renderer pays for per primitive, whatever its size.
+        {"triangles", ImGui::GetIO().MetricsRenderIndices / 3},
         {"orders_waiting",
          bench.a().charts().waiting.empty() ? 0.0f : bench.a().charts().waiting.back()}};
     std::printf("%s\n", figures.dump().c_str());

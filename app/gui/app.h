@@ -68,7 +68,8 @@ wmq::Status check_options(const GuiOptions& options);
 // The --state-out report is Shell::state_json() plus "exit_reason" ("frames", "time-limit",
 // "quit-command" or "window-closed"), "window" (framebuffer size), "version", "scenario" (the
 // path), "seed", and "sim" (model/state_json.h). With bench_frames, the last line on stdout is
-// {"gui_frame_ms_p50": .., "gui_frame_ms_p99": .., "frames": ..}.
+// {"gui_frame_ms_p50": .., "gui_frame_ms_p99": .., "frames": .., "triangles": .. (the last
+// frame's)}.
 int run_gui(const GuiOptions& options);
 
 }  // namespace wmq::gui

@@ -101,11 +101,13 @@ struct Painter {
     ImFont* font = font_for(size, bold);
     return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, str).x / s;
   }
+  // Circles take as many sides as their size needs (ImGui's count for the radius and the
+  // style's tessellation error): a chef's hat puff a few pixels wide needs far fewer than 24.
   void circle(float x, float y, float r, ImU32 c) const {
-    dl->AddCircleFilled(P(x, y), px(r), c, 24);
+    dl->AddCircleFilled(P(x, y), px(r), c, 0);
   }
   void ring(float x, float y, float r, ImU32 c, float thick = 1.0f) const {
-    dl->AddCircle(P(x, y), px(r), c, 24, std::max(1.0f, thick * line));
+    dl->AddCircle(P(x, y), px(r), c, 0, std::max(1.0f, thick * line));
   }
 };
 

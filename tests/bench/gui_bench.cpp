@@ -4,6 +4,8 @@
 //                           open, playing at 1x (the pileup bench scenario at 2m30s)
 //   gui_frame_cpu_ms        CPU time a frame costs (all threads), which the machine's other
 //                           load does not inflate
+//   gui_frame_triangles     triangles in the last frame: llvmpipe pays setup and binning for
+//                           each, so this moves the frame time as much as the pixels do
 //   gui_scrub_ms_p50 / max  time to go from the end of a 30-minute lesson back to a random
 //                           moment, as the timeline slider does (a replay from the start)
 // The frame figures need xvfb-run; without it they are left out and a line says why.
@@ -98,6 +100,7 @@ void frame_figures(const fs::path& build, const fs::path& src, nlohmann::json& o
   out["gui_frame_ms_p50"] = j["gui_frame_ms_p50"];
   out["gui_frame_ms_p99"] = j["gui_frame_ms_p99"];
   out["gui_frame_cpu_ms"] = cpu_ms;
+  if (j.contains("triangles")) out["gui_frame_triangles"] = j["triangles"];
   double load[3] = {0, 0, 0};
   if (getloadavg(load, 3) < 1) load[0] = -1;
   std::printf(

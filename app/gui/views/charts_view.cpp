@@ -46,8 +46,14 @@ void chart(ViewContext& ctx, const char* anchor, const char* title, const std::v
   for (const Line& l : lines) {
     const size_t n = l.values->size();
     if (n == 0) continue;
-    // At most one point per pixel: long runs have thousands of samples.
-    const size_t stride = std::max<size_t>(1, n / static_cast<size_t>(plot_max.x - plot_min.x));
+    // At most one point per pixel of what the line spans (early in a lesson, a sliver at the
+    // left): more would be segments too short to see, each a few triangles to draw.
+    const double span = std::clamp(
+        static_cast<double>(l.at->back()) / static_cast<double>(std::max<Micros>(end, 1)), 0.0,
+        1.0);
+    const size_t pixels = std::max<size_t>(
+        1, static_cast<size_t>(span * static_cast<double>(plot_max.x - plot_min.x)));
+    const size_t stride = std::max<size_t>(1, n / pixels);
     ImVec2 prev;
     bool have = false;
     size_t k = 0;
