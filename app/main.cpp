@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
   gui->add_option("--seed", gui_opts.seed, "Seed of the simulation (default: the scenario's)");
   gui->add_option("--at", gui_opts.at, "Start at this virtual time, e.g. 6m");
   gui->add_flag("--paused", gui_opts.paused, "Start paused");
-  gui->add_option("--speed", gui_opts.speed, "Virtual seconds per real second, 0.25..64");
+  gui->add_option("--speed", gui_opts.speed,
+                  "Virtual seconds per real second, 0.25..64 (default 8; 1 with --listen)");
   gui->add_option("--compare", gui_opts.compare,
                   "Start in the A/B split view: transient, durable, direct, broker, prefetch_1, "
                   "prefetch_10, more_cooks or rush");
@@ -56,6 +57,11 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   gui->add_option("--anchors-out", gui_opts.anchors_out,
                   "Rewrite the widget rectangles (JSON) to this file after every frame");
+  gui->add_option("--listen", gui_opts.listen,
+                  "Open the scene to STOMP clients on this port (0: any free port, printed "
+                  "first); the clock then follows the wall clock");
+  gui->add_option("--bind", gui_opts.bind,
+                  "Address --listen uses (default 127.0.0.1; 0.0.0.0: every interface)");
   gui->add_option("--bench-frames", gui_opts.bench_frames,
                   "Render N frames unpaced and print frame-time percentiles (JSON)")
       ->check(CLI::NonNegativeNumber);

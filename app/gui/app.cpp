@@ -13,12 +13,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -48,6 +50,8 @@ using Clock = std::chrono::steady_clock;
 // screenshot test checks pixels.
 constexpr const char* kGlslVersion = "#version 130";
 constexpr const char* kWindowTitle = "WarungMQ";
+constexpr double kDefaultSpeed = 8.0;
+constexpr const char* kDefaultBind = "127.0.0.1";
 const std::vector<std::string> kLanguages = {"en", "id"};
 // Interactive frames are paced to about 60 per second even where vsync is a no-op (Xvfb), so
 // an idle window does not spin a shared CPU.
@@ -206,8 +210,24 @@ wmq::Status check_options(const GuiOptions& options) {
   if (options.bench_frames < 0) {
     return invalid("--bench-frames must be 0 or more, got " + std::to_string(options.bench_frames));
   }
-  if (!(options.speed >= Player::kSpeeds.front() && options.speed <= Player::kSpeeds.back())) {
-    return invalid("--speed must be 0.25..64, got " + std::to_string(options.speed));
+  if (options.speed &&
+      !(*options.speed >= Player::kSpeeds.front() && *options.speed <= Player::kSpeeds.back())) {
+    return invalid("--speed must be 0.25..64, got " + std::to_string(*options.speed));
+  }
+  if (!options.bind.empty() && !options.listen) {
+    return invalid("--bind \"" + options.bind + "\" is the address --listen uses, so it needs " +
+                   "--listen PORT");
+  }
+  if (options.listen && !options.compare.empty()) {
+    return invalid(
+        "--listen and --compare cannot go together: STOMP clients join one run, and the split "
+        "view's second run would have to replay theirs, which a live run cannot do");
+  }
+  if (options.listen && options.speed && *options.speed != 1.0) {
+    char got[32];
+    std::snprintf(got, sizeof got, "%g", *options.speed);
+    return invalid(std::string("--speed ") + got +
+                   ": with --listen the clock follows the wall clock (1x), so leave --speed out");
   }
   if (!options.at.empty()) {
     wmq::Result<Micros> at = sim::parse_duration(options.at);
@@ -270,7 +290,22 @@ int run_gui(const GuiOptions& options) {
     if (!sel) return fail("--select \"" + options.select + "\" names nothing in this scenario");
     bench.select(*sel);
   }
-  bench.set_speed(options.speed);
+  bench.set_speed(options.speed.value_or(kDefaultSpeed));
+  if (options.listen) {
+    sim::ListenOptions lo;
+    lo.bind = options.bind.empty() ? std::string(kDefaultBind) : options.bind;
+    lo.port = *options.listen;
+    lo.log = [](std::string_view line) {
+      std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+    };
+    if (wmq::Status st = bench.listen(lo); !st) return fail(st.message());
+    // Tests and scripts read the port from this first line (--listen 0 picks one).
+    std::printf("warungmq gui: listening on %s port %u\n", lo.bind.c_str(),
+                static_cast<unsigned>(bench.listen_port()));
+    std::fflush(stdout);
+    // A client that vanished mid-write must not end the class's window.
+    std::signal(SIGPIPE, SIG_IGN);
+  }
   const bool benching = options.bench_frames > 0;
   const int frame_limit = benching ? options.bench_frames + kBenchWarmup : options.frames;
   if (!options.paused) bench.play();
@@ -398,7 +433,11 @@ int run_gui(const GuiOptions& options) {
     glfwSwapBuffers(glfw.window);
     if (!options.anchors_out.empty()) write_anchors(options.anchors_out, shell.anchors().to_json());
     shell.end_frame();
-    if (!bounded) std::this_thread::sleep_until(frame_start + kFramePeriod);
+    // A live run is paced even with --frames: its clock follows the wall clock whatever the
+    // frame rate, so racing through frames would only burn the CPU its clients share.
+    if (!bounded || (bench.live() && !benching)) {
+      std::this_thread::sleep_until(frame_start + kFramePeriod);
+    }
   }
 
   if (!options.state_out.empty()) {

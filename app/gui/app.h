@@ -29,7 +29,8 @@ struct GuiOptions {
   std::optional<std::uint64_t> seed;      // the simulator's seed; default: the scenario's own
   std::string at;                         // start at this virtual time ("6m"); empty = 0
   bool paused = false;                    // start paused (tests); default: playing
-  double speed = 8.0;                     // virtual seconds per real second (0.25 .. 64)
+  std::optional<double> speed;            // virtual seconds per real second (0.25 .. 64);
+                                          // unset: 8, or 1 with --listen
   std::string compare;                    // start in the split view with this preset ("transient")
   std::string select;                     // start with this selected: "cook:grill-1", "order:12",
                                           // "cashier:cashier-1", "queue:grill" or "broker"
@@ -49,6 +50,11 @@ struct GuiOptions {
   std::filesystem::path anchors_out;
   // Render this many frames unpaced, then print frame-time percentiles (bench mode).
   int bench_frames = 0;
+  // Open the scene's broker to STOMP clients on this port (0: any free one) before the first
+  // frame. The run is then live: its clock follows the wall clock at 1x and it cannot be
+  // replayed (workbench.h). The first line on stdout names the port.
+  std::optional<std::uint16_t> listen;
+  std::string bind;  // the address --listen listens on; empty = 127.0.0.1
   // Called once with the shell before the first frame, after the About view was added: the
   // place to add views and state writers (phase 2: the simulator's). May be empty.
   std::function<void(Shell&)> setup;
@@ -56,13 +62,19 @@ struct GuiOptions {
 
 // Checks the options run_gui can judge before opening anything: kInvalid naming the option,
 // e.g. "--screenshot saves the last frame, so it needs --frames N", a bad --at duration, an
-// unknown --compare preset, --vocabulary or --select.
+// unknown --compare preset, --vocabulary or --select; --bind without --listen; --listen with
+// --compare (the split view needs two runs that replay the same clicks, and STOMP clients
+// join one) or with a --speed other than 1.
 wmq::Status check_options(const GuiOptions& options);
 
 // Opens the window and runs the GUI until it is closed, quit, or a frame/time limit is reached.
 // Returns kExitOk on success; kExitNoDisplay with a message on stderr when no window or GL
 // context can be created (no $DISPLAY, no GL 3); kExitFailed with a message for anything else
-// that stops it (bad option, missing language file, screenshot or state file not written).
+// that stops it (bad option, missing language file, a --listen that cannot listen: a
+// direct-mode scenario or a port in use, screenshot or state file not written).
+// With --listen, the first line on stdout is "warungmq gui: listening on ADDR port N" (before
+// the window opens), and frames are paced to the display even when --frames bounds them (the
+// clock follows the wall clock anyway).
 // The window layout is kept in $XDG_CONFIG_HOME/warungmq/imgui.ini (or ~/.config/warungmq/),
 // never in the working directory. F12 saves a screenshot in the working directory.
 // The --state-out report is Shell::state_json() plus "exit_reason" ("frames", "time-limit",

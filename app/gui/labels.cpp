@@ -7,7 +7,11 @@ namespace wmq::gui {
 
 namespace {
 
-std::string cook_name(const sim::Simulation& sim, uint32_t i) {
+std::string cook_name(const sim::Simulation& sim, uint32_t i, bool external = false) {
+  if (external) {
+    const auto& all = sim.external_clients();
+    return i < all.size() ? all[i].name : std::string("?");
+  }
   return i < sim.cooks().size() ? sim.cooks()[i].name : std::string("?");
 }
 
@@ -41,7 +45,7 @@ std::string step_text(const I18n& t, const sim::Simulation& sim, const sim::Orde
       who = cashier_name(sim, s.who);
       break;
     default:
-      who = cook_name(sim, s.who);
+      who = cook_name(sim, s.who, s.external);  // a STOMP program's steps name it by its login
       break;
   }
   return fill_placeholders(t.tr(key), {{"cook", who},

@@ -266,9 +266,9 @@ ImVec2 cashier_desk(size_t i, size_t n) {
   return ImVec2(kCashierX0, y + 8);
 }
 
-void draw_cashiers(const Painter& p, const sim::Simulation& sim, const Selection& sel, SceneUi& ui,
-                   bool snap, std::vector<Hit>& hits) {
-  const auto& cashiers = sim.cashiers();
+void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, SceneUi& ui, bool snap,
+                   std::vector<Hit>& hits) {
+  const auto& cashiers = run.scene_cashiers();  // STOMP programs that send orders included
   const size_t n = cashiers.size();
   p.text(8, 2, p.t.tr("scene.cashiers"), col(p.pal.ink), 16, 0, true);
   if (ui.receipts_seen.size() != n) {
@@ -616,7 +616,7 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
     std::string head = fill1(p.t.tr("scene.station"), "name", stations[s]);
     p.text(kKitchenX0 + 8, y0 + 3, head.c_str(), col(p.pal.ink), 14, 0, true);
     std::vector<const sim::Cook*> cooks;
-    for (const sim::Cook& k : sim.cooks()) {
+    for (const sim::Cook& k : run.scene_cooks()) {  // STOMP programs that cook included
       if (k.station == s && k.state != sim::CookState::kRemoved) cooks.push_back(&k);
     }
     if (cooks.empty()) {
@@ -831,7 +831,7 @@ void paint_scene(const Run& run, const Selection& selection, ImVec2 min, ImVec2 
   // which costs nothing per pixel) is the warung's floor.
   dl->PushClipRect(min, world_max, true);
   const Counts counts = count_orders(sim);
-  draw_cashiers(p, sim, selection, ui, snap, hits);
+  draw_cashiers(p, run, selection, ui, snap, hits);
   draw_pickup(p, sim, counts, selection, hits);
   draw_board(p, run, selection, ui, snap, hits);
   draw_shelf(p, sim, counts, selection, ui, snap, hits);

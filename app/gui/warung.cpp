@@ -287,12 +287,16 @@ void WarungUi::draw_sim_menu() {
                       "Space")) {
     a.toggle_play();
   }
-  if (ImGui::MenuItem(t.tr("controls.step"), "\xE2\x86\x92")) a.step();
-  if (ImGui::MenuItem(t.tr("controls.back"), "\xE2\x86\x90")) a.back_by(30 * kSeconds);
-  if (ImGui::MenuItem(t.tr("keys.faster"), "+")) a.faster();
-  if (ImGui::MenuItem(t.tr("keys.slower"), "-")) a.slower();
+  // A live run is not replayed, stepped or sped up (Workbench::live_refusal).
+  const bool replayable = !bench_.live();
+  if (ImGui::MenuItem(t.tr("controls.step"), "\xE2\x86\x92", false, replayable)) a.step();
+  if (ImGui::MenuItem(t.tr("controls.back"), "\xE2\x86\x90", false, replayable)) {
+    a.back_by(30 * kSeconds);
+  }
+  if (ImGui::MenuItem(t.tr("keys.faster"), "+", false, replayable)) a.faster();
+  if (ImGui::MenuItem(t.tr("keys.slower"), "-", false, replayable)) a.slower();
   ImGui::Separator();
-  if (ImGui::BeginMenu(t.tr("menu.compare"))) {
+  if (ImGui::BeginMenu(t.tr("menu.compare"), replayable)) {
     for (VariantPreset p : kVariantPresets) {
       std::string key = std::string("compare.preset.") + variant_preset_name(p);
       const Variant v = make_variant(p, bench_.scenario());

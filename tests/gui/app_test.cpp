@@ -77,3 +77,43 @@ TEST_CASE("run_gui fails before opening a window when the scenario does not load
   o.scenario = "/nonexistent/lesson.toml";
   CHECK(run_gui(o) == kExitFailed);
 }
+
+TEST_CASE("check_options refuses --bind without --listen, --listen with --compare or a speed") {
+  GuiOptions o;
+  o.bind = "0.0.0.0";
+  CHECK(check_options(o).message() ==
+        "--bind \"0.0.0.0\" is the address --listen uses, so it needs --listen PORT");
+  o.listen = 0;
+  CHECK(check_options(o).is_ok());
+
+  o = GuiOptions{};
+  o.listen = 61613;
+  o.compare = "transient";
+  Status st = check_options(o);
+  CHECK(st.code() == Code::kInvalid);
+  CHECK(st.message() ==
+        "--listen and --compare cannot go together: STOMP clients join one run, and the split "
+        "view's second run would have to replay theirs, which a live run cannot do");
+
+  o = GuiOptions{};
+  o.listen = 0;
+  o.speed = 8;
+  CHECK(check_options(o).message() ==
+        "--speed 8: with --listen the clock follows the wall clock (1x), so leave --speed out");
+  o.speed = 1;
+  CHECK(check_options(o).is_ok());
+  // A start time and a paused start are fine: the run goes live from there.
+  o.at = "2m";
+  o.paused = true;
+  CHECK(check_options(o).is_ok());
+}
+
+TEST_CASE("run_gui fails before opening a window when --listen cannot listen") {
+  GuiOptions o;
+  o.scenario = std::string(WMQ_SCENARIOS_DIR) + "/01-without-a-board.toml";  // direct mode
+  o.listen = 0;
+  CHECK(run_gui(o) == kExitFailed);
+  o.scenario.clear();
+  o.bind = "192.0.2.1";  // TEST-NET-1: not an address of this machine
+  CHECK(run_gui(o) == kExitFailed);
+}

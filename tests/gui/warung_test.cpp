@@ -4,10 +4,12 @@
 
 #include <imgui.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "gui/model/targets.h"
 #include "gui/shell.h"
@@ -15,6 +17,7 @@
 #include "gui/views/about_view.h"
 #include "gui/views/failure_menus.h"
 #include "gui/warung.h"
+#include "raw_stomp_client.h"
 #include "sim/simulation.h"
 
 using namespace wmq;
@@ -24,6 +27,7 @@ namespace {
 
 const std::filesystem::path kI18nDir = std::filesystem::path(WMQ_ASSETS_DIR) / "i18n";
 const std::string kLesson = std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/lesson.toml";
+const std::string kLiveGrill = std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/live-grill.toml";
 constexpr Micros kMinute = 60 * kSeconds;
 
 struct Headless {
@@ -33,7 +37,8 @@ struct Headless {
   std::unique_ptr<Shell> shell;
   std::unique_ptr<WarungUi> warung;
 
-  explicit Headless(const std::string& language = "en") : ctx(ImGui::CreateContext()) {
+  explicit Headless(const std::string& language = "en", const std::string& scenario = kLesson)
+      : ctx(ImGui::CreateContext()) {
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
     io.DisplaySize = ImVec2(1280, 720);
@@ -45,7 +50,7 @@ struct Headless {
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
     Result<I18n> i18n = I18n::load(kI18nDir, {"en", "id"}, language);
     REQUIRE_MESSAGE(i18n.is_ok(), i18n.status().message());
-    Status st = bench.load(kLesson);
+    Status st = bench.load(scenario);
     REQUIRE_MESSAGE(st.is_ok(), st.message());
     shell = std::make_unique<Shell>(std::move(i18n).value(), fonts, "9.9.9");
     shell->add_view(std::make_unique<AboutView>("9.9.9"));
@@ -300,4 +305,59 @@ TEST_CASE("a click on a ticket inspects its order") {
   const uint32_t n = h.bench.selection().index;
   CHECK(h.bench.a().sim().cooks()[2].held.front().order == n);
   REQUIRE(h.shell->anchors().find("inspector.life") != nullptr);
+}
+
+TEST_CASE("a live scene says so, draws its STOMP programs and greys what it refuses") {
+  for (const char* lang : {"en", "id"}) {
+    CAPTURE(lang);
+    Headless h(lang, kLiveGrill);
+    sim::ListenOptions lo;
+    lo.port = 0;
+    REQUIRE(h.bench.listen(lo).is_ok());
+    test::RawStompClient budi(h.bench.listen_port());
+    budi.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+    budi.send("SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client-individual\n\n");
+    test::RawStompClient siti(h.bench.listen_port());
+    siti.send("CONNECT\naccept-version:1.2\nlogin:siti\npasscode:x\n\n");
+    siti.send(
+        "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n\n"
+        "{\"order\": 9001, \"dish\": \"sate ayam\", \"qty\": 1, \"table\": 4}");
+    h.bench.play();
+    h.open_all();
+    bool seen = false;
+    for (int i = 0; i < 300 && !seen; ++i) {
+      h.frame();
+      seen = h.shell->anchors().find("scene.cook.budi") != nullptr &&
+             h.shell->anchors().find("scene.cashier.siti") != nullptr;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    REQUIRE(seen);
+    CHECK(h.shell->anchors().find("controls.live") != nullptr);
+    CHECK(h.shell->anchors().find("controls.timeline") == nullptr);
+    // The inspector, the tooltips' words and the menus of both programs.
+    const uint32_t desk = static_cast<uint32_t>(h.bench.a().sim().cashiers().size());
+    for (const Selection& s : {Selection::cook(kExternalIndexBase), Selection::cashier(desk)}) {
+      h.warung->actions().select(s);
+      h.frame([&] {
+        Anchors anchors;
+        const Fonts f = h.shell->fonts();
+        ViewContext vc{h.shell->i18n(), h.shell->commands(), anchors, f, false, false};
+        ImGui::Begin("menus");
+        draw_failure_menu(vc, h.bench.a(), s, h.warung->actions(), "test.");
+        ImGui::End();
+        CHECK(anchors.find("test.external") != nullptr);
+      });
+      h.frame();
+      CHECK(h.shell->anchors().find("inspector.heading") != nullptr);
+    }
+    // A refused key is told in the current language, with the workbench's reason.
+    h.warung->perform(Act::kStep);
+    h.frame();
+    REQUIRE_FALSE(h.shell->ui().toasts.empty());
+    const std::string told = h.shell->ui().toasts.back().text;
+    CHECK(told.rfind(std::string(lang) == "id" ? "Itu tidak berhasil: stepping is not possible"
+                                               : "That did not work: stepping is not possible",
+                     0) == 0);
+    CHECK(h.shell->i18n().missing_keys() == std::vector<std::string>{});
+  }
 }

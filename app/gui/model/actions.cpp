@@ -53,22 +53,37 @@ void Actions::toggle_play() {
   push("toggle-play", [this] { bench_.toggle_play(); });
 }
 
+bool Actions::refused_live(const std::string& what) {
+  Status st = bench_.live_refusal(what);
+  if (st.is_ok()) return false;
+  tell("live", std::move(st));
+  return true;
+}
+
 void Actions::step() {
-  push("step", [this] { bench_.step(); });
+  push("step", [this] {
+    if (!refused_live("stepping")) bench_.step();
+  });
 }
 
 void Actions::set_speed(double speed) {
   char label[32];
   std::snprintf(label, sizeof label, "speed %g", speed);
-  push(label, [this, speed] { bench_.set_speed(speed); });
+  push(label, [this, speed] {
+    if (!refused_live("changing the speed")) bench_.set_speed(speed);
+  });
 }
 
 void Actions::faster() {
-  push("faster", [this] { bench_.faster(); });
+  push("faster", [this] {
+    if (!refused_live("changing the speed")) bench_.faster();
+  });
 }
 
 void Actions::slower() {
-  push("slower", [this] { bench_.slower(); });
+  push("slower", [this] {
+    if (!refused_live("changing the speed")) bench_.slower();
+  });
 }
 
 void Actions::seek(Micros t) {

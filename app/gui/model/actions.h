@@ -25,9 +25,11 @@ namespace wmq::gui {
 
 // What became of a command worth a message.
 struct Outcome {
-  std::string action;  // "inject", "seek", "variant", "load", "save-scenario", "export-report"
-  Status status;       // ok, or why it failed
-  std::string path;    // the file written or read, when there is one
+  // "inject", "seek", "variant", "load", "save-scenario", "export-report", "live" (a step or a
+  // speed change refused while live)
+  std::string action;
+  Status status;     // ok, or why it failed
+  std::string path;  // the file written or read, when there is one
 };
 
 // Writes `text` to `path`, replacing it. kIoError naming the path when it cannot.
@@ -85,6 +87,8 @@ class Actions {
 
  private:
   void push(std::string label, std::function<void()> apply);
+  // True, after telling the person why, when the workbench is live and `what` cannot be done.
+  bool refused_live(const std::string& what);
   void tell(std::string action, Status status, std::string path = {});
 
   CommandQueue& queue_;

@@ -131,11 +131,14 @@ void Run::sample_due(Micros up_to) {
 }
 
 bool Run::advance_to(Micros t, bool stop_at_pause) {
-  while (sampler_.next_due() <= t) {
-    if (sim_->run_until(sampler_.next_due(), stop_at_pause)) return true;
-    sampler_.sample(*sim_);
+  bool paused = false;
+  while (!paused && sampler_.next_due() <= t) {
+    paused = sim_->run_until(sampler_.next_due(), stop_at_pause);
+    if (!paused) sampler_.sample(*sim_);
   }
-  return sim_->run_until(t, stop_at_pause);
+  if (!paused) paused = sim_->run_until(t, stop_at_pause);
+  refresh_scene();
+  return paused;
 }
 
 bool Run::step() {
@@ -143,11 +146,90 @@ bool Run::step() {
   if (next == kNever) return false;
   // Samples due strictly before the next event see the state they would have seen playing.
   sample_due(next - 1);
-  return sim_->step();
+  const bool ran = sim_->step();
+  refresh_scene();
+  return ran;
 }
 
 Status Run::inject(sim::Injection injection) {
-  return sim_->inject(std::move(injection));
+  Status st = sim_->inject(std::move(injection));
+  refresh_scene();
+  return st;
+}
+
+Status Run::listen(const sim::ListenOptions& options) {
+  return sim_->listen(options);
+}
+
+bool Run::live_advance_to(Micros t, bool stop_at_pause) {
+  const bool paused = advance_to(t, stop_at_pause);
+  if (sim_->listening()) {
+    sim_->live_turn(sim_->now(), 0);
+    refresh_scene();
+  }
+  return paused;
+}
+
+const std::vector<sim::Cook>& Run::scene_cooks() const {
+  return external_cooks_ ? scene_cooks_ : sim_->cooks();
+}
+
+const std::vector<sim::Cashier>& Run::scene_cashiers() const {
+  return external_cashiers_ ? scene_cashiers_ : sim_->cashiers();
+}
+
+const sim::ExternalClient* Run::external_at(uint32_t index) const {
+  if (index < kExternalIndexBase) return nullptr;
+  const auto& all = sim_->external_clients();
+  const uint32_t i = index - kExternalIndexBase;
+  return i < all.size() ? &all[i] : nullptr;
+}
+
+void Run::refresh_scene() {
+  const auto& all = sim_->external_clients();
+  external_cooks_ = false;
+  external_cashiers_ = false;
+  if (all.empty()) return;
+  scene_cooks_.clear();
+  scene_cashiers_.clear();
+  for (const sim::ExternalClient& x : all) {
+    // A program that left is not drawn: what it held is back on the board, which the class
+    // sees, and a student who runs a script ten times would otherwise fill the kitchen.
+    if (x.state != sim::ExternalState::kConnected) continue;
+    if (x.role == sim::ExternalRole::kCook) {
+      if (x.station < 0 || static_cast<size_t>(x.station) >= sim_->stations().size()) continue;
+      if (!external_cooks_) scene_cooks_ = sim_->cooks();
+      external_cooks_ = true;
+      sim::Cook k;
+      k.index = kExternalIndexBase + x.index;
+      k.name = x.name;
+      k.station = static_cast<uint32_t>(x.station);
+      // Its prefetch is the program's business; the window shows what it holds.
+      k.prefetch = 0;
+      k.held = x.held;
+      k.state = x.held.empty() ? sim::CookState::kIdle : sim::CookState::kCooking;
+      k.on_stove = !x.held.empty();
+      k.session = x.session;
+      k.cooked = x.cooked;
+      scene_cooks_.push_back(std::move(k));
+    } else {
+      if (!external_cashiers_) scene_cashiers_ = sim_->cashiers();
+      external_cashiers_ = true;
+      sim::Cashier c;
+      c.index = kExternalIndexBase + x.index;
+      c.name = x.name;
+      c.session = x.session;
+      scene_cashiers_.push_back(std::move(c));
+    }
+  }
+}
+
+const sim::ExternalClient* selected_external(const Run& run, const Selection& s) {
+  if (s.kind == Selection::Kind::kCook) return run.external_at(s.index);
+  if (s.kind == Selection::Kind::kCashier && s.index < run.scene_cashiers().size()) {
+    return run.external_at(run.scene_cashiers()[s.index].index);
+  }
+  return nullptr;
 }
 
 }  // namespace wmq::gui

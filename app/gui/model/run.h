@@ -8,6 +8,12 @@
 // it to t gives the same state as the first one had at t (time travel).
 // Replays use the in-memory store: no file, same persistence semantics.
 //
+// Live (listen()): the simulation is also open to STOMP clients, and the
+// host drives it with live_advance_to() from the wall clock. Such a run is
+// not determined by the three any more, so it is never replayed. The
+// programs that joined are drawn among the simulation's own people: see
+// scene_cooks() and scene_cashiers().
+//
 // Thread-safety: none; the GUI thread owns it.
 #pragma once
 
@@ -20,6 +26,7 @@
 #include "broker/status.h"
 #include "gui/model/charts.h"
 #include "gui/model/event_log.h"
+#include "gui/model/selection.h"
 #include "sim/simulation.h"
 
 namespace wmq::gui {
@@ -50,6 +57,11 @@ struct PipelineCounts {
 
 // Adds one broker event to the counts (events that are not a pipeline step are ignored).
 void count_stage(PipelineCounts& counts, const Event& event);
+
+// Scene cooks and cashiers that stand for STOMP clients carry this plus their index in
+// Simulation::external_clients() as their index (and a selection of one names them so): far above
+// any simulated cook, and unchanged when the kitchen hires one.
+inline constexpr uint32_t kExternalIndexBase = 1u << 20;
 
 struct RunOptions {
   size_t log_capacity = 50'000;
@@ -84,10 +96,31 @@ class Run final : private sim::SimObserver {
   // Simulation::inject, same errors; applied now when `at` is -1 or now.
   Status inject(sim::Injection injection);
 
+  // Opens the simulation to STOMP clients: Simulation::listen, same errors.
+  Status listen(const sim::ListenOptions& options);
+  // The live turn: advance_to(t, stop_at_pause), then the STOMP clients are let in at the clock
+  // it stopped at (Simulation::live_turn without waiting: the GUI's frame is the wait). Without
+  // listen() it is advance_to.
+  bool live_advance_to(Micros t, bool stop_at_pause);
+
+  // The cooks the kitchen shows: the simulation's, then one for each connected STOMP program
+  // that cooks (named by its login, holding what it was given and has not acked; idle or
+  // cooking; index kExternalIndexBase + its external index). Valid until the next mutating call.
+  const std::vector<sim::Cook>& scene_cooks() const;
+  // The same for the cashiers' desks: the simulation's, then the connected STOMP programs that
+  // send orders.
+  const std::vector<sim::Cashier>& scene_cashiers() const;
+  // The STOMP program behind a scene cook's or cashier's index (kExternalIndexBase + N), or null
+  // for a simulated one.
+  const sim::ExternalClient* external_at(uint32_t index) const;
+
  private:
   Run(const sim::Scenario& scenario, RunOptions options);
   void on_sim_event(const sim::SimEvent& event) override;
   void sample_due(Micros up_to);
+  // Rebuilds the scene's cooks and cashiers after the simulation moved (only when STOMP programs
+  // take part: otherwise the simulation's own lists are shown as they are).
+  void refresh_scene();
 
   sim::Scenario scenario_;
   std::unique_ptr<sim::Simulation> sim_;
@@ -95,6 +128,15 @@ class Run final : private sim::SimObserver {
   ChartSampler sampler_;
   PipelineCounts pipeline_;
   std::unordered_map<MessageId, uint32_t> message_order_;  // every message that named an order
+  bool external_cooks_ = false;                            // scene_cooks_ is in use
+  bool external_cashiers_ = false;                         // scene_cashiers_ is in use
+  std::vector<sim::Cook> scene_cooks_;        // the simulation's cooks + connected STOMP cooks
+  std::vector<sim::Cashier> scene_cashiers_;  // the same for cashiers
 };
+
+// The STOMP program a selection names: a scene cook that stands for one (by its index), or a desk
+// that does (the painter selects desks by their position in Run::scene_cashiers()). Null
+// otherwise.
+const sim::ExternalClient* selected_external(const Run& run, const Selection& selection);
 
 }  // namespace wmq::gui

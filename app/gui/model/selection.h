@@ -26,7 +26,8 @@ struct Selection {
   bool operator==(const Selection&) const = default;
 };
 
-// "none", "order 12", "cook 2", "cashier 0", "queue grill", "broker": for command labels.
+// "none", "order 12", "cook 2", "cashier 0", "queue grill", "broker", "stomp cook 0" (a STOMP
+// program in the kitchen: run.h, kExternalIndexBase): for command labels.
 std::string describe(const Selection& selection);
 
 }  // namespace wmq::gui

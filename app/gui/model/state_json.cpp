@@ -27,7 +27,12 @@ json counters_json(const sim::Counters& c) {
           {"recovered_messages", c.recovered_messages},
           {"group_commits", c.group_commits},
           {"cook_crashes", c.cook_crashes},
-          {"announcements", c.announcements}};
+          {"announcements", c.announcements},
+          {"external_delivered", c.external_delivered},
+          {"external_cooked", c.external_cooked},
+          {"external_returned", c.external_returned},
+          {"external_sent", c.external_sent},
+          {"external_rejected", c.external_rejected}};
 }
 
 json figures_json(const sim::Report& r) {
@@ -40,6 +45,30 @@ json figures_json(const sim::Report& r) {
 std::string dish_station(const sim::Simulation& s, uint16_t dish) {
   const auto& dishes = s.scenario().menu.dishes;
   return dish < dishes.size() ? dishes[dish].station : std::string();
+}
+
+json externals_json(const sim::Simulation& s) {
+  json out = json::array();
+  for (const sim::ExternalClient& x : s.external_clients()) {
+    json held = json::array();
+    for (const sim::Ticket& t : x.held)
+      held.push_back(t.order);
+    const bool at_station = x.station >= 0 && static_cast<size_t>(x.station) < s.stations().size();
+    out.push_back(
+        {{"name", x.name},
+         {"role", sim::external_role_name(x.role)},
+         {"state", sim::external_state_name(x.state)},
+         {"station", at_station ? json(s.stations()[static_cast<size_t>(x.station)]) : json()},
+         {"connected_at_us", x.connected_at},
+         {"left_at_us", x.left_at},
+         {"delivered", x.delivered},
+         {"acked", x.cooked},
+         {"returned", x.returned},
+         {"held", held},
+         {"sent", x.sent},
+         {"rejected", x.rejected}});
+  }
+  return out;
 }
 
 }  // namespace
@@ -105,6 +134,7 @@ json run_json(const Run& run) {
           {"cashiers", cashiers},
           {"queues", queues},
           {"orders", orders},
+          {"external_clients", externals_json(s)},
           {"events", run.log().next_seq()}};
 }
 
@@ -116,6 +146,9 @@ json state_json(const Workbench& bench) {
                           {"what", sim::describe(r.injection)},
                           {"on_b", r.on_b}});
   }
+  // Where STOMP clients connect, while the run is live.
+  const json listening =
+      bench.live() ? json{{"bind", bench.listen_bind()}, {"port", bench.listen_port()}} : json();
   return {{"scenario", bench.scenario().name},
           {"file", bench.scenario().file},
           {"seed", bench.seed()},
@@ -137,7 +170,9 @@ json state_json(const Workbench& bench) {
           {"forks_us", bench.forks()},
           {"injections", injections},
           {"a", run_json(bench.a())},
-          {"b", bench.b() != nullptr ? run_json(*bench.b()) : json()}};
+          {"b", bench.b() != nullptr ? run_json(*bench.b()) : json()},
+          {"deterministic", !bench.live()},
+          {"listening", listening}};
 }
 
 std::vector<FigureDiff> compare_reports(const sim::Report& a, const sim::Report& b) {

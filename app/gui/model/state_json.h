@@ -7,7 +7,8 @@
 //   "variant" ("durable=false", or null), "b_kind" ("none", "variant", "previous-future"),
 //   "previous_fork_us" (-1 before any fork), "forks_us": [..],
 //   "injections": [{"at_us", "made_at_us", "what" (describe), "on_b"}],
-//   "a": run_json(A), "b": run_json(B) or null }
+//   "a": run_json(A), "b": run_json(B) or null,
+//   "deterministic" (false once live), "listening": {"bind", "port"} or null }
 // run_json(run) = {
 //   "time_us", "broker_down", "narration" (en text or ""), "pauses_reached",
 //   "counters": {customers, placed, confirmed, ...every Counters field},
@@ -18,6 +19,9 @@
 //   "queues": [{"name", "durable", "depth", "max_depth"}],
 //   "orders": [{"number", "status", "station", "deliveries", "redeliveries", "confirmed",
 //               "steps": [step kind names]}],
+//   "external_clients": [{"name", "role" ("cook", "cashier"), "state" ("connected", "gone"),
+//               "station" (or null), "connected_at_us", "left_at_us", "delivered", "acked",
+//               "returned", "held": [order numbers], "sent", "rejected"}],
 //   "events": events seen so far }
 //
 // Thread-safety: pure functions of their arguments.

@@ -1,6 +1,7 @@
 #include "gui/model/workbench.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -23,6 +24,9 @@ std::string describe(const Selection& s) {
     case Selection::Kind::kOrder:
       return "order " + std::to_string(s.index);
     case Selection::Kind::kCook:
+      if (s.index >= kExternalIndexBase) {
+        return "stomp cook " + std::to_string(s.index - kExternalIndexBase);
+      }
       return "cook " + std::to_string(s.index);
     case Selection::Kind::kCashier:
       return "cashier " + std::to_string(s.index);
@@ -35,6 +39,7 @@ std::string describe(const Selection& s) {
 }
 
 Status Workbench::load(const std::string& path, std::optional<uint64_t> seed) {
+  if (Status st = live_refusal("opening another scenario"); !st.is_ok()) return st;
   Result<sim::Scenario> scenario = sim::load_scenario(path);
   if (!scenario.is_ok()) return scenario.status();
   std::ifstream in(path, std::ios::binary);
@@ -44,6 +49,7 @@ Status Workbench::load(const std::string& path, std::optional<uint64_t> seed) {
 }
 
 Status Workbench::load(sim::Scenario scenario, std::string source, std::optional<uint64_t> seed) {
+  if (Status st = live_refusal("opening another scenario"); !st.is_ok()) return st;
   const uint64_t s = seed.value_or(scenario.seed);
   Result<std::unique_ptr<Run>> a = Run::create(scenario, s, {}, run_options_);
   if (!a.is_ok()) return a.status();
@@ -107,7 +113,56 @@ void Workbench::follow_with_b() {
   if (b_) b_->advance_to(now(), false);
 }
 
+void Workbench::set_speed(double speed) {
+  if (!live_) player_.set_speed(speed);
+}
+
+void Workbench::faster() {
+  if (!live_) player_.faster();
+}
+
+void Workbench::slower() {
+  if (!live_) player_.slower();
+}
+
+uint16_t Workbench::listen_port() const {
+  return live_ ? a_->sim().listen_port() : 0;
+}
+
+size_t Workbench::connected_clients() const {
+  size_t n = 0;
+  for (const sim::ExternalClient& x : a_->sim().external_clients()) {
+    if (x.state == sim::ExternalState::kConnected) ++n;
+  }
+  return n;
+}
+
+Status Workbench::live_refusal(const std::string& what) const {
+  if (!live_) return Status::ok();
+  return Status::error(Code::kInvalid,
+                       what + " is not possible while STOMP clients can connect (port " +
+                           std::to_string(listen_port()) +
+                           "): this live run follows the wall clock and cannot be replayed");
+}
+
+Status Workbench::listen(const sim::ListenOptions& options) {
+  if (live_) {
+    return Status::error(Code::kInvalid,
+                         "the scene already listens on port " + std::to_string(listen_port()));
+  }
+  if (b_) {
+    return Status::error(Code::kInvalid,
+                         "STOMP clients can join one run only: close the split view first");
+  }
+  if (Status st = a_->listen(options); !st.is_ok()) return st;
+  live_ = true;
+  listen_bind_ = options.bind;
+  player_.set_speed(1.0);
+  return Status::ok();
+}
+
 bool Workbench::step() {
+  if (live_) return false;
   player_.pause();
   at_pause_point_ = false;
   const bool ran = a_->step();
@@ -117,6 +172,10 @@ bool Workbench::step() {
 }
 
 void Workbench::tick(double real_seconds) {
+  if (live_) {
+    tick_live(real_seconds);
+    return;
+  }
   const Micros dt = player_.advance_by(real_seconds);
   if (dt == 0) return;
   Micros target = now() + dt;
@@ -134,6 +193,27 @@ void Workbench::tick(double real_seconds) {
     player_.pause();
   }
   follow_with_b();
+  touch_horizon();
+}
+
+void Workbench::tick_live(double real_seconds) {
+  Micros target = now();
+  if (player_.playing() && real_seconds > 0) {
+    target += static_cast<Micros>(std::llround(real_seconds * static_cast<double>(kSeconds)));
+  }
+  const Micros duration = scenario().duration;
+  bool hit_end = false;
+  if (!reached_end_ && now() < duration && target >= duration) {
+    target = duration;
+    hit_end = true;
+  }
+  if (a_->live_advance_to(target, true)) {
+    player_.pause();
+    at_pause_point_ = true;
+  } else if (hit_end) {
+    reached_end_ = true;
+    player_.pause();
+  }
   touch_horizon();
 }
 
@@ -187,6 +267,10 @@ void Workbench::commit(Timeline timeline) {
 }
 
 Status Workbench::seek(Micros t) {
+  const char* move = t < now()   ? "going back in time"
+                     : t > now() ? "jumping ahead in time"
+                                 : "moving on the timeline";
+  if (Status st = live_refusal(move); !st.is_ok()) return st;
   player_.pause();
   at_pause_point_ = false;
   t = std::clamp<Micros>(t, 0, end());
@@ -240,6 +324,7 @@ Workbench::BKind Workbench::b_kind() const {
 }
 
 Status Workbench::compare_with_previous_future() {
+  if (Status st = live_refusal("the split view"); !st.is_ok()) return st;
   if (previous_fork_ < 0) {
     return Status::error(Code::kNotFound,
                          "no previous future yet: go back in time and make a change first");
@@ -257,6 +342,7 @@ Status Workbench::compare_with_previous_future() {
 }
 
 Status Workbench::set_variant(std::optional<Variant> variant) {
+  if (Status st = live_refusal("the split view"); !st.is_ok()) return st;
   if (!variant || variant->empty()) {
     b_clicks_.reset();
     variant_.reset();

@@ -18,6 +18,15 @@
 // e.g. a cook it does not have, is skipped for B and marked so) and advanced
 // in lockstep to A's time.
 //
+// Live. After listen(), run A's broker is open to STOMP clients too, and
+// what they do is not in the record: the run cannot be replayed. So its
+// clock follows the wall clock at 1x (tick() lets the clients in every
+// frame, also while paused), and everything that would replay it, replace it
+// or move its clock is refused with live_refusal(): going back or forward on
+// the timeline, a step, another speed, the split view, opening another
+// scenario. Play, pause and the failure buttons still work: a click is
+// applied now, as always.
+//
 // Thread-safety: none; the GUI thread owns it.
 #pragma once
 
@@ -33,6 +42,7 @@
 #include "gui/model/selection.h"
 #include "gui/model/variant.h"
 #include "sim/scenario.h"
+#include "sim/simulation.h"
 
 namespace wmq::gui {
 
@@ -51,8 +61,8 @@ class Workbench {
 
   // Reads a scenario file and starts it at 0, paused. `seed` overrides the file's. The variant
   // is kept (one the new scenario cannot take is dropped); the selection and everything
-  // recorded are forgotten. Errors: those of load_scenario and Run::create; on error nothing
-  // changes.
+  // recorded are forgotten. Errors: live_refusal when live (the clients are in this run); those
+  // of load_scenario and Run::create; on error nothing changes.
   Status load(const std::string& path, std::optional<uint64_t> seed = std::nullopt);
   // The same from a scenario already in memory; `source` is the file's text (for save as).
   Status load(sim::Scenario scenario, std::string source, std::optional<uint64_t> seed);
@@ -88,6 +98,16 @@ class Workbench {
   bool at_pause_point() const { return at_pause_point_; }
   // True once the scenario's duration was reached while playing.
   bool reached_end() const { return reached_end_; }
+  // True once listen() succeeded: the run is live (see the top of this file).
+  bool live() const { return live_; }
+  // The address and port STOMP clients connect to; "" and 0 when not live.
+  const std::string& listen_bind() const { return listen_bind_; }
+  uint16_t listen_port() const;
+  // How many STOMP programs are connected to run A now (those gone not counted).
+  size_t connected_clients() const;
+  // Ok when not live; when live, kInvalid saying that `what` ("going back in time") cannot be
+  // done while STOMP clients can connect, and why.
+  Status live_refusal(const std::string& what) const;
   // Bumped whenever the runs are replaced (load, going back, a fork, a variant): views drop
   // what they cached about the old runs (animation, filtered log).
   uint64_t epoch() const { return epoch_; }
@@ -97,32 +117,44 @@ class Workbench {
   void play();
   void pause() { player_.pause(); }
   void toggle_play();
-  void set_speed(double speed) { player_.set_speed(speed); }
-  void faster() { player_.faster(); }
-  void slower() { player_.slower(); }
-  // Pauses and runs one event of A (B follows to A's time). False when nothing is left.
+  // Speed changes; ignored while live (the speed stays 1x: see live_refusal).
+  void set_speed(double speed);
+  void faster();
+  void slower();
+  // Pauses and runs one event of A (B follows to A's time). False when nothing is left, and
+  // when live (nothing happens then: see live_refusal).
   bool step();
   // Applies `injection` now (its `at` is ignored unless later than now: a delayed effect),
   // forking the timeline when now is before the horizon. Errors: those of Simulation::inject
   // for run A (nothing recorded, the timeline unchanged).
   Status inject(sim::Injection injection);
   // Pauses and moves both runs to `t` (clamped to [0, end()]): forward by running on, back by
-  // replaying. Errors only when a replay cannot be made (not expected: the same inputs made the
-  // runs before).
+  // replaying. Errors: live_refusal when live (nothing moves); otherwise only when a replay
+  // cannot be made (not expected: the same inputs made the runs before).
   Status seek(Micros t);
   // Sets (or, with nullopt, clears) the variant of run B, made and advanced to now. Errors:
-  // those of apply_variant and Run::create; nothing changes then.
+  // live_refusal when live, those of apply_variant and Run::create; nothing changes then.
   Status set_variant(std::optional<Variant> variant);
   // Makes run B the future the last fork left behind: the same scenario with that timeline's
   // clicks, advanced to now, so the class sees the old future beside the new one. Clicks made
-  // from now on go to A only. Errors: kNotFound when no fork has happened yet; those of
-  // Run::create.
+  // from now on go to A only. Errors: live_refusal when live; kNotFound when no fork has
+  // happened yet; those of Run::create.
   Status compare_with_previous_future();
   void select(Selection selection) { selection_ = std::move(selection); }
 
   // Called once a frame after the commands: advances both runs by the player's share of
-  // `real_seconds`, pausing at a scenario pause point and once at the scenario's end.
+  // `real_seconds`, pausing at a scenario pause point and once at the scenario's end. Live, the
+  // share is all of `real_seconds` (1x, no cap on a slow frame: the clock catches up with the
+  // wall), and the STOMP clients are let in even while paused.
   void tick(double real_seconds);
+
+  // ---- Live ------------------------------------------------------------------
+
+  // Opens run A's broker to STOMP clients (Simulation::listen) and makes the workbench live at
+  // 1x. Call after load(), before playing. Errors, nothing changed: kInvalid when the split view
+  // is on (STOMP clients can join one run only) or already live; those of Simulation::listen
+  // (direct mode: kInvalid; the address: kIoError).
+  Status listen(const sim::ListenOptions& options);
 
   // ---- Files -----------------------------------------------------------------
 
@@ -148,6 +180,8 @@ class Workbench {
   Result<std::unique_ptr<Run>> make_b(const Variant& variant, Micros t,
                                       std::vector<Recorded>& recorded) const;
   void follow_with_b();
+  // tick() of a live workbench: A only (there is no B), by the whole frame, clients let in.
+  void tick_live(double real_seconds);
   void touch_horizon();
 
   RunOptions run_options_;
@@ -168,6 +202,8 @@ class Workbench {
   bool at_pause_point_ = false;
   bool reached_end_ = false;
   uint64_t epoch_ = 0;
+  bool live_ = false;        // listen() succeeded: run A is open to STOMP clients
+  std::string listen_bind_;  // the address it listens on (live)
 };
 
 }  // namespace wmq::gui

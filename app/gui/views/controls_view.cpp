@@ -53,10 +53,15 @@ ControlsView::ControlsView(const Workbench& bench, Actions& actions)
 
 void ControlsView::draw_transport(ViewContext& ctx) {
   const I18n& t = ctx.i18n;
+  // A live run cannot be replayed, stepped ahead of the wall clock or sped up: those controls
+  // are greyed (the keys are refused with a toast by the workbench).
+  const bool live = bench_.live();
+  if (live) ImGui::BeginDisabled();
   if (button(ctx, "controls.back", std::string("\xE2\x86\xBA ") + t.tr("controls.back"),
              t.tr("controls.back_help"), true)) {
     actions_.back_by(30 * kSeconds);
   }
+  if (live) ImGui::EndDisabled();
   const bool playing = bench_.player().playing();
   const std::string play = playing
                                ? std::string("\xE2\x9D\x9A\xE2\x9D\x9A ") + t.tr("controls.pause")
@@ -64,6 +69,7 @@ void ControlsView::draw_transport(ViewContext& ctx) {
   if (button(ctx, "controls.play", play + "###play", t.tr("controls.play_help"))) {
     actions_.toggle_play();
   }
+  if (live) ImGui::BeginDisabled();
   if (button(ctx, "controls.step", std::string("\xE2\x87\xA5 ") + t.tr("controls.step"),
              t.tr("controls.step_help"))) {
     actions_.step();
@@ -78,7 +84,10 @@ void ControlsView::draw_transport(ViewContext& ctx) {
     actions_.set_speed(Player::kSpeeds[static_cast<size_t>(std::clamp(index, 0, last))]);
   }
   ctx.anchors.set_last_item("controls.speed");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.tr("controls.speed_help"));
+  if (live) ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip("%s", t.tr(live ? "live.speed_help" : "controls.speed_help"));
+  }
   ImGui::SameLine();
   ImGui::PushFont(ctx.fonts.heading);
   const std::string clock =
@@ -197,6 +206,36 @@ void ControlsView::draw_timeline(ViewContext& ctx) {
   }
 }
 
+void ControlsView::draw_live(ViewContext& ctx) {
+  const I18n& t = ctx.i18n;
+  const ScenePalette& pal = scene_palette(ctx.projector);
+  const std::string banner = fill_placeholders(
+      t.tr("live.banner"),
+      {{"address", bench_.listen_bind()}, {"port", std::to_string(bench_.listen_port())}});
+  const std::string clients = fill_placeholders(
+      t.tr("live.clients"), {{"count", std::to_string(bench_.connected_clients())}});
+  // A red dot, as on a recording camera: this run is live.
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const float r = ImGui::GetFontSize() * 0.3f;
+  ImGui::GetWindowDrawList()->AddCircleFilled(
+      ImVec2(at.x + r, at.y + ImGui::GetTextLineHeight() / 2), r, col(pal.refused));
+  ImGui::Dummy(ImVec2(r * 2, ImGui::GetTextLineHeight()));
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted(banner.c_str());
+  ImGui::SameLine();
+  ImGui::TextDisabled("\xC2\xB7 %s", clients.c_str());
+  ImGui::EndGroup();
+  ctx.anchors.set_last_item("controls.live");
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
+    ImGui::TextUnformatted(t.tr("live.help"));
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
 void ControlsView::drawContent(ViewContext& ctx) {
   draw_transport(ctx);
   draw_failures(ctx);
@@ -204,7 +243,12 @@ void ControlsView::drawContent(ViewContext& ctx) {
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(0.78f, 0.16f, 0.16f, 1.0f), "A/B");
   }
-  draw_timeline(ctx);
+  // A live run has no timeline to drag: the banner takes its place and says why.
+  if (bench_.live()) {
+    draw_live(ctx);
+  } else {
+    draw_timeline(ctx);
+  }
 }
 
 }  // namespace wmq::gui

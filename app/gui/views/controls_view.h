@@ -2,7 +2,9 @@
 // the clock, the buttons that make things go wrong (bad order, poison order,
 // lunch rush, crash or restart the broker) and, under them, the timeline:
 // drag it to go back or forward in time; forks, the teacher's clicks and the
-// scenario's own events are marked on it.
+// scenario's own events are marked on it. While the run is live (STOMP clients
+// can connect) a banner says so in the timeline's place, and the controls that
+// would replay the run or move its clock are greyed.
 //
 // Thread-safety: the GUI thread, inside an ImGui frame.
 #pragma once
@@ -30,6 +32,9 @@ class ControlsView : public View {
   void draw_transport(ViewContext& ctx);
   void draw_failures(ViewContext& ctx);
   void draw_timeline(ViewContext& ctx);
+  // Instead of the timeline while STOMP clients can connect: where, how many, and that the run
+  // is not deterministic.
+  void draw_live(ViewContext& ctx);
 
   // UI-only: the timeline being dragged and the last time it asked to seek to.
   struct Ui {

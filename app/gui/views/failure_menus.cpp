@@ -160,6 +160,16 @@ bool current_queue_options(const Run& run, const std::string& queue, QueueOption
 void draw_failure_menu(ViewContext& ctx, const Run& run, const Selection& target, Actions& actions,
                        const std::string& prefix) {
   const sim::Simulation& sim = run.sim();
+  // A STOMP program is not ours to crash: the person running it closes it.
+  if (const sim::ExternalClient* x = selected_external(run, target)) {
+    ImGui::TextDisabled("%s \xC2\xB7 %s", x->name.c_str(), ctx.i18n.tr("live.program"));
+    ImGui::Separator();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 22.0f);
+    ImGui::TextUnformatted(ctx.i18n.tr("live.hint"));
+    ImGui::PopTextWrapPos();
+    ctx.anchors.set_last_item(prefix + "external");
+    return;
+  }
   switch (target.kind) {
     case Selection::Kind::kCook:
       if (target.index < sim.cooks().size()) {

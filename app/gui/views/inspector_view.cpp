@@ -216,8 +216,59 @@ void InspectorView::draw_broker(ViewContext& ctx) {
   action_buttons(ctx, bench_.a(), Selection::broker(), actions_);
 }
 
+void InspectorView::draw_external(ViewContext& ctx, const sim::ExternalClient& x) {
+  const I18n& t = ctx.i18n;
+  const sim::Simulation& sim = bench_.a().sim();
+  heading(ctx, fill_placeholders(t.tr("live.heading"), {{"name", x.name}}));
+  const bool cook = x.role == sim::ExternalRole::kCook;
+  field(
+      t.tr("inspector.state"),
+      t.tr(x.state == sim::ExternalState::kConnected ? "live.state_connected" : "live.state_gone"));
+  ctx.anchors.set_last_item("inspector.status");
+  ImGui::SameLine();
+  field(t.tr("live.role"), t.tr(cook ? "live.role_cook" : "live.role_cashier"));
+  field(t.tr("live.joined"), sim::format_clock(x.connected_at));
+  if (x.left_at >= 0) {
+    ImGui::SameLine();
+    field(t.tr("live.left"), sim::format_clock(x.left_at));
+  }
+  if (cook) {
+    if (x.station >= 0 && static_cast<size_t>(x.station) < sim.stations().size()) {
+      field(t.tr("inspector.station"), sim.stations()[static_cast<size_t>(x.station)]);
+    }
+    field(t.tr("live.delivered"), std::to_string(x.delivered));
+    ImGui::SameLine();
+    field(t.tr("live.acked"), std::to_string(x.cooked));
+    ImGui::SameLine();
+    field(t.tr("live.returned"), std::to_string(x.returned));
+    ImGui::TextDisabled("%s", t.tr("inspector.holds"));
+    if (x.held.empty()) {
+      ImGui::SameLine();
+      ImGui::TextUnformatted(t.tr("inspector.nothing"));
+    }
+    for (const sim::Ticket& tk : x.held) {
+      char label[48];
+      std::snprintf(label, sizeof label, "#%u", tk.order);
+      ImGui::SameLine();
+      if (ImGui::SmallButton(label) && tk.order != 0) actions_.select(Selection::order(tk.order));
+    }
+  } else {
+    field(t.tr("live.sent"), std::to_string(x.sent));
+    ImGui::SameLine();
+    field(t.tr("live.rejected"), std::to_string(x.rejected));
+  }
+  ImGui::Spacing();
+  ImGui::TextWrapped("%s", t.tr("live.hint"));
+}
+
 void InspectorView::drawContent(ViewContext& ctx) {
   const Selection& sel = bench_.selection();
+  // A STOMP program drawn as a cook or at a desk: the simulator does not drive it, so it has
+  // its own page (and no failure buttons).
+  if (const sim::ExternalClient* x = selected_external(bench_.a(), sel)) {
+    draw_external(ctx, *x);
+    return;
+  }
   switch (sel.kind) {
     case Selection::Kind::kOrder:
       draw_order(ctx, sel.index);

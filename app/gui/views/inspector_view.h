@@ -2,7 +2,8 @@
 // a timeline (placed, validated, routed, persisted, confirmed, delivered to
 // grill-2, grill-2 crashed, back on the board, delivered again x2, acked,
 // served); a cook shows the tickets it holds; a cashier its receipts; a queue
-// its counters and settings; the broker its file.
+// its counters and settings; the broker its file; a STOMP program on the
+// scene what it was given, acked and sent.
 //
 // Thread-safety: the GUI thread, inside an ImGui frame.
 #pragma once
@@ -27,6 +28,7 @@ class InspectorView : public View {
   void draw_cashier(ViewContext& ctx, uint32_t index);
   void draw_queue(ViewContext& ctx, const std::string& name);
   void draw_broker(ViewContext& ctx);
+  void draw_external(ViewContext& ctx, const sim::ExternalClient& client);
 
   const Workbench& bench_;
   Actions& actions_;

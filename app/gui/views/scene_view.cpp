@@ -41,6 +41,13 @@ void side_chip(ImVec2 at, const char* text, const ScenePalette& pal, bool accent
 void tooltip_for(const Hit& hit, const Run& run, const I18n& t) {
   const sim::Simulation& sim = run.sim();
   ImGui::BeginTooltip();
+  if (const sim::ExternalClient* x = selected_external(run, hit.target)) {
+    ImGui::Text("%s \xC2\xB7 %s", x->name.c_str(), t.tr("live.program"));
+    ImGui::TextDisabled(
+        "%s", t.tr(x->role == sim::ExternalRole::kCook ? "live.role_cook" : "live.role_cashier"));
+    ImGui::EndTooltip();
+    return;
+  }
   switch (hit.target.kind) {
     case Selection::Kind::kOrder:
       if (const sim::Order* o = sim.order(hit.target.index)) {
