@@ -126,3 +126,37 @@ TEST_CASE("figures are looked up by the names expectations use") {
   for (const std::string& f : figure_names())
     CHECK(r.figure(f) >= 0);
 }
+
+TEST_CASE("the text report gives the lesson's watch line, question and answer in both languages") {
+  Report r = sample();
+  r.watch = Text{"Watch the board.", "Perhatikan papan."};
+  r.question = Text{"Why?", "Kenapa?"};
+  r.answer = Text{"Because.", "Karena."};
+  const std::string t = report_text(r);
+  CHECK(t.find("file scenarios/x.toml, seed 3, broker mode, 20m of virtual time\n\n"
+               "Watch this\n  en: Watch the board.\n  id: Perhatikan papan.\n\n"
+               "What happened\n") != std::string::npos);
+  CHECK(t.find("Question for the class\n  en: Why?\n  id: Kenapa?\n\n"
+               "Answer\n  en: Because.\n  id: Karena.\n\nExpectations\n") != std::string::npos);
+}
+
+TEST_CASE("the Markdown handout folds the answer under the question") {
+  Report r = sample();
+  r.watch = Text{"Watch the board.", "Perhatikan papan."};
+  r.question = Text{"Why?", "Kenapa?"};
+  r.answer = Text{"Because.", "Karena."};
+  const std::string m = report_markdown(r);
+  CHECK(m.find("## Watch this\n\nWatch the board.\n\n*Perhatikan papan.*\n\n") !=
+        std::string::npos);
+  CHECK(m.find("## Question for the class\n\nWhy?\n\n*Kenapa?*\n\n"
+               "<details><summary>Answer / Jawaban</summary>\n\nBecause.\n\n*Karena.*\n\n"
+               "</details>\n") != std::string::npos);
+  CHECK(m.find("## Question") < m.find("## Expectations"));
+}
+
+TEST_CASE("a report without lesson text prints no empty lesson headings") {
+  const Report r = sample();
+  CHECK(report_text(r).find("Watch this") == std::string::npos);
+  CHECK(report_text(r).find("Question") == std::string::npos);
+  CHECK(report_markdown(r).find("<details>") == std::string::npos);
+}

@@ -149,6 +149,20 @@ std::string order_sum(const Report& r) {
          " + expired " + std::to_string(r.expired) + " + lost " + std::to_string(r.lost);
 }
 
+// A titled block of the lesson's text, English then Indonesian; nothing when it has neither.
+void text_block(std::ostringstream& o, const char* heading, const Text& t) {
+  if (t.en.empty() && t.id.empty()) return;
+  o << "\n" << heading << "\n";
+  if (!t.en.empty()) o << "  en: " << t.en << "\n";
+  if (!t.id.empty()) o << "  id: " << t.id << "\n";
+}
+
+// The same as Markdown: the English line, then the Indonesian one in italics.
+void markdown_lines(std::ostringstream& o, const Text& t) {
+  if (!t.en.empty()) o << t.en << "\n\n";
+  if (!t.id.empty()) o << "*" << t.id << "*\n\n";
+}
+
 }  // namespace
 
 std::string report_text(const Report& r) {
@@ -160,6 +174,7 @@ std::string report_text(const Report& r) {
   o << "file " << r.file << ", seed " << r.seed << ", " << mode_name(r.mode) << " mode, "
     << format_duration(r.virtual_time) << " of virtual time\n";
   if (r.live) o << "en: " << kLiveEn << "\nid: " << kLiveId << "\n";
+  text_block(o, "Watch this", r.watch);
 
   if (!r.timeline.empty()) {
     o << "\nWhat happened\n";
@@ -202,6 +217,8 @@ std::string report_text(const Report& r) {
   }
   for (const std::string& n : r.notes)
     o << "\nNote: " << n << "\n";
+  text_block(o, "Question for the class", r.question);
+  text_block(o, "Answer", r.answer);
   if (!r.expectations.empty()) {
     o << "\nExpectations\n";
     for (const ExpectationResult& e : r.expectations)
@@ -218,6 +235,10 @@ std::string report_markdown(const Report& r) {
   o << "Scenario `" << r.scenario << "` (`" << r.file << "`), seed " << r.seed << ", "
     << mode_name(r.mode) << " mode, " << format_duration(r.virtual_time) << " of virtual time.\n\n";
   if (r.live) o << "> " << kLiveEn << "\n>\n> *" << kLiveId << "*\n\n";
+  if (!r.watch.en.empty() || !r.watch.id.empty()) {
+    o << "## Watch this\n\n";
+    markdown_lines(o, r.watch);
+  }
   if (!r.timeline.empty()) {
     o << "## What happened\n\n";
     o << "| time | event | English | Bahasa Indonesia |\n";
@@ -264,6 +285,16 @@ std::string report_markdown(const Report& r) {
   }
   for (const std::string& n : r.notes)
     o << "> Note: " << n << "\n\n";
+  if (!r.question.en.empty() || !r.question.id.empty()) {
+    o << "## Question for the class\n\n";
+    markdown_lines(o, r.question);
+    if (!r.answer.en.empty() || !r.answer.id.empty()) {
+      // Folded, so a handout can be read with the question first.
+      o << "<details><summary>Answer / Jawaban</summary>\n\n";
+      markdown_lines(o, r.answer);
+      o << "</details>\n\n";
+    }
+  }
   if (!r.expectations.empty()) {
     o << "## Expectations\n\n";
     for (const ExpectationResult& e : r.expectations)

@@ -2320,6 +2320,9 @@ Report Simulation::Impl::report() const {
   r.scenario = sc_.name;
   r.file = sc_.file;
   r.title = sc_.title;
+  r.watch = sc_.watch;
+  r.question = sc_.question;
+  r.answer = sc_.answer;
   r.seed = opt_.seed;
   r.mode = sc_.mode;
   r.virtual_time = now();

@@ -43,6 +43,9 @@ struct Report {
   std::string scenario;  // its name
   std::string file;
   Text title;
+  // The lesson's lines for the class (Scenario::watch, question, answer); the text and Markdown
+  // reports print them so a student replaying at home gets the question, then its answer.
+  Text watch, question, answer;
   uint64_t seed = 0;
   Mode mode = Mode::kBroker;
   Micros virtual_time = 0;
