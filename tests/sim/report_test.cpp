@@ -2,6 +2,7 @@
 // issue lists, the text a person reads (narration en then id), the handout.
 #include <doctest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "sim/report.h"
@@ -159,4 +160,15 @@ TEST_CASE("a report without lesson text prints no empty lesson headings") {
   CHECK(report_text(r).find("Watch this") == std::string::npos);
   CHECK(report_text(r).find("Question") == std::string::npos);
   CHECK(report_markdown(r).find("<details>") == std::string::npos);
+}
+
+TEST_CASE("customers and retries are figures expectations can use") {
+  Report r = sample();
+  r.customers = 12;
+  r.retries = 4;
+  CHECK(r.figure("customers") == 12);
+  CHECK(r.figure("retries") == 4);
+  const std::vector<std::string>& names = figure_names();
+  CHECK(std::find(names.begin(), names.end(), "retries") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "customers") != names.end());
 }

@@ -38,6 +38,7 @@ int64_t Report::figure(const std::string& name) const {
       {"duplicates", duplicates},   {"in_flight", in_flight},
       {"late_acks", late_acks},     {"crashes", crashes},
       {"recoveries", recoveries},   {"group_commits", group_commits},
+      {"customers", customers},     {"retries", retries},
   };
   for (const auto& [n, v] : figures) {
     if (name == n) return static_cast<int64_t>(v);

@@ -580,9 +580,10 @@ std::vector<std::string> Scenario::cashier_names() const {
 
 const std::vector<std::string>& figure_names() {
   static const std::vector<std::string> names = {
-      "placed",    "confirmed",     "rejected",   "delivered",     "redelivered",  "cooked",
-      "served",    "dead_lettered", "expired",    "lost",          "duplicates",   "in_flight",
-      "late_acks", "crashes",       "recoveries", "group_commits", "announcements"};
+      "placed",        "confirmed",     "rejected",      "delivered", "redelivered",
+      "cooked",        "served",        "dead_lettered", "expired",   "lost",
+      "duplicates",    "in_flight",     "late_acks",     "crashes",   "recoveries",
+      "group_commits", "announcements", "customers",     "retries"};
   return names;
 }
 
