@@ -213,6 +213,39 @@ TEST_CASE("a STOMP program that sends orders stands at a desk of its own") {
   CHECK(selected_external(run, Selection::cashier(0)) == nullptr);
 }
 
+TEST_CASE("the event log names the STOMP programs that took, acked and sent orders") {
+  auto bench = live_bench();
+  const Run& run = bench->a();
+  GrillCook budi(*bench, "budi");
+  budi.client.send("ACK\nid:" + budi.ack + "\n\n");
+  RawStompClient siti(bench->listen_port());
+  siti.send("CONNECT\naccept-version:1.2\nclient-id:kasir-siti\n\n");
+  siti.send(
+      "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n\n"
+      "{\"order\": 9001, \"dish\": \"sate ayam\", \"qty\": 1, \"table\": 4}");
+  REQUIRE(frames_until(*bench, [&] {
+    const auto& x = run.sim().external_clients();
+    return x.size() == 2 && x[0].cooked == 1 && x[1].sent == 1;
+  }));
+  const SessionId cook = run.sim().external_clients()[0].session;
+  const SessionId cashier = run.sim().external_clients()[1].session;
+  std::vector<std::string> delivered, acked, published;
+  for (uint64_t seq = run.log().first_seq(); seq < run.log().next_seq(); ++seq) {
+    const LogRecord* r = run.log().find(seq);
+    REQUIRE(r != nullptr);
+    if (r->kind != sim::SimEventKind::kBroker) continue;
+    if (r->session != cook && r->session != cashier) continue;
+    const std::string who = run.log().who(*r, run.sim());
+    if (r->broker_kind == EventKind::kDelivered) delivered.push_back(who);
+    if (r->broker_kind == EventKind::kAcked) acked.push_back(who);
+    if (r->broker_kind == EventKind::kPublished) published.push_back(who);
+  }
+  REQUIRE_FALSE(delivered.empty());
+  CHECK(delivered == std::vector<std::string>(delivered.size(), "budi"));
+  CHECK(acked == std::vector<std::string>{"budi"});
+  CHECK(published == std::vector<std::string>{"kasir-siti"});  // no login: its client-id
+}
+
 TEST_CASE("the state report says a live run is not deterministic, where it listens, and who came") {
   auto bench = std::make_unique<Workbench>();
   REQUIRE(bench->load(kLiveGrill).is_ok());
