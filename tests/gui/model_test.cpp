@@ -116,6 +116,25 @@ TEST_CASE("a ticket on the board is persisted, ready or redelivered") {
   CHECK(std::string(ticket_state_name(TicketState::kDeadLettered)) == "dead_lettered");
 }
 
+TEST_CASE("a program's order is labelled by its own order id, else P and its message id") {
+  const std::optional<std::string> none;
+  CHECK(program_order_label(R"({"order": 9001, "dish": "sate ayam"})", none, 42) == "9001");
+  CHECK(program_order_label(R"({"order": -3})", none, 42) == "-3");
+  CHECK(program_order_label(R"({"order": " A-17 "})", none, 42) == "A-17");
+  CHECK(program_order_label(R"({"order": "pesanan-nomor-tujuh"})", none, 42) == "pesana");
+  CHECK(program_order_label(R"({"order": 12345678})", none, 42) == "123456");
+  // The note format names its order in a header; a JSON id wins over it.
+  CHECK(program_order_label("2x sate ayam; meja 4", std::string("12"), 42) == "12");
+  CHECK(program_order_label(R"({"order": 7})", std::string("12"), 42) == "7");
+  // No id, or none a ticket can show: the broker's message id.
+  CHECK(program_order_label(R"({"dish": "sate ayam"})", none, 42) == "P42");
+  CHECK(program_order_label(R"({"order": 1.5})", none, 42) == "P42");
+  CHECK(program_order_label(R"({"order": "\u00e9\t"})", none, 42) == "P42");
+  CHECK(program_order_label(R"({"order": ""})", std::string("  "), 42) == "P42");
+  CHECK(program_order_label("not json {", none, 7) == "P7");
+  CHECK(program_order_label(R"([1, 2])", none, 7) == "P7");
+}
+
 // ---------------------------------------------------------------- event log
 
 TEST_CASE("the event log keeps the newest events and forgets the oldest") {

@@ -1,12 +1,15 @@
 // Tickets: how an order looks on the scene — its colour state, its redelivery
-// badge — and how a row of tickets folds into a counted stack when there are
-// more than the board can show.
+// badge, the label of an order a STOMP program sent — and how a row of tickets
+// folds into a counted stack when there are more than the board can show.
 //
 // Thread-safety: pure functions.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "sim/restaurant.h"
 
@@ -42,6 +45,16 @@ TicketState order_ticket_state(const sim::Order& order);
 // The "xN" badge of a ticket: the number of the delivery it is on (in a cook's hands) or will
 // be on next (on the board). 0 = no badge (a first delivery).
 uint32_t redelivery_badge(uint32_t delivery_count, bool in_hands);
+
+// The longest label a program's order keeps of its own id: a ticket is a hand's width.
+inline constexpr size_t kProgramLabelMax = 6;
+
+// What the ticket of an order a STOMP program sent says, since no simulated order number stands
+// behind it: the program's own order id — the JSON body's "order" (a whole number or a string),
+// else the message's `order` header — in printable ASCII, cut to kProgramLabelMax characters;
+// when it has none (or nothing printable), "P" and the broker's message id ("P42").
+std::string program_order_label(std::string_view body, const std::optional<std::string>& header,
+                                MessageId message);
 
 // How a row of `total` tickets fits `capacity` slots: all of them when they fit, else
 // capacity - 1 tickets and one counted stack holding the rest in the last slot.
