@@ -219,9 +219,10 @@ TEST_CASE("an order a STOMP program sent has a ticket labelled by its id and its
   RawStompClient siti(bench->listen_port());
   siti.send("CONNECT\naccept-version:1.2\nlogin:siti\npasscode:x\n\n");
   siti.send(
-      "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n\n"
+      "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n"
+      "persistent:true\nreceipt:r1\n\n"
       "{\"order\": 9001, \"dish\": \"sate ayam\", \"qty\": 1, \"table\": 4}");
-  // Straight onto the grill's board, past the validator: no id of its own.
+  // Straight onto the grill's board, past the validator: no id of its own, and not persistent.
   siti.send(
       "SEND\ndestination:/queue/grill\ncontent-type:application/json\n\n"
       "{\"dish\": \"sate ayam\"}");
@@ -235,17 +236,24 @@ TEST_CASE("an order a STOMP program sent has a ticket labelled by its id and its
       if (run.order_of_message(m.id) == 0) mine.push_back(m);
       if (run.order_of_message(m.id) != 0) ours = m.id;
     }
-    return mine.size() == 2 && ours != 0;
+    return mine.size() == 2 && ours != 0 && siti.read().find("receipt-id:r1") != std::string::npos;
   }));
   const uint32_t first = run.ticket_of(0, mine[0].id);
   const uint32_t second = run.ticket_of(0, mine[1].id);
   CHECK(first == kProgramOrderBase);
   CHECK(second == kProgramOrderBase + 1);
   CHECK(run.ticket_label(first) == "9001");
-  CHECK(run.ticket_label(second) == "P" + std::to_string(mine[1].id));
+  CHECK(run.ticket_label(second) == "P2");  // the programs' second order, with no id of its own
   const ProgramOrder* p = run.program_order(first);
   REQUIRE(p != nullptr);
+  CHECK(p->name == "9001");
+  CHECK(p->message == mine[0].id);
   CHECK(p->sender == "siti");
+  // Persistent and receipted on a durable board: written down. The other is in memory only.
+  CHECK(run.ticket_confirmed(first));
+  CHECK_FALSE(run.ticket_confirmed(second));
+  CHECK(run.program_order(second)->name == "P2");
+  CHECK(run.program_order(second)->message == mine[1].id);
   CHECK(p->session == run.sim().external_clients()[0].session);
   REQUIRE(run.program_order(second) != nullptr);
   CHECK(run.program_order(second)->sender == "siti");

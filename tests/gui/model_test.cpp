@@ -116,23 +116,33 @@ TEST_CASE("a ticket on the board is persisted, ready or redelivered") {
   CHECK(std::string(ticket_state_name(TicketState::kDeadLettered)) == "dead_lettered");
 }
 
-TEST_CASE("a program's order is labelled by its own order id, else P and its message id") {
+TEST_CASE("a program's order is named by its own order id, else P and its ordinal") {
   const std::optional<std::string> none;
-  CHECK(program_order_label(R"({"order": 9001, "dish": "sate ayam"})", none, 42) == "9001");
-  CHECK(program_order_label(R"({"order": -3})", none, 42) == "-3");
-  CHECK(program_order_label(R"({"order": " A-17 "})", none, 42) == "A-17");
-  CHECK(program_order_label(R"({"order": "pesanan-nomor-tujuh"})", none, 42) == "pesana");
-  CHECK(program_order_label(R"({"order": 12345678})", none, 42) == "123456");
+  CHECK(program_order_id(R"({"order": 9001, "dish": "sate ayam"})", none) == "9001");
+  CHECK(program_order_id(R"({"order": -3})", none) == "-3");
+  CHECK(program_order_id(R"({"order": " A-17 "})", none) == "A-17");
+  CHECK(program_order_id(R"({"order": "pesanan nomor tujuh dari meja empat di warung"})", none) ==
+        "pesanan nomor tujuh dari meja em");  // kept to 32 characters
   // The note format names its order in a header; a JSON id wins over it.
-  CHECK(program_order_label("2x sate ayam; meja 4", std::string("12"), 42) == "12");
-  CHECK(program_order_label(R"({"order": 7})", std::string("12"), 42) == "7");
-  // No id, or none a ticket can show: the broker's message id.
-  CHECK(program_order_label(R"({"dish": "sate ayam"})", none, 42) == "P42");
-  CHECK(program_order_label(R"({"order": 1.5})", none, 42) == "P42");
-  CHECK(program_order_label(R"({"order": "\u00e9\t"})", none, 42) == "P42");
-  CHECK(program_order_label(R"({"order": ""})", std::string("  "), 42) == "P42");
-  CHECK(program_order_label("not json {", none, 7) == "P7");
-  CHECK(program_order_label(R"([1, 2])", none, 7) == "P7");
+  CHECK(program_order_id("2x sate ayam; meja 4", std::string("12")) == "12");
+  CHECK(program_order_id(R"({"order": 7})", std::string("12")) == "7");
+  // None a person can read.
+  CHECK(program_order_id(R"({"dish": "sate ayam"})", none).empty());
+  CHECK(program_order_id(R"({"order": 1.5})", none).empty());
+  CHECK(program_order_id(R"({"order": "\u00e9\t"})", none).empty());
+  CHECK(program_order_id(R"({"order": ""})", std::string("  ")).empty());
+  CHECK(program_order_id("not json {", none).empty());
+  CHECK(program_order_id("[1, 2]", none).empty());
+  CHECK(program_order_name("9001", 3) == "9001");
+  CHECK(program_order_name("", 3) == "P3");
+}
+
+TEST_CASE("a program order's ticket shows its name, or the end of a long one") {
+  CHECK(program_ticket_label("9001") == "9001");
+  CHECK(program_ticket_label("P42") == "P42");
+  CHECK(program_ticket_label("A-17") == "A-17");
+  CHECK(program_ticket_label("123456") == "~456");
+  CHECK(program_ticket_label("P1234") == "~234");
 }
 
 // ---------------------------------------------------------------- event log

@@ -130,6 +130,12 @@ const ProgramOrder* Run::program_order(uint32_t ticket) const {
   return &program_orders_[ticket - kProgramOrderBase];
 }
 
+bool Run::ticket_confirmed(uint32_t ticket) const {
+  if (const ProgramOrder* p = program_order(ticket)) return p->confirmed && p->persistent;
+  const sim::Order* o = sim_->order(ticket);
+  return o != nullptr && o->confirmed;
+}
+
 void Run::note_program_order(const sim::SimEvent& e) {
   const Event& b = *e.broker;
   switch (b.kind) {
@@ -147,9 +153,13 @@ void Run::note_program_order(const sim::SimEvent& e) {
       if (std::find(stations.begin(), stations.end(), b.queue) == stations.end()) break;
       if (program_publish_ticket_ == 0) {
         ProgramOrder p;
-        p.label = b.payload != nullptr ? program_order_label(b.payload->body(),
-                                                             b.payload->header("order"), b.message)
-                                       : program_order_label({}, std::nullopt, b.message);
+        const std::string id = b.payload != nullptr
+                                   ? program_order_id(b.payload->body(), b.payload->header("order"))
+                                   : std::string();
+        p.name = program_order_name(id, static_cast<uint32_t>(program_orders_.size() + 1));
+        p.label = program_ticket_label(p.name);
+        p.message = b.message;
+        p.persistent = b.payload != nullptr && b.payload->persistent();
         p.session = program_publisher_;
         p.sender = log_.client_name(program_publisher_);
         program_publish_ticket_ = kProgramOrderBase + static_cast<uint32_t>(program_orders_.size());
@@ -157,6 +167,13 @@ void Run::note_program_order(const sim::SimEvent& e) {
       }
       // insert_or_assign: a broker restarted after a crash may give a lost message's id again.
       program_tickets_.insert_or_assign(b.message, program_publish_ticket_);
+      break;
+    }
+    case EventKind::kConfirmed: {
+      auto it = program_tickets_.find(b.message);
+      if (e.order == 0 && it != program_tickets_.end()) {
+        program_orders_[it->second - kProgramOrderBase].confirmed = true;
+      }
       break;
     }
     case EventKind::kDeadLettered: {

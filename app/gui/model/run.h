@@ -73,9 +73,13 @@ inline constexpr uint32_t kProgramOrderBase = 1u << 30;
 // An order a STOMP program put on a station's board (live runs), which no simulated order stands
 // behind.
 struct ProgramOrder {
-  std::string label;      // what its ticket says: program_order_label() (tickets.h)
-  SessionId session = 0;  // the broker session that sent it
-  std::string sender;     // that program's name: its login, else its client-id, else its address
+  std::string name;         // the program's own order id, else "P" + its ordinal (tickets.h)
+  std::string label;        // what its ticket says: the name, or its end when too long
+  MessageId message = 0;    // the broker message it came as
+  SessionId session = 0;    // the broker session that sent it
+  std::string sender;       // that program's name: its login, else its client-id, else its address
+  bool persistent = false;  // sent persistent: a durable queue keeps it on disk
+  bool confirmed = false;   // the broker confirmed it
 };
 
 struct RunOptions {
@@ -106,11 +110,15 @@ class Run final : private sim::SimObserver {
   // kProgramOrderBase + N when it is the N-th order a STOMP program sent, else 0 (nobody's).
   uint32_t ticket_of(uint32_t order, MessageId message) const;
   // What the ticket numbered `ticket` (ticket_of) says: the order number ("17"), or a program
-  // order's label ("9001", "P42"); "?" for 0 or a number no ticket has.
+  // order's label ("9001", "P2", "~456"); "?" for 0 or a number no ticket has.
   std::string ticket_label(uint32_t ticket) const;
   // The program order behind ticket number `ticket`; null for a simulated order or an unknown
   // number. Valid until the next mutating call.
   const ProgramOrder* program_order(uint32_t ticket) const;
+  // Whether the order behind ticket `ticket` is written down once its queue is durable: a
+  // simulated order its cashier has the receipt for, a program's persistent message the broker
+  // confirmed. False for an unknown number.
+  bool ticket_confirmed(uint32_t ticket) const;
 
   // Runs every event due at or before `t` (taking chart samples on the way) and sets the clock
   // to `t`. With `stop_at_pause`, stops right after a scenario pause point and returns true.

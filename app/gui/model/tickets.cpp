@@ -77,15 +77,14 @@ std::string printable_id(std::string_view id) {
   }
   const size_t first = out.find_first_not_of(' ');
   if (first == std::string::npos) return {};
-  out = out.substr(first, kProgramLabelMax);
+  out = out.substr(first, kProgramIdMax);
   out.erase(out.find_last_not_of(' ') + 1);
   return out;
 }
 
 }  // namespace
 
-std::string program_order_label(std::string_view body, const std::optional<std::string>& header,
-                                MessageId message) {
+std::string program_order_id(std::string_view body, const std::optional<std::string>& header) {
   // Without exceptions: a body that is not JSON is a program's business, not an error here.
   const nlohmann::json j = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
   std::string id;
@@ -95,8 +94,16 @@ std::string program_order_label(std::string_view body, const std::optional<std::
     if (it != j.end() && it->is_string()) id = printable_id(it->get<std::string>());
   }
   if (id.empty() && header) id = printable_id(*header);
-  if (!id.empty()) return id.substr(0, kProgramLabelMax);
-  return "P" + std::to_string(message);
+  return id;
+}
+
+std::string program_order_name(std::string_view id, uint32_t ordinal) {
+  return id.empty() ? "P" + std::to_string(ordinal) : std::string(id);
+}
+
+std::string program_ticket_label(std::string_view name) {
+  if (name.size() <= kProgramLabelMax) return std::string(name);
+  return "~" + std::string(name.substr(name.size() - (kProgramLabelMax - 1)));
 }
 
 Fold fold_tickets(size_t total, size_t capacity) {
