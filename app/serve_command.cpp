@@ -4,7 +4,8 @@
 // One thread: a StompServer runs the epoll loop over a Broker on a steady
 // clock, committing to --data FILE (when given) in group commits. SIGINT and
 // SIGTERM stop it cleanly: pending writes are committed and their receipts
-// sent before the connections close. SIGKILL loses nothing that was receipted.
+// sent, then every client gets ERROR "server shutting down" and its
+// connection closes. SIGKILL loses nothing that was receipted.
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -105,10 +106,12 @@ int serve(const ServeArgs& args) {
                 users ? ("; " + std::to_string(users->user_count()) + " user(s)").c_str() : "");
     std::fflush(stdout);
     server.run(g_stop);
-    // A clean stop: commit, send the receipts that releases, then close.
+    // A clean stop: commit, send the receipts that releases, then tell each
+    // client the server is going and close.
     Status fs = broker.flush();
     if (!fs.is_ok()) std::fprintf(stderr, "warungmq serve: %s\n", fs.message().c_str());
     server.flush_output();
+    server.shutdown();
   }
   Status cs = broker.close();
   if (!cs.is_ok()) {

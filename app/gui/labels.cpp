@@ -65,12 +65,6 @@ const char* kind_code_label(const I18n& t, int code) {
   return t.tr("event." + name);
 }
 
-std::string event_who(const sim::Simulation& sim, const LogRecord& r) {
-  if (r.cook >= 0) return cook_name(sim, static_cast<uint32_t>(r.cook));
-  if (r.cashier >= 0) return cashier_name(sim, static_cast<uint32_t>(r.cashier));
-  return {};
-}
-
 std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& r) {
   std::string out;
   auto add = [&out](const std::string& part) {

@@ -26,9 +26,6 @@ const char* event_label(const I18n& t, const LogRecord& record);
 // The label of a kind code (log_kind_code), for the kind filter.
 const char* kind_code_label(const I18n& t, int code);
 
-// Who a log record is about, by name ("grill-2", "cashier-1"), or "".
-std::string event_who(const sim::Simulation& sim, const LogRecord& record);
-
 // The details of a log record: its queue, count, reason or text, as one short line.
 std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& record);
 

@@ -118,9 +118,10 @@ void badge(const Painter& p, float x, float y, const char* label, const Rgb& bg,
   p.text(x + 4, y + 1.5f, label, IM_COL32(255, 255, 255, 255), size);
 }
 
-// One ticket, top-left at `at` (world), `scale` times the normal size.
-void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state, uint32_t order,
-                 uint32_t redelivery, bool selected, bool pinned) {
+// One ticket, top-left at `at` (world), `scale` times the normal size, saying `label`
+// (Run::ticket_label).
+void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state,
+                 const std::string& label, uint32_t redelivery, bool selected, bool pinned) {
   const Rgb& paper = p.pal.ticket[static_cast<int>(state)];
   const float w = kTicketW * scale, h = kTicketH * scale;
   const float x0 = at.x, y0 = at.y, x1 = at.x + w, y1 = at.y + h;
@@ -147,10 +148,11 @@ void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state, ui
              col(darker(paper, 0.45f)), 1);
     }
   }
-  char num[32];
-  std::snprintf(num, sizeof num, "%u", order);
-  p.text(x0 + w / 2, y0 + 8 * scale, num, col(p.pal.ink), (order >= 1000 ? 10.0f : 12.5f) * scale,
-         0.5f, true);
+  // A program's own order id may be six characters wide: it shrinks to the paper.
+  float size = (label.size() >= 4 ? 10.0f : 12.5f) * scale;
+  const float room = w - 3 * scale, wide = p.text_width(label.c_str(), size, true);
+  if (wide > room) size *= room / wide;
+  p.text(x0 + w / 2, y0 + 8 * scale, label.c_str(), col(p.pal.ink), size, 0.5f, true);
   if (pinned) {
     p.fill(x0 + w / 2 - 2 * scale, y0 + 1.5f * scale, x0 + w / 2 + 2 * scale, y0 + 5.5f * scale,
            col(p.pal.badge, 0.85f));
@@ -319,7 +321,7 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
         c.order != 0) {
       const ImVec2 target(kCashierX1 - 30, d.y + h - 30);
       const ImVec2 at = glide(ui, c.order, target, target, snap, p.env.dt);
-      draw_ticket(p, at, kHandScale, TicketState::kPlacing, c.order, 0,
+      draw_ticket(p, at, kHandScale, TicketState::kPlacing, run.ticket_label(c.order), 0,
                   sel.is(Selection::Kind::kOrder, c.order), false);
       add_hit(hits, p, Selection::order(c.order), at.x, at.y, at.x + kTicketW * kHandScale,
               at.y + kTicketH * kHandScale);
@@ -467,16 +469,17 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
     size_t slot = 0;
     for (const QueuedMessage& m : msgs) {
       if (m.unacked || slot >= f.shown) break;
-      const uint32_t n = run.order_of_message(m.id);
+      // A simulated order's number, or the ticket of one a STOMP program sent.
+      const uint32_t n = run.ticket_of(run.order_of_message(m.id), m.id);
       const sim::Order* o = sim.order(n);
       const ImVec2 target(tx0 + static_cast<float>(slot % b.per_line) * (kTicketW + kTicketGap),
                           y0 + 6 + static_cast<float>(slot / b.per_line) * (kTicketH + 6));
       ImVec2 from = target;
       if (o != nullptr) from = cashier_desk(o->cashier, sim.cashiers().size());
       const ImVec2 at = n != 0 ? glide(ui, n, target, from, snap, p.env.dt) : target;
-      const TicketState st = board_ticket_state(q.durable, o != nullptr && o->confirmed,
-                                                m.delivery_count, m.redelivered);
-      draw_ticket(p, at, 1.0f, st, n, redelivery_badge(m.delivery_count, false),
+      const TicketState st =
+          board_ticket_state(q.durable, run.ticket_confirmed(n), m.delivery_count, m.redelivered);
+      draw_ticket(p, at, 1.0f, st, run.ticket_label(n), redelivery_badge(m.delivery_count, false),
                   sel.is(Selection::Kind::kOrder, n), true);
       if (n != 0)
         add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + kTicketW, at.y + kTicketH);
@@ -512,8 +515,8 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
   }
 }
 
-void draw_shelf(const Painter& p, const sim::Simulation& sim, const Counts& counts,
-                const Selection& sel, SceneUi& ui, bool snap, std::vector<Hit>& hits) {
+void draw_shelf(const Painter& p, const Run& run, const Counts& counts, const Selection& sel,
+                SceneUi& ui, bool snap, std::vector<Hit>& hits) {
   struct Tray {
     const char* key;
     size_t count;
@@ -542,7 +545,8 @@ void draw_shelf(const Painter& p, const sim::Simulation& sim, const Counts& coun
     for (uint32_t n : *tr.last) {
       const ImVec2 target(x, kShelfY0 + 22);
       const ImVec2 at = glide(ui, n, target, target, snap, p.env.dt);
-      draw_ticket(p, at, kShelfScale, tr.state, n, 0, sel.is(Selection::Kind::kOrder, n), false);
+      draw_ticket(p, at, kShelfScale, tr.state, run.ticket_label(n), 0,
+                  sel.is(Selection::Kind::kOrder, n), false);
       add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + kTicketW * kShelfScale,
               at.y + kTicketH * kShelfScale);
       x += 27;
@@ -557,7 +561,6 @@ void draw_shelf(const Painter& p, const sim::Simulation& sim, const Counts& coun
                   Hit{Selection::of_queue(tr.queue), p.P(x0, kShelfY0), p.P(x1, kShelfY1)});
     }
   }
-  (void)sim;
 }
 
 void draw_cook(const Painter& p, const sim::Simulation& sim, const sim::Cook& k, float cx, float cy,
@@ -671,23 +674,24 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
           break;
         }
         const sim::Ticket& tk = *held[j];
+        const uint32_t n = run.ticket_of(tk.order, tk.message);
         const ImVec2 target(sx, sy);
         const ImVec2 from = board_row_origin(s, ns);
-        const ImVec2 at = glide(ui, tk.order, target, from, snap, p.env.dt);
+        const ImVec2 at = n != 0 ? glide(ui, n, target, from, snap, p.env.dt) : target;
         const bool stove = j == 0 && k.on_stove;
         if (stove) {
           // The one on the stove glows.
           p.fill(at.x - 3, at.y - 3, at.x + tw + 3, at.y + th + 3, col(p.pal.lit, 0.55f), 5);
         }
-        draw_ticket(p, at, hand, TicketState::kUnacked, tk.order,
-                    redelivery_badge(tk.delivery_count, true),
-                    sel.is(Selection::Kind::kOrder, tk.order), false);
-        add_hit(hits, p, Selection::order(tk.order), at.x, at.y, at.x + tw, at.y + th);
+        draw_ticket(p, at, hand, TicketState::kUnacked, run.ticket_label(n),
+                    redelivery_badge(tk.delivery_count, true), sel.is(Selection::Kind::kOrder, n),
+                    false);
+        if (n != 0) add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + tw, at.y + th);
       }
       if (k.direct_order != 0) {
         const ImVec2 target(cx - tw / 2, wy0);
         const ImVec2 at = glide(ui, k.direct_order, target, target, snap, p.env.dt);
-        draw_ticket(p, at, hand, TicketState::kUnacked, k.direct_order, 0,
+        draw_ticket(p, at, hand, TicketState::kUnacked, run.ticket_label(k.direct_order), 0,
                     sel.is(Selection::Kind::kOrder, k.direct_order), false);
         add_hit(hits, p, Selection::order(k.direct_order), at.x, at.y, at.x + tw, at.y + th);
       }
@@ -834,7 +838,7 @@ void paint_scene(const Run& run, const Selection& selection, ImVec2 min, ImVec2 
   draw_cashiers(p, run, selection, ui, snap, hits);
   draw_pickup(p, sim, counts, selection, hits);
   draw_board(p, run, selection, ui, snap, hits);
-  draw_shelf(p, sim, counts, selection, ui, snap, hits);
+  draw_shelf(p, run, counts, selection, ui, snap, hits);
   draw_kitchen(p, run, selection, ui, snap, hits);
   draw_legend(p);
   dl->PopClipRect();

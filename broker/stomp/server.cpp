@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstring>
 
@@ -346,6 +347,7 @@ Micros StompServer::next_deadline() const {
 
 bool StompServer::poll(Micros timeout) {
   assert(epoll_fd_ >= 0 && "StompServer::poll: call listen() first");
+  assert(!shut_down_ && "StompServer::poll: the server was shut down");
   int ms = 0;
   if (timeout > 0)
     ms = static_cast<int>(std::min<Micros>((timeout + kMillis - 1) / kMillis, INT_MAX));
@@ -366,6 +368,50 @@ bool StompServer::poll(Micros timeout) {
   run_timers();
   flush_output();
   return read_any;
+}
+
+void StompServer::shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (listen_fd_ >= 0) {
+    (void)epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+  }
+  // Wall time: a host on a virtual clock does not move it while we wait.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(options_.linger);
+  size_t told = 0;
+  // By index: ending one broker session may write to the others, never add one.
+  for (size_t i = 0; i < connections_.size(); ++i) {
+    Connection& c = *connections_[i];
+    if (c.dead || c.session == nullptr || c.session->ended()) continue;
+    c.session->shut_down();
+    ++told;
+  }
+  if (told > 0) log("stomp: shutting down: told " + std::to_string(told) + " client(s)");
+  // Each connection is closing now: flush_output() writes its bytes and
+  // half-closes it; its peer's EOF (read below) lets reap() close it.
+  epoll_event events[kMaxEvents];
+  for (;;) {
+    flush_output();
+    if (connections_.empty()) break;
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    const int n = epoll_wait(epoll_fd_, events, kMaxEvents,
+                             static_cast<int>(std::min<int64_t>(left.count(), INT_MAX)));
+    for (int i = 0; i < n; ++i) {
+      auto* c = static_cast<Connection*>(events[i].data.ptr);
+      if (c == nullptr || c->dead) continue;
+      if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) (void)read_from(*c);
+      if ((events[i].events & EPOLLOUT) && !c->dead) mark_dirty(*c);
+    }
+  }
+  // Peers that did not read their ERROR or hang up in time.
+  for (auto& c : connections_)
+    c->dead = true;
+  reap();
+  dirty_.clear();
 }
 
 bool StompServer::confirms_awaited() const {

@@ -69,9 +69,9 @@ class StompServer {
   // Uses `broker` (and its clock, for heart-beats) until destroyed. Opens no
   // socket yet.
   StompServer(Broker& broker, ServerOptions options);
-  // Ends every connection (their broker sessions are killed, so unacked
-  // deliveries go back) and closes every socket. Flush the broker first for
-  // a clean stop.
+  // Drops every connection at once, as a crash would: their broker sessions
+  // are killed (unacked deliveries go back) and the sockets closed with
+  // nothing more sent. shutdown() first for a clean stop.
   ~StompServer();
   StompServer(const StompServer&) = delete;
   StompServer& operator=(const StompServer&) = delete;
@@ -98,6 +98,17 @@ class StompServer {
   // is true (checked at least twice a second; a signal also wakes the wait).
   void run(const std::atomic<bool>& stop);
 
+  // A clean stop. Stops accepting; tells every client that the server is
+  // going (ERROR "server shutting down", see StompSession::shut_down), which
+  // kills its broker session; writes what is queued; closes each connection
+  // once its peer has hung up. Blocks until then, at most options.linger of
+  // wall time (the broker's clock may be a virtual one): a peer that neither
+  // reads nor hangs up is closed anyway. Logs one line when clients were
+  // told. Flush the broker first, so receipts a commit releases go out before
+  // the ERROR. Afterwards the server has no connections and poll() and run()
+  // may not be called; a second call does nothing.
+  void shutdown();
+
   // Connections with a live session.
   size_t connection_count() const;
 
@@ -119,6 +130,7 @@ class StompServer {
   int listen_fd_ = -1;
   int epoll_fd_ = -1;
   uint16_t port_ = 0;
+  bool shut_down_ = false;  // shutdown() ran: no listening socket, no connections
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<Connection*> dirty_;  // connections with bytes to write or a close to finish
   std::vector<char> read_buf_;

@@ -31,6 +31,8 @@ constexpr std::string_view kLimit = "limit reached";
 constexpr std::string_view kNotSaved = "message not saved";
 constexpr std::string_view kCancelled = "subscription cancelled";
 constexpr std::string_view kHeartBeat = "heart-beat timeout";
+constexpr std::string_view kEnded = "session ended";
+constexpr std::string_view kShutdown = "server shutting down";
 }  // namespace err
 
 constexpr size_t kSnippetBytes = 400;  // of the offending frame's head, in an ERROR body
@@ -214,6 +216,16 @@ void StompSession::on_output_drained() {
     }
   }
   end_broker_session();
+}
+
+void StompSession::shut_down() {
+  end_broker_session();
+  if (state_ == State::kEnded) return;
+  send_error(err::kShutdown,
+             "The server is shutting down and closes this connection. Messages not yet "
+             "acknowledged went back to their queues; connect again once it is back.",
+             nullptr, {});
+  end(false, err::kShutdown);
 }
 
 void StompSession::on_timer() {
@@ -1055,13 +1067,15 @@ void StompSession::on_publish_nack(PublishSeq seq, const Status& why) {
 
 void StompSession::on_state(SessionState state) {
   CallbackScope scope(in_callback_);
-  if (state != SessionState::kDead || state_ == State::kEnded) return;
+  // broker_session_ended_: the kill was this session's own doing (an ERROR
+  // already sent, or the destructor, which sends nothing).
+  if (state != SessionState::kDead || state_ == State::kEnded || broker_session_ended_) return;
   // The broker gave up on the client (no heart-beat in time): its deliveries
   // are back in their queues already.
   broker_session_ended_ = true;
   if (receive_interval_ == 0) {
     // No heart-beats were agreed, so no timeout: the broker's owner ended it.
-    fail(err::kHeartBeat,
+    fail(err::kEnded,
          "The broker ended this session; its unacknowledged messages went back to their queues.",
          nullptr);
     return;
@@ -1226,6 +1240,16 @@ void StompSession::emit_raw(std::string_view bytes) {
 void StompSession::fail(std::string_view message, std::string_view detail, const Frame* frame,
                         const std::vector<std::pair<std::string, std::string>>& extra) {
   if (state_ == State::kEnded) return;
+  send_error(message, detail, frame, extra);
+  if (config_.log) {
+    config_.log(config_.peer + " (" + name_ + "): ERROR " + std::string(message) + ": " +
+                std::string(detail));
+  }
+  end(false, message);
+}
+
+void StompSession::send_error(std::string_view message, std::string_view detail, const Frame* frame,
+                              const std::vector<std::pair<std::string, std::string>>& extra) {
   Frame e;
   e.command = "ERROR";
   e.headers.emplace_back("message", std::string(message));
@@ -1244,11 +1268,6 @@ void StompSession::fail(std::string_view message, std::string_view detail, const
           v.begin(), v.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
   }
   emit(e);
-  if (config_.log) {
-    config_.log(config_.peer + " (" + name_ + "): ERROR " + std::string(message) + ": " +
-                std::string(detail));
-  }
-  end(false, message);
 }
 
 void StompSession::end(bool clean, std::string_view reason) {

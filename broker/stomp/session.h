@@ -12,8 +12,9 @@
 //   (new) ──CONNECT/STOMP──> CONNECTED ──DISCONNECT──> DISCONNECTING ──receipt──> ENDED
 //     │                        │  (with a receipt: waits until every earlier   ^
 //     │ no CONNECT in time,    │   SEND is confirmed)                          │
-//     │ bad input              │ bad input, refused frame, heart-beat timeout, │
-//     └────────────────────────┴─ peer gone, commit failed ────────────────────┘
+//     │ bad input,             │ bad input, refused frame, heart-beat timeout, │
+//     │ server shutting down   │ server shutting down, peer gone,              │
+//     └────────────────────────┴─ commit failed ───────────────────────────────┘
 //
 // Every way into ENDED but a clean DISCONNECT and a vanished peer sends an
 // ERROR frame first (a `message` header and a readable body quoting the
@@ -120,6 +121,11 @@ class StompSession final : private SessionSink {
   // Everything sent so far has left the host: ack:auto deliveries written
   // before now are settled, which may release more deliveries (and bytes).
   void on_output_drained();
+  // The server is closing: sends ERROR "server shutting down" and ends the
+  // connection like any ERROR (the broker session is killed, so unacked
+  // deliveries go back to their queues). Not logged: the server says it once
+  // for all its clients. Nothing happens to an ended session.
+  void shut_down();
   // Call at next_timer() (or any time): sends a heart-beat when one is due,
   // ends a connection that has not sent CONNECT in time.
   void on_timer();
@@ -203,9 +209,12 @@ class StompSession final : private SessionSink {
   void emit(const Frame& frame);
   void emit_raw(std::string_view bytes);
   // Sends ERROR (message header `message`, body `detail` plus the offending
-  // frame, if any) and ends the connection.
+  // frame, if any), logs it and ends the connection.
   void fail(std::string_view message, std::string_view detail, const Frame* frame,
             const std::vector<std::pair<std::string, std::string>>& extra = {});
+  // The ERROR frame of fail(), only sent.
+  void send_error(std::string_view message, std::string_view detail, const Frame* frame,
+                  const std::vector<std::pair<std::string, std::string>>& extra);
   void finish_disconnect();
   void end(bool clean, std::string_view reason);
   void end_broker_session();

@@ -1,13 +1,15 @@
 """A python3-stomp cook for listen_test.sh: joins a `warungmq gui --listen`
 scene as "koki-py", takes grill orders one at a time (client-individual,
 prefetch 1), acks the first ACKS of them, then keeps the next one in hand and
-stays connected until the scene closes the connection (the window quit).
+stays connected until the scene closes the connection (the window quit),
+which it must announce with ERROR "server shutting down".
 
     /usr/bin/python3 listen_cook.py PORT ACKS DONE_FILE
 
 Writes "acked ORDER,ORDER,..." to DONE_FILE once it has acked ACKS orders.
-Exit 0 when the scene closed the connection after that; 1 when it never got
-ACKS orders in 15 s, or the scene stayed open 30 s more.
+Exit 0 when the scene closed the connection after that, with that ERROR; 1
+when it never got ACKS orders in 15 s, the scene stayed open 30 s more, or
+closed without saying why.
 """
 import sys
 import threading
@@ -23,6 +25,7 @@ class Cook(stomp.ConnectionListener):
         self.acked = []
         self.enough = threading.Event()
         self.gone = threading.Event()
+        self.errors = []
 
     def on_message(self, frame):
         if len(self.acked) >= self.acks:
@@ -33,6 +36,9 @@ class Cook(stomp.ConnectionListener):
             with open(self.done_file, "w") as f:
                 f.write("acked " + ",".join(self.acked) + "\n")
             self.enough.set()
+
+    def on_error(self, frame):
+        self.errors.append(frame.headers.get("message", "?"))
 
     def on_disconnected(self):
         self.gone.set()
@@ -53,6 +59,11 @@ def main():
     if not cook.gone.wait(30):
         print("FAIL: the scene did not close the connection")
         return 1
+    if cook.errors != ["server shutting down"]:
+        print("FAIL: the scene closed the connection with ERRORs %s, not one saying the server "
+              "is shutting down" % cook.errors)
+        return 1
+    print("told: server shutting down", flush=True)
     return 0
 
 

@@ -28,6 +28,7 @@ port=$(sed -n 's/^warungmq gui: listening on 127\.0\.0\.1 port \([0-9][0-9]*\)$/
   fail "the first line on stdout does not name the port: $(head -n 1 gui.out)"
 got() { json_get state.json "$1"; }
 [ "$(got 's["exit_reason"]')" = quit-command ] || fail "the session did not end with Ctrl+Q"
+! grep -q "heart-beat" gui.err || fail "the window's close was logged as a heart-beat failure: $(cat gui.err)"
 [ "$(got 's["sim"]["listening"]')" = "{'bind': '127.0.0.1', 'port': $port}" ] ||
   fail "the report does not say it listens on port $port: $(got 's["sim"]["listening"]')"
 [ "$(got 's["sim"]["speed"]')" = 1.0 ] || fail "a live run is not at 1x: $(got 's["sim"]["speed"]')"

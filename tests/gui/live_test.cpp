@@ -213,6 +213,117 @@ TEST_CASE("a STOMP program that sends orders stands at a desk of its own") {
   CHECK(selected_external(run, Selection::cashier(0)) == nullptr);
 }
 
+TEST_CASE("an order a STOMP program sent has a ticket labelled by its id and its sender") {
+  auto bench = live_bench();
+  const Run& run = bench->a();
+  RawStompClient siti(bench->listen_port());
+  siti.send("CONNECT\naccept-version:1.2\nlogin:siti\npasscode:x\n\n");
+  siti.send(
+      "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n"
+      "persistent:true\nreceipt:r1\n\n"
+      "{\"order\": 9001, \"dish\": \"sate ayam\", \"qty\": 1, \"table\": 4}");
+  // Straight onto the grill's board, past the validator: no id of its own, and not persistent.
+  siti.send(
+      "SEND\ndestination:/queue/grill\ncontent-type:application/json\n\n"
+      "{\"dish\": \"sate ayam\"}");
+  bench->play();
+  // The board's messages that carry no simulated order (the program's two), and one that does.
+  std::vector<QueuedMessage> mine;
+  MessageId ours = 0;
+  REQUIRE(frames_until(*bench, [&] {
+    mine.clear();
+    for (const QueuedMessage& m : run.sim().broker()->peek("grill", 0, 1000)) {
+      if (run.order_of_message(m.id) == 0) mine.push_back(m);
+      if (run.order_of_message(m.id) != 0) ours = m.id;
+    }
+    return mine.size() == 2 && ours != 0 && siti.read().find("receipt-id:r1") != std::string::npos;
+  }));
+  const uint32_t first = run.ticket_of(0, mine[0].id);
+  const uint32_t second = run.ticket_of(0, mine[1].id);
+  CHECK(first == kProgramOrderBase);
+  CHECK(second == kProgramOrderBase + 1);
+  CHECK(run.ticket_label(first) == "9001");
+  CHECK(run.ticket_label(second) == "P2");  // the programs' second order, with no id of its own
+  const ProgramOrder* p = run.program_order(first);
+  REQUIRE(p != nullptr);
+  CHECK(p->name == "9001");
+  CHECK(p->message == mine[0].id);
+  CHECK(p->sender == "siti");
+  // Persistent and receipted on a durable board: written down. The other is in memory only.
+  CHECK(run.ticket_confirmed(first));
+  CHECK_FALSE(run.ticket_confirmed(second));
+  CHECK(run.program_order(second)->name == "P2");
+  CHECK(run.program_order(second)->message == mine[1].id);
+  CHECK(p->session == run.sim().external_clients()[0].session);
+  REQUIRE(run.program_order(second) != nullptr);
+  CHECK(run.program_order(second)->sender == "siti");
+  CHECK(describe(Selection::order(second)) == "stomp order 1");
+  // The simulation's own orders keep their numbers.
+  const uint32_t n = run.order_of_message(ours);
+  CHECK(run.ticket_of(n, ours) == n);
+  CHECK(run.ticket_label(n) == std::to_string(n));
+  CHECK(run.program_order(n) == nullptr);
+  CHECK(run.ticket_label(0) == "?");
+}
+
+TEST_CASE("a STOMP cook holding a program's order holds its labelled ticket") {
+  auto bench = live_bench();
+  const Run& run = bench->a();
+  RawStompClient siti(bench->listen_port());
+  siti.send("CONNECT\naccept-version:1.2\nlogin:siti\npasscode:x\n\n");
+  siti.send(
+      "SEND\ndestination:/queue/grill\ncontent-type:application/json\n\n"
+      "{\"order\": \"S-1\", \"dish\": \"sate ayam\"}");
+  bench->play();
+  REQUIRE(frames_until(*bench, [&] { return run.program_order(kProgramOrderBase) != nullptr; }));
+  // A cook that takes everything on the grill, the program's order among it.
+  RawStompClient budi(bench->listen_port());
+  budi.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  budi.send("SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client-individual\n\n");
+  REQUIRE(frames_until(*bench, [&] {
+    for (const sim::Cook& k : run.scene_cooks()) {
+      for (const sim::Ticket& t : k.held) {
+        if (run.ticket_of(t.order, t.message) == kProgramOrderBase) return true;
+      }
+    }
+    return false;
+  }));
+  CHECK(run.ticket_label(kProgramOrderBase) == "S-1");
+}
+
+TEST_CASE("the event log names the STOMP programs that took, acked and sent orders") {
+  auto bench = live_bench();
+  const Run& run = bench->a();
+  GrillCook budi(*bench, "budi");
+  budi.client.send("ACK\nid:" + budi.ack + "\n\n");
+  RawStompClient siti(bench->listen_port());
+  siti.send("CONNECT\naccept-version:1.2\nclient-id:kasir-siti\n\n");
+  siti.send(
+      "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n\n"
+      "{\"order\": 9001, \"dish\": \"sate ayam\", \"qty\": 1, \"table\": 4}");
+  REQUIRE(frames_until(*bench, [&] {
+    const auto& x = run.sim().external_clients();
+    return x.size() == 2 && x[0].cooked == 1 && x[1].sent == 1;
+  }));
+  const SessionId cook = run.sim().external_clients()[0].session;
+  const SessionId cashier = run.sim().external_clients()[1].session;
+  std::vector<std::string> delivered, acked, published;
+  for (uint64_t seq = run.log().first_seq(); seq < run.log().next_seq(); ++seq) {
+    const LogRecord* r = run.log().find(seq);
+    REQUIRE(r != nullptr);
+    if (r->kind != sim::SimEventKind::kBroker) continue;
+    if (r->session != cook && r->session != cashier) continue;
+    const std::string who = run.log().who(*r, run.sim());
+    if (r->broker_kind == EventKind::kDelivered) delivered.push_back(who);
+    if (r->broker_kind == EventKind::kAcked) acked.push_back(who);
+    if (r->broker_kind == EventKind::kPublished) published.push_back(who);
+  }
+  REQUIRE_FALSE(delivered.empty());
+  CHECK(delivered == std::vector<std::string>(delivered.size(), "budi"));
+  CHECK(acked == std::vector<std::string>{"budi"});
+  CHECK(published == std::vector<std::string>{"kasir-siti"});  // no login: its client-id
+}
+
 TEST_CASE("the state report says a live run is not deterministic, where it listens, and who came") {
   auto bench = std::make_unique<Workbench>();
   REQUIRE(bench->load(kLiveGrill).is_ok());

@@ -116,6 +116,35 @@ TEST_CASE("a ticket on the board is persisted, ready or redelivered") {
   CHECK(std::string(ticket_state_name(TicketState::kDeadLettered)) == "dead_lettered");
 }
 
+TEST_CASE("a program's order is named by its own order id, else P and its ordinal") {
+  const std::optional<std::string> none;
+  CHECK(program_order_id(R"({"order": 9001, "dish": "sate ayam"})", none) == "9001");
+  CHECK(program_order_id(R"({"order": -3})", none) == "-3");
+  CHECK(program_order_id(R"({"order": " A-17 "})", none) == "A-17");
+  CHECK(program_order_id(R"({"order": "pesanan nomor tujuh dari meja empat di warung"})", none) ==
+        "pesanan nomor tujuh dari meja em");  // kept to 32 characters
+  // The note format names its order in a header; a JSON id wins over it.
+  CHECK(program_order_id("2x sate ayam; meja 4", std::string("12")) == "12");
+  CHECK(program_order_id(R"({"order": 7})", std::string("12")) == "7");
+  // None a person can read.
+  CHECK(program_order_id(R"({"dish": "sate ayam"})", none).empty());
+  CHECK(program_order_id(R"({"order": 1.5})", none).empty());
+  CHECK(program_order_id(R"({"order": "\u00e9\t"})", none).empty());
+  CHECK(program_order_id(R"({"order": ""})", std::string("  ")).empty());
+  CHECK(program_order_id("not json {", none).empty());
+  CHECK(program_order_id("[1, 2]", none).empty());
+  CHECK(program_order_name("9001", 3) == "9001");
+  CHECK(program_order_name("", 3) == "P3");
+}
+
+TEST_CASE("a program order's ticket shows its name, or the end of a long one") {
+  CHECK(program_ticket_label("9001") == "9001");
+  CHECK(program_ticket_label("P42") == "P42");
+  CHECK(program_ticket_label("A-17") == "A-17");
+  CHECK(program_ticket_label("123456") == "~456");
+  CHECK(program_ticket_label("P1234") == "~234");
+}
+
 // ---------------------------------------------------------------- event log
 
 TEST_CASE("the event log keeps the newest events and forgets the oldest") {
@@ -195,6 +224,74 @@ TEST_CASE("the log names the cook behind a broker session") {
   }
   CHECK(delivered);
   CHECK(opened);  // patched once the simulator stored the session's id
+}
+
+TEST_CASE("the log names a session no simulated person holds by the client it was opened for") {
+  std::unique_ptr<Workbench> bench = open();
+  const sim::Simulation& sim = bench->a().sim();
+  EventLog log;
+  auto broker_event = [&log](EventKind kind, SessionId session, std::string_view reason = {}) {
+    Event b;
+    b.kind = kind;
+    b.session = session;
+    b.reason = reason;
+    sim::SimEvent e;
+    e.broker = &b;
+    log.add(e, nullptr);
+    return log.find(log.next_seq() - 1);
+  };
+  const SessionId sid = 900;  // a session the simulation does not know
+  CHECK(log.who(*broker_event(EventKind::kSessionOpened, sid, "budi"), sim) == "budi");
+  CHECK(log.who(*broker_event(EventKind::kDelivered, sid), sim) == "budi");
+  CHECK(log.who(*broker_event(EventKind::kAcked, sid), sim) == "budi");
+  CHECK(log.client_name(sid) == "budi");
+  // A restarted broker numbers sessions from 1 again: the id now belongs to someone else.
+  broker_event(EventKind::kSessionOpened, sid, "siti");
+  CHECK(log.who(*broker_event(EventKind::kPublished, sid), sim) == "siti");
+  CHECK(log.who(*broker_event(EventKind::kPublished, sid + 1), sim).empty());  // never opened
+}
+
+TEST_CASE("the log still names simulated cooks and cashiers first") {
+  std::unique_ptr<Workbench> bench = open();
+  REQUIRE(bench->seek(2 * kMinute).is_ok());
+  const Run& run = bench->a();
+  bool cook = false, cashier = false;
+  for (uint64_t seq = run.log().first_seq(); seq < run.log().next_seq(); ++seq) {
+    const LogRecord* r = run.log().find(seq);
+    REQUIRE(r != nullptr);
+    if (r->kind != sim::SimEventKind::kBroker) continue;
+    if (r->broker_kind == EventKind::kDelivered && r->cook >= 0) {
+      cook = true;
+      CHECK(run.log().who(*r, run.sim()) == run.sim().cooks()[static_cast<size_t>(r->cook)].name);
+    }
+    if (r->broker_kind == EventKind::kPublished && r->cashier >= 0) {
+      cashier = true;
+      CHECK(run.log().who(*r, run.sim()) ==
+            run.sim().cashiers()[static_cast<size_t>(r->cashier)].name);
+    }
+  }
+  CHECK(cook);
+  CHECK(cashier);
+}
+
+TEST_CASE("after a broker restart the log names the new holder of a reused session id") {
+  std::unique_ptr<Workbench> bench = open();
+  // lesson.toml crashes the broker at 12m; the new one numbers its sessions from 1 again.
+  REQUIRE(bench->seek(20 * kMinute).is_ok());
+  const Run& run = bench->a();
+  size_t checked = 0;
+  for (uint64_t seq = run.log().first_seq(); seq < run.log().next_seq(); ++seq) {
+    const LogRecord* r = run.log().find(seq);
+    REQUIRE(r != nullptr);
+    if (r->at <= 13 * kMinute || r->kind != sim::SimEventKind::kBroker ||
+        r->broker_kind != EventKind::kDelivered || r->cook < 0) {
+      continue;
+    }
+    // No cook crashes after 12m: each delivery went to the session its cook holds now.
+    CHECK(run.sim().cooks()[static_cast<size_t>(r->cook)].session == r->session);
+    ++checked;
+  }
+  CHECK(checked > 10);
 }
 
 TEST_CASE("every log kind has a name and a group") {

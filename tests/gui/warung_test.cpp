@@ -350,6 +350,14 @@ TEST_CASE("a live scene says so, draws its STOMP programs and greys what it refu
       h.frame();
       CHECK(h.shell->anchors().find("inspector.heading") != nullptr);
     }
+    // siti's order: its own ticket, whose inspector names siti as the sender.
+    REQUIRE(h.bench.a().program_order(kProgramOrderBase) != nullptr);
+    CHECK(h.bench.a().program_order(kProgramOrderBase)->sender == "siti");
+    h.warung->actions().select(Selection::order(kProgramOrderBase));
+    h.frame();
+    h.frame();
+    CHECK(h.shell->anchors().find("inspector.heading") != nullptr);
+    CHECK(h.shell->anchors().find("inspector.sender") != nullptr);
     // A refused key is told in the current language, with the workbench's reason.
     h.warung->perform(Act::kStep);
     h.frame();

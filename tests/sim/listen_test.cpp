@@ -6,10 +6,14 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "sim_util.h"
 
@@ -59,6 +63,24 @@ class RawClient {
     while ((n = ::read(fd_, buf, sizeof buf)) > 0)
       in_.append(buf, static_cast<size_t>(n));
     return in_;
+  }
+  // Everything the server writes until it hangs up, waiting at most `timeout`.
+  const std::string& read_until_eof(std::chrono::milliseconds timeout) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = ::read(fd_, buf, sizeof buf);
+      if (n > 0) {
+        in_.append(buf, static_cast<size_t>(n));
+        continue;
+      }
+      if (n == 0) return in_;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return in_;
+      pollfd p{fd_, POLLIN, 0};
+      ::poll(&p, 1, static_cast<int>(left.count()));
+    }
   }
 
  private:
@@ -182,6 +204,7 @@ TEST_CASE("a broker crash drops STOMP clients and the scene listens again on the
                      [&] { return cook.read().find("MESSAGE\n") != std::string::npos; }));
   REQUIRE(sim->inject(inj(InjectionKind::kCrashBroker)).is_ok());
   CHECK(sim->broker_down());
+  CHECK(cook.read_until_eof(std::chrono::seconds(3)).find("ERROR") == std::string::npos);
   CHECK(sim->external_clients()[0].state == ExternalState::kGone);
   REQUIRE(live_until(*sim, sim->now() + 30 * kSeconds, [&] { return !sim->broker_down(); }));
   CHECK(sim->listen_port() == port);
@@ -189,6 +212,36 @@ TEST_CASE("a broker crash drops STOMP clients and the scene listens again on the
   again.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
   REQUIRE(live_until(*sim, sim->now() + 5 * kSeconds,
                      [&] { return again.read().find("CONNECTED\n") != std::string::npos; }));
+}
+
+TEST_CASE("a scene that ends tells its STOMP clients the server is shutting down") {
+  std::vector<std::string> lines;
+  ListenOptions o = any_port();
+  o.log = [&lines](std::string_view line) { lines.emplace_back(line); };
+  auto sim = start(scenario(kScene));
+  REQUIRE(sim->listen(o).is_ok());
+  RawClient cook(sim->listen_port());
+  cook.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  cook.send("SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client\nprefetch-count:1\n\n");
+  REQUIRE(live_until(*sim, 60 * kSeconds,
+                     [&] { return cook.read().find("MESSAGE\n") != std::string::npos; }));
+  // The client hangs up when the server does, as python3-stomp does: from a
+  // thread, since the simulation waits for that in its destructor.
+  std::string got;
+  std::thread client([&] {
+    got = cook.read_until_eof(std::chrono::seconds(5));
+    cook.close();
+  });
+  const auto started = std::chrono::steady_clock::now();
+  sim.reset();
+  const auto took = std::chrono::steady_clock::now() - started;
+  client.join();
+  const size_t error = got.find("ERROR\n");
+  REQUIRE(error != std::string::npos);
+  CHECK(header(got, "message", error) == "server shutting down");
+  CHECK(got.find("heart-beat timeout") == std::string::npos);
+  CHECK(lines == std::vector<std::string>{"stomp: shutting down: told 1 client(s)"});
+  CHECK(took < std::chrono::milliseconds(1500));  // not the whole linger: the client hung up
 }
 
 }  // namespace wmq::sim::test

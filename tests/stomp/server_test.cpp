@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,8 +45,10 @@ class TcpClient {
     int one = 1;
     setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   }
-  ~TcpClient() {
+  ~TcpClient() { close(); }
+  void close() {
     if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
   }
   void write(std::string_view bytes) {
     while (!bytes.empty()) {
@@ -121,6 +124,41 @@ struct Running {
   ~Running() { stop(); }
   uint16_t port() const { return server->port(); }
 };
+
+// The server's log lines, from whichever thread runs it.
+struct LogLines {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  std::function<void(std::string_view)> sink() {
+    return [this](std::string_view line) {
+      std::lock_guard<std::mutex> lock(mu);
+      lines.emplace_back(line);
+    };
+  }
+  std::vector<std::string> get() {
+    std::lock_guard<std::mutex> lock(mu);
+    return lines;
+  }
+};
+
+uint64_t ready_in(const Broker& broker, const std::string& queue) {
+  for (const QueueSnapshot& q : broker.snapshot().queues) {
+    if (q.name == queue) return q.ready;
+  }
+  return 0;
+}
+
+bool refuses_connections(uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool refused =
+      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno == ECONNREFUSED;
+  ::close(fd);
+  return refused;
+}
 
 Frame send_frame(std::string dest, std::string body, Headers extra = {}) {
   Headers h = {{"destination", std::move(dest)}};
@@ -270,4 +308,65 @@ TEST_CASE("listen() on a port in use names the address and the reason") {
   CHECK(st.code() == Code::kIoError);
   CHECK(st.message() ==
         "cannot listen on 127.0.0.1:" + std::to_string(o.port) + ": Address already in use");
+}
+
+TEST_CASE("shutdown tells every client the server is shutting down, then closes once it hangs up") {
+  LogLines log;
+  ServerOptions o;
+  o.linger = 10 * kSeconds;  // far longer than the test may take: the peers' EOF ends the wait
+  o.log = log.sink();
+  Running r(o);
+  TcpClient cook(r.port()), cashier(r.port());
+  cook.connect({{"login", "koki"}});
+  cook.send(make("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/q"}, {"ack", "client"}}));
+  cashier.connect();
+  cashier.send(send_frame("/queue/q", "soto", {{"receipt", "r"}}));
+  CHECK(header(cashier.read_frame(), "receipt-id") == "r");
+  CHECK(cook.read_frame().body == "soto");
+  r.stop();
+  const auto started = std::chrono::steady_clock::now();
+  std::thread closing([&r] { r.server->shutdown(); });
+  for (TcpClient* c : {&cook, &cashier}) {
+    Frame e = c->read_frame();
+    CHECK(e.command == "ERROR");
+    CHECK(header(e, "message") == "server shutting down");
+    CHECK(c->read_frame().command == "EOF");
+    c->close();
+  }
+  closing.join();
+  CHECK(std::chrono::steady_clock::now() - started < 5s);
+  CHECK(r.server->connection_count() == 0);
+  CHECK(log.get() == std::vector<std::string>{"stomp: shutting down: told 2 client(s)"});
+  CHECK(ready_in(*r.broker, "q") == 1);  // the unacked order is back on the board
+  CHECK(refuses_connections(r.port()));
+  r.server->shutdown();  // twice: nothing more
+}
+
+TEST_CASE("shutdown closes a peer that never hangs up once the linger has passed") {
+  ServerOptions o;
+  o.linger = 200 * kMillis;
+  Running r(o);
+  TcpClient c(r.port());
+  c.connect();
+  r.stop();
+  const auto started = std::chrono::steady_clock::now();
+  r.server->shutdown();
+  const auto took = std::chrono::steady_clock::now() - started;
+  CHECK(took >= 150ms);
+  CHECK(took < 2s);
+  CHECK(header(c.read_frame(), "message") == "server shutting down");
+  CHECK(c.read_frame().command == "EOF");
+}
+
+TEST_CASE("a destroyed server drops its clients as a crash would: no ERROR, no log line") {
+  LogLines log;
+  ServerOptions o;
+  o.log = log.sink();
+  Running r(o);
+  TcpClient c(r.port());
+  c.connect({{"login", "koki"}});
+  r.stop();
+  r.server.reset();
+  CHECK(c.read_frame().command == "EOF");
+  CHECK(log.get().empty());
 }

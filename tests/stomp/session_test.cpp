@@ -1141,6 +1141,61 @@ TEST_CASE("a session the broker's owner ends without heart-beats is told so, not
   REQUIRE(w.broker.kill_session(p.session->broker_session(), "the simulator crashed it").is_ok());
   Frame e = p.one();
   CHECK(e.command == "ERROR");
+  CHECK(header(e, "message") == "session ended");
   CHECK(e.body.find("The broker ended this session; its unacknowledged messages went back to "
                     "their queues.") == 0);
+}
+
+TEST_CASE("a session destroyed under a live connection sends nothing and logs nothing") {
+  World w;
+  std::vector<std::string> lines;
+  SessionConfig config;
+  config.log = [&lines](std::string_view line) { lines.emplace_back(line); };
+  Peer cook(w.broker, config);
+  cook.connect({{"login", "koki"}});
+  cook.send(subscribe_frame("1", "/queue/q", "client"));
+  Peer cashier(w.broker);
+  cashier.connect();
+  cashier.send(send_frame("/queue/q", "soto"));
+  REQUIRE(cook.frames().size() == 1);
+  cook.session.reset();
+  CHECK(cook.wire.bytes.find("ERROR") == std::string::npos);
+  CHECK(lines.empty());
+  CHECK(queue_of(w.broker, "q").ready == 1);  // the unacked order went back
+}
+
+TEST_CASE("a session shut down by its server is told so, and its unacked messages go back") {
+  World w;
+  std::vector<std::string> lines;
+  SessionConfig config;
+  config.log = [&lines](std::string_view line) { lines.emplace_back(line); };
+  Peer cook(w.broker, config);
+  cook.connect({{"login", "koki"}});
+  cook.send(subscribe_frame("1", "/queue/q", "client"));
+  Peer cashier(w.broker);
+  cashier.connect();
+  cashier.send(send_frame("/queue/q", "soto"));
+  REQUIRE(cook.frames().size() == 1);
+  const SessionId sid = cook.session->broker_session();
+  cook.session->shut_down();
+  Frame e = cook.one();
+  CHECK(e.command == "ERROR");
+  CHECK(header(e, "message") == "server shutting down");
+  CHECK(e.body ==
+        "The server is shutting down and closes this connection. Messages not yet acknowledged "
+        "went back to their queues; connect again once it is back.\n");
+  CHECK(cook.wire.closed);
+  CHECK(cook.session->ended());
+  CHECK(w.broker.session_state(sid) == SessionState::kDead);
+  CHECK(queue_of(w.broker, "q").ready == 1);
+  CHECK(lines.empty());       // the server logs the shutdown once, not once per client
+  cook.session->shut_down();  // twice: nothing more
+  CHECK(cook.wire.closes == 1);
+}
+
+TEST_CASE("a session shut down before CONNECT is told so too") {
+  World w;
+  Peer p(w.broker);
+  p.session->shut_down();
+  CHECK(error_of(p) == "server shutting down");
 }

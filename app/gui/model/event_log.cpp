@@ -201,8 +201,17 @@ void EventLog::add(const sim::SimEvent& e, const sim::Simulation* sim) {
   r.text_id = intern(e.text_id);
   if (e.broker != nullptr) {
     const Event& b = *e.broker;
+    if (b.kind == EventKind::kSessionOpened && b.session != 0) {
+      // A new broker after a crash reuses ids: what the id named before is stale.
+      holders_.erase(b.session);
+      clients_.insert_or_assign(b.session, intern(b.reason));
+    }
     r.broker_kind = b.kind;
     r.session = b.session;
+    if (b.session != 0) {
+      auto it = clients_.find(b.session);
+      if (it != clients_.end()) r.client = it->second;
+    }
     r.count = b.count;
     r.redelivered = b.redelivered;
     r.queue = intern(b.queue);
@@ -212,6 +221,23 @@ void EventLog::add(const sim::SimEvent& e, const sim::Simulation* sim) {
   ring_[next_seq_ % ring_.size()] = r;
   ++next_seq_;
   count_ = std::min(count_ + 1, ring_.size());
+}
+
+std::string EventLog::who(const LogRecord& r, const sim::Simulation& sim) const {
+  if (r.cook >= 0) {
+    const auto i = static_cast<size_t>(r.cook);
+    return i < sim.cooks().size() ? sim.cooks()[i].name : std::string("?");
+  }
+  if (r.cashier >= 0) {
+    const auto i = static_cast<size_t>(r.cashier);
+    return i < sim.cashiers().size() ? sim.cashiers()[i].name : std::string("?");
+  }
+  return texts_[r.client];
+}
+
+const std::string& EventLog::client_name(SessionId session) const {
+  auto it = clients_.find(session);
+  return it == clients_.end() ? texts_[0] : texts_[it->second];
 }
 
 const LogRecord* EventLog::find(uint64_t seq) const {

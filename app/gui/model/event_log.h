@@ -11,8 +11,12 @@
 // record holds an index into one interned string table instead of strings.
 //
 // Broker events name a session, not a person; the log resolves the session to
-// the cook or cashier who held it (sessions are never reused), so "show me
-// everything about grill-2" works for broker and restaurant events alike.
+// the cook or cashier who held it, so "show me everything about grill-2" works
+// for broker and restaurant events alike. A session no simulated person holds
+// (a STOMP program on a live scene) is named by the client it was opened for,
+// which the log reads from the session's kSessionOpened event. A restarted
+// broker numbers its sessions from 1 again: an id opened anew forgets whom it
+// named before.
 //
 // Thread-safety: none; the thread driving the Simulation owns it.
 #pragma once
@@ -48,8 +52,9 @@ struct LogRecord {
   uint32_t count = 0;
   SessionId session = 0;
   MessageId message = 0;
-  uint32_t queue = 0;    // EventLog::text(queue): the queue's name, "" when none
-  uint32_t text = 0;     // the broker's reason, or the restaurant event's text (English)
+  uint32_t client = 0;  // EventLog::text(client): the name `session` was opened under, "" when none
+  uint32_t queue = 0;   // EventLog::text(queue): the queue's name, "" when none
+  uint32_t text = 0;    // the broker's reason, or the restaurant event's text (English)
   uint32_t text_id = 0;  // the Indonesian text (narration)
 };
 
@@ -96,6 +101,13 @@ class EventLog {
   const LogRecord* find(uint64_t seq) const;
   // An interned text; index 0 is "".
   const std::string& text(uint32_t index) const { return texts_[index]; }
+  // Who a record is about, by name: the simulated cook or cashier behind it ("grill-2",
+  // "cashier-1"; `sim` names them), else the client its broker session was opened for (a STOMP
+  // program's login, else its client-id, else its address: "budi"), else "".
+  std::string who(const LogRecord& record, const sim::Simulation& sim) const;
+  // The name broker session `session` was last opened under, or "" when the log did not see it
+  // open.
+  const std::string& client_name(SessionId session) const;
 
  private:
   uint32_t intern(std::string_view s);
@@ -107,7 +119,8 @@ class EventLog {
   std::vector<std::string> texts_;                        // texts_[0] == ""
   std::unordered_map<std::string, uint32_t> text_index_;  // text -> its index in texts_
   std::unordered_map<SessionId, std::pair<int32_t, int32_t>>
-      holders_;  // session -> (cook, cashier)
+      holders_;                                      // session -> (cook, cashier)
+  std::unordered_map<SessionId, uint32_t> clients_;  // session -> interned name it was opened under
 };
 
 // Which events the log view shows. All fields AND together.

@@ -1,6 +1,9 @@
 #include "gui/model/run.h"
 
+#include <algorithm>
 #include <utility>
+
+#include "gui/model/tickets.h"
 
 namespace wmq::gui {
 
@@ -108,8 +111,87 @@ uint32_t Run::order_of_message(MessageId message) const {
   return it == message_order_.end() ? 0 : it->second;
 }
 
+uint32_t Run::ticket_of(uint32_t order, MessageId message) const {
+  if (order != 0) return order;
+  auto it = program_tickets_.find(message);
+  return it == program_tickets_.end() ? 0 : it->second;
+}
+
+std::string Run::ticket_label(uint32_t ticket) const {
+  if (const ProgramOrder* p = program_order(ticket)) return p->label;
+  if (sim_->order(ticket) != nullptr) return std::to_string(ticket);
+  return "?";
+}
+
+const ProgramOrder* Run::program_order(uint32_t ticket) const {
+  if (ticket < kProgramOrderBase || ticket - kProgramOrderBase >= program_orders_.size()) {
+    return nullptr;
+  }
+  return &program_orders_[ticket - kProgramOrderBase];
+}
+
+bool Run::ticket_confirmed(uint32_t ticket) const {
+  if (const ProgramOrder* p = program_order(ticket)) return p->confirmed && p->persistent;
+  const sim::Order* o = sim_->order(ticket);
+  return o != nullptr && o->confirmed;
+}
+
+void Run::note_program_order(const sim::SimEvent& e) {
+  const Event& b = *e.broker;
+  switch (b.kind) {
+    case EventKind::kPublished:
+      // Every publish of the simulator's own people names an order; a program's names none.
+      program_publish_ = e.order == 0 ? b.message : 0;
+      program_publisher_ = b.session;
+      program_publish_ticket_ = 0;
+      break;
+    case EventKind::kEnqueued: {
+      // The publish and its enqueues come in one broker call: an enqueue of that message on a
+      // station's board is the program's order arriving there.
+      if (e.order != 0 || b.message == 0 || b.message != program_publish_) break;
+      const auto& stations = sim_->stations();
+      if (std::find(stations.begin(), stations.end(), b.queue) == stations.end()) break;
+      if (program_publish_ticket_ == 0) {
+        ProgramOrder p;
+        const std::string id = b.payload != nullptr
+                                   ? program_order_id(b.payload->body(), b.payload->header("order"))
+                                   : std::string();
+        p.name = program_order_name(id, static_cast<uint32_t>(program_orders_.size() + 1));
+        p.label = program_ticket_label(p.name);
+        p.message = b.message;
+        p.persistent = b.payload != nullptr && b.payload->persistent();
+        p.session = program_publisher_;
+        p.sender = log_.client_name(program_publisher_);
+        program_publish_ticket_ = kProgramOrderBase + static_cast<uint32_t>(program_orders_.size());
+        program_orders_.push_back(std::move(p));
+      }
+      // insert_or_assign: a broker restarted after a crash may give a lost message's id again.
+      program_tickets_.insert_or_assign(b.message, program_publish_ticket_);
+      break;
+    }
+    case EventKind::kConfirmed: {
+      auto it = program_tickets_.find(b.message);
+      if (e.order == 0 && it != program_tickets_.end()) {
+        program_orders_[it->second - kProgramOrderBase].confirmed = true;
+      }
+      break;
+    }
+    case EventKind::kDeadLettered: {
+      // The dead letter is a new message (its id in seq): still the program's order.
+      auto it = program_tickets_.find(b.message);
+      if (e.order == 0 && b.seq != 0 && it != program_tickets_.end()) {
+        program_tickets_.insert_or_assign(static_cast<MessageId>(b.seq), it->second);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
 void Run::on_sim_event(const sim::SimEvent& e) {
   log_.add(e, sim_.get());
+  if (e.broker != nullptr && sim_->listening()) note_program_order(e);
   sampler_.on_event(e, *sim_);
   if (e.broker != nullptr) {
     count_stage(pipeline_, *e.broker);

@@ -12,7 +12,8 @@
 // host drives it with live_advance_to() from the wall clock. Such a run is
 // not determined by the three any more, so it is never replayed. The
 // programs that joined are drawn among the simulation's own people: see
-// scene_cooks() and scene_cashiers().
+// scene_cooks() and scene_cashiers(). The orders they send get tickets of
+// their own: see ticket_of() and program_order().
 //
 // Thread-safety: none; the GUI thread owns it.
 #pragma once
@@ -20,6 +21,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -63,6 +65,23 @@ void count_stage(PipelineCounts& counts, const Event& event);
 // any simulated cook, and unchanged when the kitchen hires one.
 inline constexpr uint32_t kExternalIndexBase = 1u << 20;
 
+// A ticket for an order a STOMP program sent carries this plus the order's index in the run's
+// program orders as its number (and Selection::order of it names it): no simulated order number
+// comes near it.
+inline constexpr uint32_t kProgramOrderBase = 1u << 30;
+
+// An order a STOMP program put on a station's board (live runs), which no simulated order stands
+// behind.
+struct ProgramOrder {
+  std::string name;         // the program's own order id, else "P" + its ordinal (tickets.h)
+  std::string label;        // what its ticket says: the name, or its end when too long
+  MessageId message = 0;    // the broker message it came as
+  SessionId session = 0;    // the broker session that sent it
+  std::string sender;       // that program's name: its login, else its client-id, else its address
+  bool persistent = false;  // sent persistent: a durable queue keeps it on disk
+  bool confirmed = false;   // the broker confirmed it
+};
+
 struct RunOptions {
   size_t log_capacity = 50'000;
   Micros chart_interval = 10 * kSeconds;
@@ -86,6 +105,20 @@ class Run final : private sim::SimObserver {
   const PipelineCounts& pipeline() const { return pipeline_; }
   // The order a broker message carries (an order or its food-ready message), 0 when unknown.
   uint32_t order_of_message(MessageId message) const;
+  // The number the scene's ticket for broker message `message` carries, given the simulated
+  // `order` it holds (Ticket::order, order_of_message; 0 for none): that order, else
+  // kProgramOrderBase + N when it is the N-th order a STOMP program sent, else 0 (nobody's).
+  uint32_t ticket_of(uint32_t order, MessageId message) const;
+  // What the ticket numbered `ticket` (ticket_of) says: the order number ("17"), or a program
+  // order's label ("9001", "P2", "~456"); "?" for 0 or a number no ticket has.
+  std::string ticket_label(uint32_t ticket) const;
+  // The program order behind ticket number `ticket`; null for a simulated order or an unknown
+  // number. Valid until the next mutating call.
+  const ProgramOrder* program_order(uint32_t ticket) const;
+  // Whether the order behind ticket `ticket` is written down once its queue is durable: a
+  // simulated order its cashier has the receipt for, a program's persistent message the broker
+  // confirmed. False for an unknown number.
+  bool ticket_confirmed(uint32_t ticket) const;
 
   // Runs every event due at or before `t` (taking chart samples on the way) and sets the clock
   // to `t`. With `stop_at_pause`, stops right after a scenario pause point and returns true.
@@ -117,6 +150,8 @@ class Run final : private sim::SimObserver {
  private:
   Run(const sim::Scenario& scenario, RunOptions options);
   void on_sim_event(const sim::SimEvent& event) override;
+  // Keeps the orders STOMP programs put on a board (live runs only).
+  void note_program_order(const sim::SimEvent& event);
   void sample_due(Micros up_to);
   // Rebuilds the scene's cooks and cashiers after the simulation moved (only when STOMP programs
   // take part: otherwise the simulation's own lists are shown as they are).
@@ -127,10 +162,15 @@ class Run final : private sim::SimObserver {
   EventLog log_;
   ChartSampler sampler_;
   PipelineCounts pipeline_;
-  std::unordered_map<MessageId, uint32_t> message_order_;  // every message that named an order
-  bool external_cooks_ = false;                            // scene_cooks_ is in use
-  bool external_cashiers_ = false;                         // scene_cashiers_ is in use
-  std::vector<sim::Cook> scene_cooks_;        // the simulation's cooks + connected STOMP cooks
+  std::unordered_map<MessageId, uint32_t> message_order_;    // every message that named an order
+  std::vector<ProgramOrder> program_orders_;                 // ticket kProgramOrderBase + i is [i]
+  std::unordered_map<MessageId, uint32_t> program_tickets_;  // message -> ticket, dead letters too
+  MessageId program_publish_ = 0;        // the program publish under way (0: none): enqueued next
+  SessionId program_publisher_ = 0;      // ... its session
+  uint32_t program_publish_ticket_ = 0;  // ... its ticket once on one board (a fanout reaches more)
+  bool external_cooks_ = false;          // scene_cooks_ is in use
+  bool external_cashiers_ = false;       // scene_cashiers_ is in use
+  std::vector<sim::Cook> scene_cooks_;   // the simulation's cooks + connected STOMP cooks
   std::vector<sim::Cashier> scene_cashiers_;  // the same for cashiers
 };
 

@@ -12,7 +12,7 @@ namespace wmq::gui {
 struct Selection {
   enum class Kind : uint8_t { kNone, kOrder, kCook, kCashier, kQueue, kBroker };
   Kind kind = Kind::kNone;
-  uint32_t index = 0;  // order number (kOrder), cook or cashier index
+  uint32_t index = 0;  // order (ticket) number (kOrder), cook or cashier index
   std::string queue;   // kQueue: the queue's name
 
   static Selection none() { return {}; }
@@ -27,7 +27,8 @@ struct Selection {
 };
 
 // "none", "order 12", "cook 2", "cashier 0", "queue grill", "broker", "stomp cook 0" (a STOMP
-// program in the kitchen: run.h, kExternalIndexBase): for command labels.
+// program in the kitchen: run.h, kExternalIndexBase), "stomp order 0" (an order a STOMP program
+// sent: run.h, kProgramOrderBase): for command labels.
 std::string describe(const Selection& selection);
 
 }  // namespace wmq::gui

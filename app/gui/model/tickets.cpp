@@ -1,5 +1,7 @@
 #include "gui/model/tickets.h"
 
+#include <nlohmann/json.hpp>
+
 namespace wmq::gui {
 
 const char* ticket_state_name(TicketState state) {
@@ -63,6 +65,45 @@ TicketState order_ticket_state(const sim::Order& o) {
 uint32_t redelivery_badge(uint32_t delivery_count, bool in_hands) {
   const uint32_t n = in_hands ? delivery_count : delivery_count + 1;
   return n >= 2 ? n : 0;
+}
+
+namespace {
+
+// `id` as a ticket shows it: printable ASCII, no spaces at the ends, at most kProgramLabelMax.
+std::string printable_id(std::string_view id) {
+  std::string out;
+  for (char c : id) {
+    if (c >= 0x20 && c < 0x7f) out.push_back(c);
+  }
+  const size_t first = out.find_first_not_of(' ');
+  if (first == std::string::npos) return {};
+  out = out.substr(first, kProgramIdMax);
+  out.erase(out.find_last_not_of(' ') + 1);
+  return out;
+}
+
+}  // namespace
+
+std::string program_order_id(std::string_view body, const std::optional<std::string>& header) {
+  // Without exceptions: a body that is not JSON is a program's business, not an error here.
+  const nlohmann::json j = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+  std::string id;
+  if (j.is_object()) {
+    auto it = j.find("order");
+    if (it != j.end() && it->is_number_integer()) id = it->dump();
+    if (it != j.end() && it->is_string()) id = printable_id(it->get<std::string>());
+  }
+  if (id.empty() && header) id = printable_id(*header);
+  return id;
+}
+
+std::string program_order_name(std::string_view id, uint32_t ordinal) {
+  return id.empty() ? "P" + std::to_string(ordinal) : std::string(id);
+}
+
+std::string program_ticket_label(std::string_view name) {
+  if (name.size() <= kProgramLabelMax) return std::string(name);
+  return "~" + std::string(name.substr(name.size() - (kProgramLabelMax - 1)));
 }
 
 Fold fold_tickets(size_t total, size_t capacity) {

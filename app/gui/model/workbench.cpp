@@ -22,6 +22,9 @@ std::string describe(const Selection& s) {
     case Selection::Kind::kNone:
       return "none";
     case Selection::Kind::kOrder:
+      if (s.index >= kProgramOrderBase) {
+        return "stomp order " + std::to_string(s.index - kProgramOrderBase);
+      }
       return "order " + std::to_string(s.index);
     case Selection::Kind::kCook:
       if (s.index >= kExternalIndexBase) {

@@ -63,6 +63,13 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
   const I18n& t = ctx.i18n;
   const sim::Simulation& sim = bench_.a().sim();
   const sim::Order* o = sim.order(number);
+  if (const ProgramOrder* po = bench_.a().program_order(number)) {
+    heading(ctx, fill_placeholders(t.tr("live.order_heading"), {{"name", po->name}}));
+    field(t.tr("inspector.cashier"), po->sender);
+    ctx.anchors.set_last_item("inspector.sender");
+    ImGui::TextWrapped("%s", t.tr("live.order_hint"));
+    return;
+  }
   if (o == nullptr) {
     ImGui::TextWrapped("%s", t.tr("inspector.gone"));
     return;

@@ -153,7 +153,7 @@ void LogView::drawContent(ViewContext& ctx) {
       ImGui::TableNextColumn();
       if (r->order != 0) ImGui::Text("#%u", r->order);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(event_who(sim, *r).c_str());
+      ImGui::TextUnformatted(log.who(*r, sim).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(event_detail(t, log, *r).c_str());
     }

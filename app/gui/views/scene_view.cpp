@@ -50,7 +50,11 @@ void tooltip_for(const Hit& hit, const Run& run, const I18n& t) {
   }
   switch (hit.target.kind) {
     case Selection::Kind::kOrder:
-      if (const sim::Order* o = sim.order(hit.target.index)) {
+      if (const ProgramOrder* po = run.program_order(hit.target.index)) {
+        ImGui::TextUnformatted(
+            fill_placeholders(t.tr("live.order_heading"), {{"name", po->name}}).c_str());
+        ImGui::TextDisabled("%s", po->sender.c_str());
+      } else if (const sim::Order* o = sim.order(hit.target.index)) {
         std::string head = fill_placeholders(t.tr("inspector.order_heading"),
                                              {{"number", std::to_string(o->number)},
                                               {"dish", dish_name(t, sim, o->dish)},

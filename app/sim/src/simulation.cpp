@@ -293,8 +293,16 @@ class Simulation::Impl : public EventListener {
         commit_window_(scenario.commit_window) {}
 
   ~Impl() override {
+    if (broker_) broker_->remove_listener(this);  // the scene is over: no more steps
+    if (server_) {
+      // The end of a live run, not a crash: commit what clients wait for,
+      // send those receipts, then tell each client the server is going.
+      if (Status st = broker_->flush(); !st.is_ok() && listen_opt_.log)
+        listen_opt_.log("warungmq run: " + st.message());
+      server_->flush_output();
+      server_->shutdown();
+    }
     server_.reset();  // its sessions live on the broker: they go first
-    if (broker_) broker_->remove_listener(this);
     broker_.reset();
     if (!temp_dir_.empty()) {
       std::error_code ec;

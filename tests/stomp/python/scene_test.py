@@ -9,11 +9,14 @@ cook:    a cook subscribes to /queue/grill (the scenario's grill has no cook
 walkout: a cook program takes an order and exits without acking; the order
          goes back on the board, a second cook gets it redelivered, and the
          report counts the redelivery.
+shutdown: a cook is still connected when the run is stopped (SIGTERM): it is
+         told ERROR "server shutting down", and stderr blames no heart-beat.
 
 Exit 0 on success; a failure prints what differs.
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,17 +72,22 @@ def check_conservation(report):
 
 
 class Cook(stomp.ConnectionListener):
-    """Acks every order; remembers the headers of each one."""
+    """Acks every order; remembers the headers of each one, and of each ERROR."""
 
     def __init__(self):
         self.conn = None
         self.got = []
+        self.errors = []
         self.lock = threading.Lock()
 
     def on_message(self, frame):
         with self.lock:
             self.got.append(dict(frame.headers))
         self.conn.ack(frame.headers["ack"])
+
+    def on_error(self, frame):
+        with self.lock:
+            self.errors.append(dict(frame.headers))
 
 
 def connect_cook(port, login):
@@ -157,11 +165,35 @@ def test_walkout(warungmq, scenario, out):
     check_conservation(report)
 
 
+def test_shutdown(warungmq, scenario, out):
+    proc, port = start_run(warungmq, scenario, out)
+    conn, cook = connect_cook(port, "koki-py")
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        fail("warungmq run did not end on SIGTERM")
+    if proc.returncode not in (0, 1):
+        fail("warungmq run exited %d: %s" % (proc.returncode, err))
+    deadline = time.monotonic() + 5
+    while not cook.errors and time.monotonic() < deadline:
+        time.sleep(0.05)
+    print("the cook was told: %s; stderr: %r" % (cook.errors, err))
+    if [e.get("message") for e in cook.errors] != ["server shutting down"]:
+        fail("the cook was not told the server is shutting down: %s" % cook.errors)
+    if "heart-beat" in err:
+        fail("stderr blames a heart-beat: %s" % err)
+    if "stomp: shutting down: told 1 client(s)\n" not in err:
+        fail("stderr does not say the clients were told: %s" % err)
+
+
 def main():
     warungmq, scenario, which = sys.argv[1], sys.argv[2], sys.argv[3]
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "report.json")
-        {"cook": test_cook, "walkout": test_walkout}[which](warungmq, scenario, out)
+        {"cook": test_cook, "walkout": test_walkout, "shutdown": test_shutdown}[which](warungmq, scenario, out)
     print("ok")
 
 

@@ -351,6 +351,36 @@ class HeartBeats(unittest.TestCase):
             pub.disconnect()
 
 
+class Shutdown(unittest.TestCase):
+    def test_sigterm_tells_each_client_the_server_is_shutting_down(self):
+        with tempfile.TemporaryDirectory() as d:
+            data = os.path.join(d, "warung.db")
+            with Server(data=data) as s:
+                cook, rec = connect(s, login="koki")
+                cook.subscribe("/queue/orders", id="1", ack="client")
+                pub, prec = connect(s)
+                pub.send("/queue/orders", "satay", headers={"persistent": "true", "receipt": "r"})
+                self.assertTrue(prec.wait_receipt("r"))
+                self.assertTrue(rec.wait_messages(1))
+                started = time.monotonic()
+                self.assertEqual(s.stop(), 0)
+                # python3-stomp hangs up after the ERROR: no waiting for the linger.
+                self.assertLess(time.monotonic() - started, 1.5)
+                for r in (rec, prec):
+                    self.assertTrue(r.wait(lambda: len(r.errors) == 1))
+                    self.assertEqual(r.errors[0].headers["message"], "server shutting down")
+                err = s.stderr()
+                self.assertNotIn("heart-beat", err)
+                self.assertIn("stomp: shutting down: told 2 client(s)\n", err)
+            with Server(data=data) as s:
+                cook, rec = connect(s)
+                cook.subscribe("/queue/orders", id="1", ack="client")
+                self.assertTrue(rec.wait_messages(1))
+                self.assertEqual(rec.messages[0].body, "satay")
+                self.assertEqual(rec.messages[0].headers["redelivered"], "true")
+                cook.disconnect()
+
+
 class BadInput(unittest.TestCase):
     """Every kind of bad input: ERROR with a message header and a body quoting
     the input, then the server closes; a bystander connection carries on."""

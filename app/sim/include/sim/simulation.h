@@ -96,6 +96,9 @@ class Simulation {
   // owns the result.
   static Result<std::unique_ptr<Simulation>> create(const Scenario& scenario, SimOptions options,
                                                     std::vector<Injection> injections = {});
+  // When listening: commits what STOMP clients wait for, sends their receipts,
+  // then tells each one the server is shutting down (StompServer::shutdown),
+  // waiting at most a couple of wall seconds for them to hang up.
   ~Simulation();
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
