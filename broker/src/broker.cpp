@@ -1235,6 +1235,7 @@ class Broker::Impl {
   // Hands ready messages of `q` to consumers with credit. Re-entrant calls
   // (a sink acking from on_delivery) are queued and served by the outermost.
   void dispatch(Queue& q) {
+    if (!delivering_) return;
     if (dispatching_) {
       if (std::find(dirty_.begin(), dirty_.end(), &q) == dirty_.end()) dirty_.push_back(&q);
       return;
@@ -1683,7 +1684,8 @@ class Broker::Impl {
   std::vector<std::unique_ptr<Queue>> graveyard_;  // deleted queues, freed at the end of the call
   std::vector<Notice> notices_;                    // told to sinks at the end of the call
   bool dispatching_ = false;
-  int depth_ = 0;  // broker calls on the stack (a sink may call back in)
+  bool delivering_ = true;  // false after stop_delivering(): the host is ending every session
+  int depth_ = 0;           // broker calls on the stack (a sink may call back in)
 };
 
 // ------------------------------------------------------------------ facade
@@ -1720,9 +1722,14 @@ Status Broker::flush() {
   CallScope call(*impl_);
   return impl_->flush();
 }
+void Broker::stop_delivering() {
+  impl_->delivering_ = false;
+}
+
 Status Broker::close() {
   CallScope call(*impl_);
   Status st = impl_->flush();
+  impl_->delivering_ = false;
   std::vector<SessionId> ids;
   for (const auto& [id, s] : impl_->sessions_) {
     if (!s->ended()) ids.push_back(id);

@@ -381,6 +381,8 @@ void StompServer::shutdown() {
   // Wall time: a host on a virtual clock does not move it while we wait.
   const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(options_.linger);
   size_t told = 0;
+  // Every session ends now: none may be handed the unacked messages of one ended before it.
+  broker_.stop_delivering();
   // By index: ending one broker session may write to the others, never add one.
   for (size_t i = 0; i < connections_.size(); ++i) {
     Connection& c = *connections_[i];

@@ -98,7 +98,9 @@ class StompServer {
   // is true (checked at least twice a second; a signal also wakes the wait).
   void run(const std::atomic<bool>& stop);
 
-  // A clean stop. Stops accepting; tells every client that the server is
+  // A clean stop. Stops accepting; stops the broker delivering
+  // (Broker::stop_delivering: the unacked messages of a client told first are
+  // not handed to one told next); tells every client that the server is
   // going (ERROR "server shutting down", see StompSession::shut_down), which
   // kills its broker session; writes what is queued; closes each connection
   // once its peer has hung up. Blocks until then, at most options.linger of

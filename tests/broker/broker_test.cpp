@@ -739,3 +739,30 @@ TEST_CASE("state changes reach the sink after the call that caused them") {
   // Told once its delivery was already back in the queue.
   CHECK(w.ready_seen == 1);
 }
+
+TEST_CASE("closing the broker hands no session the unacked messages of a session closed before") {
+  Fixture f;
+  Recorder other_sink;
+  const SessionId other = client(f.broker, &other_sink, "cook-2");
+  REQUIRE(f.broker.declare_queue("wok", {}).is_ok());
+  REQUIRE(f.broker.subscribe(f.con, "wok", ConsumeOptions{1, false}).is_ok());
+  REQUIRE(f.broker.publish(f.pub, "", msg("mie goreng", "wok")).is_ok());
+  REQUIRE(f.con_sink.got.size() == 1);
+  // The second cook has credit and nothing to do: the first cook's order must not bounce to it
+  // while the broker ends every session.
+  REQUIRE(f.broker.subscribe(other, "wok", ConsumeOptions{10, false}).is_ok());
+  CHECK(other_sink.got.empty());
+  REQUIRE(f.broker.close().is_ok());
+  CHECK(other_sink.got.empty());
+  CHECK(f.broker.snapshot().queues.at(0).ready == 1);
+}
+
+TEST_CASE("after stop_delivering a published message waits in its queue") {
+  Fixture f;
+  REQUIRE(f.broker.declare_queue("wok", {}).is_ok());
+  REQUIRE(f.broker.subscribe(f.con, "wok", ConsumeOptions{10, false}).is_ok());
+  f.broker.stop_delivering();
+  REQUIRE(f.broker.publish(f.pub, "", msg("mie goreng", "wok")).is_ok());
+  CHECK(f.con_sink.got.empty());
+  CHECK(f.broker.snapshot().queues.at(0).ready == 1);
+}

@@ -90,8 +90,14 @@ class Broker {
   // input waiting). Ok when nothing is pending. On failure the batch's
   // publishers get on_publish_nack and the error comes back here too.
   Status flush();
-  // Clean shutdown: flush, then sessions are closed.
+  // Clean shutdown: flush, stop delivering, then sessions are closed.
   Status close();
+  // Stops handing messages to consumers, for good; everything else works as before (acks,
+  // publishes, closing sessions). A host about to end every session calls it first: otherwise
+  // the unacked messages of the first session ended are delivered to the next one, which is
+  // about to end too, and each such bounce counts a delivery (and can reach a delivery limit).
+  // Messages requeued from then on wait in their queues, in order, for the next start.
+  void stop_delivering();
   void set_commit_window(Micros window);
 
   // ---- Content types, translators -----------------------------------------
