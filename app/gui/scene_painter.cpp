@@ -35,10 +35,6 @@ Rgb darker(const Rgb& c, float f = 0.7f) {
              static_cast<int>(static_cast<float>(c.b) * f)};
 }
 
-ImVec2 lerp(ImVec2 a, ImVec2 b, float t) {
-  return ImVec2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
-}
-
 struct Painter {
   ImDrawList* dl;
   ImVec2 origin;
@@ -179,21 +175,11 @@ void draw_stack(const Painter& p, ImVec2 at, size_t count, const Rgb& paper) {
   p.text(at.x + kTicketW / 2 + 3, at.y + 13, n, col(p.pal.ink), size, 0.5f, true);
 }
 
-// Moves the glide of `order` toward `target` and returns where to draw it this frame.
-ImVec2 glide(SceneUi& ui, uint32_t order, ImVec2 target, ImVec2 from, bool snap, float dt) {
-  auto [it, fresh] = ui.tickets.try_emplace(order);
-  SceneUi::Glide& g = it->second;
-  if (fresh) g.pos = snap ? target : from;
-  if (snap) {
-    g.pos = target;
-  } else {
-    // Exponential approach: about 90% of the way in a quarter of a second, whatever the frame
-    // rate, so a person can follow a ticket from the cashier to the board to a cook.
-    const float k = 1.0f - std::exp(-dt * 9.0f);
-    g.pos = lerp(g.pos, target, k);
-  }
-  g.frame = ui.frame;
-  return g.pos;
+// Moves ticket `key` toward `target` and returns where to draw it this frame (model/glides.h).
+ImVec2 glide(SceneUi& ui, const TicketKey& key, ImVec2 target, ImVec2 from, bool snap, float dt) {
+  const WorldPoint at = ui.tickets.move(key, WorldPoint{target.x, target.y},
+                                        WorldPoint{from.x, from.y}, snap, dt, ui.frame);
+  return ImVec2(at.x, at.y);
 }
 
 void add_hit(std::vector<Hit>& hits, const Painter& p, Selection target, float x0, float y0,
@@ -316,7 +302,8 @@ void draw_cashiers(const Painter& p, const sim::Simulation& sim, const Selection
          c.state == sim::CashierState::kWaitingCook) &&
         c.order != 0) {
       const ImVec2 target(kCashierX1 - 30, d.y + h - 30);
-      const ImVec2 at = glide(ui, c.order, target, target, snap, p.env.dt);
+      const TicketKey key{TicketPlace::kCashier, static_cast<uint32_t>(i), c.order};
+      const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
       draw_ticket(p, at, kHandScale, TicketState::kPlacing, c.order, 0,
                   sel.is(Selection::Kind::kOrder, c.order), false);
       add_hit(hits, p, Selection::order(c.order), at.x, at.y, at.x + kTicketW * kHandScale,
@@ -471,7 +458,8 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
                           y0 + 6 + static_cast<float>(slot / b.per_line) * (kTicketH + 6));
       ImVec2 from = target;
       if (o != nullptr) from = cashier_desk(o->cashier, sim.cashiers().size());
-      const ImVec2 at = n != 0 ? glide(ui, n, target, from, snap, p.env.dt) : target;
+      const TicketKey key{TicketPlace::kBoard, static_cast<uint32_t>(s), n, m.id};
+      const ImVec2 at = n != 0 ? glide(ui, key, target, from, snap, p.env.dt) : target;
       const TicketState st = board_ticket_state(q.durable, o != nullptr && o->confirmed,
                                                 m.delivery_count, m.redelivered);
       draw_ticket(p, at, 1.0f, st, n, redelivery_badge(m.delivery_count, false),
@@ -539,7 +527,8 @@ void draw_shelf(const Painter& p, const sim::Simulation& sim, const Counts& coun
     float x = x0 + 8;
     for (uint32_t n : *tr.last) {
       const ImVec2 target(x, kShelfY0 + 22);
-      const ImVec2 at = glide(ui, n, target, target, snap, p.env.dt);
+      const TicketKey key{TicketPlace::kShelf, static_cast<uint32_t>(i), n};
+      const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
       draw_ticket(p, at, kShelfScale, tr.state, n, 0, sel.is(Selection::Kind::kOrder, n), false);
       add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + kTicketW * kShelfScale,
               at.y + kTicketH * kShelfScale);
@@ -671,7 +660,8 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
         const sim::Ticket& tk = *held[j];
         const ImVec2 target(sx, sy);
         const ImVec2 from = board_row_origin(s, ns);
-        const ImVec2 at = glide(ui, tk.order, target, from, snap, p.env.dt);
+        const TicketKey key{TicketPlace::kCook, k.index, tk.order, tk.message, tk.tag};
+        const ImVec2 at = glide(ui, key, target, from, snap, p.env.dt);
         const bool stove = j == 0 && k.on_stove;
         if (stove) {
           // The one on the stove glows.
@@ -684,7 +674,8 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
       }
       if (k.direct_order != 0) {
         const ImVec2 target(cx - tw / 2, wy0);
-        const ImVec2 at = glide(ui, k.direct_order, target, target, snap, p.env.dt);
+        const TicketKey key{TicketPlace::kCook, k.index, k.direct_order};
+        const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
         draw_ticket(p, at, hand, TicketState::kUnacked, k.direct_order, 0,
                     sel.is(Selection::Kind::kOrder, k.direct_order), false);
         add_hit(hits, p, Selection::order(k.direct_order), at.x, at.y, at.x + tw, at.y + th);
@@ -844,9 +835,7 @@ void paint_scene(const Run& run, const Selection& selection, ImVec2 min, ImVec2 
   draw_strip(dl, run, ImVec2(min.x, max.y - strip), max, ui, env, pal);
 
   // Forget the glides of tickets that were not drawn (served, folded into a stack).
-  for (auto it = ui.tickets.begin(); it != ui.tickets.end();) {
-    it = it->second.frame == ui.frame ? std::next(it) : ui.tickets.erase(it);
-  }
+  ui.tickets.forget_undrawn(ui.frame);
 }
 
 }  // namespace wmq::gui
