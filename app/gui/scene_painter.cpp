@@ -489,7 +489,7 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
     std::string when;
     if (sim.broker_restart_at() >= 0) {
       when = fill1(p.t.tr("scene.broker_back_in"), "time",
-                   sim::format_duration(std::max<Micros>(0, sim.broker_restart_at() - sim.now())));
+                   sim::format_countdown(sim.broker_restart_at() - sim.now()));
     } else {
       when = p.t.tr("scene.broker_restart_hint");
     }
@@ -623,8 +623,8 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
       std::string state_key = std::string("cook_state.") + sim::cook_state_name(k.state);
       std::string state = p.t.tr(state_key);
       if (k.state == sim::CookState::kCrashed && k.restart_at >= 0) {
-        state = fill1(p.t.tr("scene.back_in"), "time",
-                      sim::format_duration(std::max<Micros>(0, k.restart_at - sim.now())));
+        state =
+            fill1(p.t.tr("scene.back_in"), "time", sim::format_countdown(k.restart_at - sim.now()));
       }
       p.text(cx, cy + 30, state.c_str(), col(p.pal.soft_ink), 11, 0.5f);
       anchor(p.env, p, "cook." + k.name, cx - 22, cy - 34, cx + 22, cy + 22);
