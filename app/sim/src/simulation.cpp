@@ -1162,8 +1162,13 @@ class Simulation::Impl : public EventListener {
     o.customer = cu.id;
     o.cashier = c.index;
     o.dish = cu.dish;
+    o.dish_written = cu.dish_override;
     o.qty = cu.qty;
     o.table = cu.table;
+    // What the cashier writes for a bad order (build_order_message writes the same).
+    if (cu.problem == "qty") o.qty = 0;
+    if (cu.problem == "note") o.qty = 2;  // "dua ...": two
+    if (cu.problem == "table") o.table = 0;
     o.special = cu.special;
     o.placed_at = now();
     o.with_cashier = true;
@@ -1244,6 +1249,7 @@ class Simulation::Impl : public EventListener {
     if (o.attempts > 1) ++counters_.retries;
     if (!r.is_ok()) {
       if (r.status().code() == Code::kClosed) return;
+      if (r.status().code() == Code::kUnroutable) o.unroutable = true;
       std::erase(c.pending, n);
       history(n, StepKind::kRejected, c.index);
       reject_order(c, o, r.status().message());
