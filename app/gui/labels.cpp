@@ -29,6 +29,17 @@ std::string dish_name(const I18n& t, const sim::Simulation& sim, uint16_t dish) 
   return name.empty() ? d.name : name;
 }
 
+std::string order_heading(const I18n& t, const sim::Simulation& sim, const sim::Order& o) {
+  const std::string dish = o.dish_written.empty() ? dish_name(t, sim, o.dish) : o.dish_written;
+  return fill_placeholders(
+      t.tr("inspector.order_heading"),
+      {{"number", std::to_string(o.number)}, {"dish", dish}, {"qty", std::to_string(o.qty)}});
+}
+
+std::string table_label(const I18n& t, const sim::Order& o) {
+  return o.table == 0 ? std::string(t.tr("inspector.no_table")) : std::to_string(o.table);
+}
+
 std::string step_text(const I18n& t, const sim::Simulation& sim, const sim::Order& order,
                       const sim::OrderStep& s) {
   std::string key = std::string("step.") + sim::step_kind_name(s.kind);

@@ -17,6 +17,13 @@ namespace wmq::gui {
 // The dish's name in the current language ("fried rice" / "nasi goreng").
 std::string dish_name(const I18n& t, const sim::Simulation& sim, uint16_t dish);
 
+// An order's heading as the cashier wrote it: "Order #1: fried rice ×2". A bad order keeps its
+// mistake ("×0", a dish not on the menu), since that is what the broker refused.
+std::string order_heading(const I18n& t, const sim::Simulation& sim, const sim::Order& order);
+
+// An order's table number as written, or the words for none ("no table written").
+std::string table_label(const I18n& t, const sim::Order& order);
+
 // One step of an order's life as a sentence: "Given again to grill-2 (delivery 2)".
 std::string step_text(const I18n& t, const sim::Simulation& sim, const sim::Order& order,
                       const sim::OrderStep& step);

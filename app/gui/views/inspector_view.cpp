@@ -67,10 +67,7 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
     ImGui::TextWrapped("%s", t.tr("inspector.gone"));
     return;
   }
-  heading(ctx,
-          fill_placeholders(t.tr("inspector.order_heading"), {{"number", std::to_string(o->number)},
-                                                              {"dish", dish_name(t, sim, o->dish)},
-                                                              {"qty", std::to_string(o->qty)}}));
+  heading(ctx, order_heading(t, sim, *o));
   const ScenePalette& pal = scene_palette(ctx.projector);
   ImGui::TextColored(rgba(pal.ticket[static_cast<int>(order_ticket_state(*o))]), "\xE2\x96\xA0");
   ImGui::SameLine();
@@ -80,7 +77,7 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
       o->cashier < sim.cashiers().size() ? sim.cashiers()[o->cashier].name : std::string("?");
   field(t.tr("inspector.cashier"), cashier);
   ImGui::SameLine();
-  field(t.tr("inspector.table"), std::to_string(o->table));
+  field(t.tr("inspector.table"), table_label(t, *o));
   field(t.tr("inspector.delivery_count"), std::to_string(o->deliveries));
   ImGui::SameLine();
   field(t.tr("inspector.served_at"), when(t, o->served_at));

@@ -44,10 +44,7 @@ void tooltip_for(const Hit& hit, const Run& run, const I18n& t) {
   switch (hit.target.kind) {
     case Selection::Kind::kOrder:
       if (const sim::Order* o = sim.order(hit.target.index)) {
-        std::string head = fill_placeholders(t.tr("inspector.order_heading"),
-                                             {{"number", std::to_string(o->number)},
-                                              {"dish", dish_name(t, sim, o->dish)},
-                                              {"qty", std::to_string(o->qty)}});
+        std::string head = order_heading(t, sim, *o);
         ImGui::TextUnformatted(head.c_str());
         ImGui::TextDisabled("%s", order_status_label(t, o->status));
       }

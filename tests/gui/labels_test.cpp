@@ -1,0 +1,67 @@
+// Labels: the words the views put on the simulator's values, on the lessons' own moments.
+#include <doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "gui/labels.h"
+#include "gui/model/workbench.h"
+#include "sim/simulation.h"
+
+using namespace wmq;
+using namespace wmq::gui;
+
+namespace {
+
+const std::filesystem::path kI18nDir = std::filesystem::path(WMQ_ASSETS_DIR) / "i18n";
+
+I18n languages(const char* initial) {
+  Result<I18n> t = I18n::load(kI18nDir, {"en", "id"}, initial);
+  REQUIRE_MESSAGE(t.is_ok(), t.status().message());
+  return std::move(t).value();
+}
+
+// The lesson `file` (in scenarios/) at `t`.
+void open_lesson(Workbench& bench, const std::string& file, Micros t) {
+  Status st = bench.load(std::string(WMQ_SCENARIOS_DIR) + "/" + file);
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+  st = bench.seek(t);
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+}
+
+}  // namespace
+
+TEST_CASE("a zero-portion order is headed with what the cashier wrote") {
+  // Lesson 4 at 1m25s: order 1 is the nasi goreng with zero portions the broker refused.
+  Workbench bench;
+  open_lesson(bench, "04-validation.toml", 85 * kSeconds);
+  const sim::Simulation& sim = bench.a().sim();
+  const sim::Order* o = sim.order(1);
+  REQUIRE(o != nullptr);
+  REQUIRE(o->status == sim::OrderStatus::kRejected);
+  I18n t = languages("en");
+  CHECK(order_heading(t, sim, *o) == "Order #1: fried rice ×0");
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(order_heading(t, sim, *o) == "Pesanan #1: nasi goreng ×0");
+}
+
+TEST_CASE("an order for a dish not on the menu is headed with that dish, and no table reads so") {
+  Workbench bench;
+  open_lesson(bench, "04-validation.toml", 5 * 60 * kSeconds);
+  const sim::Simulation& sim = bench.a().sim();
+  I18n t = languages("en");
+  const sim::Order* rendang = nullptr;
+  const sim::Order* no_table = nullptr;
+  for (const sim::Order& o : sim.orders()) {
+    if (o.dish_written == "rendang") rendang = &o;
+    if (o.special == sim::Special::kBad && o.table == 0) no_table = &o;
+  }
+  REQUIRE(rendang != nullptr);
+  REQUIRE(no_table != nullptr);
+  CHECK(order_heading(t, sim, *rendang) ==
+        "Order #" + std::to_string(rendang->number) + ": rendang ×" + std::to_string(rendang->qty));
+  CHECK(table_label(t, *no_table) == "none written");
+  CHECK(table_label(t, *rendang) == std::to_string(rendang->table));
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(table_label(t, *no_table) == "tidak ditulis");
+}
