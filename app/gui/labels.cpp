@@ -45,9 +45,11 @@ std::string step_text(const I18n& t, const sim::Simulation& sim, const sim::Orde
   std::string key = std::string("step.") + sim::step_kind_name(s.kind);
   if (s.kind == sim::StepKind::kConfirmed && s.flag) key = "step.confirmed_persisted";
   if (s.kind == sim::StepKind::kDelivered && s.flag) key = "step.redelivered";
+  if (s.kind == sim::StepKind::kRejected && order.unroutable) key = "step.returned";
   std::string who;
   switch (s.kind) {
     case sim::StepKind::kPlaced:
+    case sim::StepKind::kRejected:
     case sim::StepKind::kServed:
       who = cashier_name(sim, s.who);
       break;
@@ -129,8 +131,11 @@ const char* cashier_state_label(const I18n& t, sim::CashierState state) {
   return t.tr(std::string("cashier_state.") + sim::cashier_state_name(state));
 }
 
-const char* order_status_label(const I18n& t, sim::OrderStatus status) {
-  return t.tr(std::string("order_status.") + sim::order_status_name(status));
+const char* order_status_label(const I18n& t, const sim::Order& order) {
+  if (order.status == sim::OrderStatus::kRejected && order.unroutable) {
+    return t.tr("order_status.returned");
+  }
+  return t.tr(std::string("order_status.") + sim::order_status_name(order.status));
 }
 
 }  // namespace wmq::gui

@@ -45,6 +45,7 @@ std::string side_b_label(const I18n& t, const Workbench& bench);
 // A cook, cashier or order status in words.
 const char* cook_state_label(const I18n& t, sim::CookState state);
 const char* cashier_state_label(const I18n& t, sim::CashierState state);
-const char* order_status_label(const I18n& t, sim::OrderStatus status);
+// An order's status; an order returned by routing says so rather than "refused at the door".
+const char* order_status_label(const I18n& t, const sim::Order& order);
 
 }  // namespace wmq::gui

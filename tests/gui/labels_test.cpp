@@ -65,3 +65,24 @@ TEST_CASE("an order for a dish not on the menu is headed with that dish, and no 
   REQUIRE(t.set_language("id").is_ok());
   CHECK(table_label(t, *no_table) == "tidak ditulis");
 }
+
+TEST_CASE("an unroutable order says it was returned, not refused at the door") {
+  // Lesson 5 at 2m30s: order 7, the martabak, passed the check and no station cooks it.
+  Workbench bench;
+  open_lesson(bench, "05-routing.toml", 150 * kSeconds);
+  const sim::Simulation& sim = bench.a().sim();
+  const sim::Order* o = sim.order(7);
+  REQUIRE(o != nullptr);
+  I18n t = languages("en");
+  CHECK(std::string(order_status_label(t, *o)) == "returned: no station cooks it");
+  const sim::OrderStep& last = sim.history(7).back();
+  REQUIRE(last.kind == sim::StepKind::kRejected);
+  CHECK(step_text(t, sim, *o, last) == "cashier-2 got it back: " + o->reason);
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(std::string(order_status_label(t, *o)) ==
+        "dikembalikan: tidak ada stasiun yang memasaknya");
+  // An invalid order still reads as refused at the door.
+  Workbench four;
+  open_lesson(four, "04-validation.toml", 85 * kSeconds);
+  CHECK(std::string(order_status_label(t, *four.a().sim().order(1))) == "ditolak di pintu");
+}

@@ -71,7 +71,7 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
   const ScenePalette& pal = scene_palette(ctx.projector);
   ImGui::TextColored(rgba(pal.ticket[static_cast<int>(order_ticket_state(*o))]), "\xE2\x96\xA0");
   ImGui::SameLine();
-  ImGui::TextUnformatted(order_status_label(t, o->status));
+  ImGui::TextUnformatted(order_status_label(t, *o));
   ctx.anchors.set_last_item("inspector.status");
   const std::string cashier =
       o->cashier < sim.cashiers().size() ? sim.cashiers()[o->cashier].name : std::string("?");

@@ -46,7 +46,7 @@ void tooltip_for(const Hit& hit, const Run& run, const I18n& t) {
       if (const sim::Order* o = sim.order(hit.target.index)) {
         std::string head = order_heading(t, sim, *o);
         ImGui::TextUnformatted(head.c_str());
-        ImGui::TextDisabled("%s", order_status_label(t, o->status));
+        ImGui::TextDisabled("%s", order_status_label(t, *o));
       }
       break;
     case Selection::Kind::kCook:
