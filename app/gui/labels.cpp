@@ -1,5 +1,7 @@
 #include "gui/labels.h"
 
+#include <cstdio>
+
 #include "sim/duration.h"
 #include "sim/simulation.h"
 
@@ -17,6 +19,25 @@ std::string cashier_name(const sim::Simulation& sim, uint32_t i) {
 
 std::string queue_name(const sim::Simulation& sim, uint8_t q) {
   return q < sim.queues().size() ? sim.queues()[q].name : std::string("?");
+}
+
+// "1.5", "6", "0.25": a number without trailing zeros.
+std::string number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
+// A limit in words: its value, or "no limit" for 0.
+std::string limit(const I18n& t, uint64_t value, std::string shown) {
+  return value == 0 ? std::string(t.tr("inject.no_limit")) : std::move(shown);
+}
+
+// " · part" joined onto `out`.
+void add_part(std::string& out, const std::string& part) {
+  if (part.empty()) return;
+  out += " \xC2\xB7 ";  // a middle dot
+  out += part;
 }
 
 }  // namespace
@@ -106,10 +127,74 @@ std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& r)
         break;
     }
     add(log.text(r.text));
+  } else if (const sim::Injection* in = log.injection(r)) {
+    add(injection_text(t, *in));
   } else if (r.kind == sim::SimEventKind::kNarration) {
     add(t.language() == "id" && r.text_id != 0 ? log.text(r.text_id) : log.text(r.text));
   } else {
     add(log.text(r.text));
+  }
+  return out;
+}
+
+std::string injection_text(const I18n& t, const sim::Injection& in) {
+  std::string key = std::string("did.") + sim::injection_kind_name(in.kind);
+  if (in.kind == sim::InjectionKind::kSlowDisk && in.window == 0) key = "did.slow_disk_off";
+  std::string who = in.target;
+  if (who.empty() &&
+      (in.kind == sim::InjectionKind::kBadOrder || in.kind == sim::InjectionKind::kPoisonOrder)) {
+    who = t.tr("did.shortest_line");
+  }
+  std::string problem;
+  if (!in.problem.empty()) problem = t.tr("inject.problem." + in.problem);
+  std::string out = fill_placeholders(t.tr(key), {{"who", who},
+                                                  {"problem", problem},
+                                                  {"rate", number(in.rate)},
+                                                  {"time", sim::format_duration(in.window)},
+                                                  {"message", in.message}});
+  switch (in.kind) {
+    case sim::InjectionKind::kCrashCook:
+    case sim::InjectionKind::kCrashCashier:
+    case sim::InjectionKind::kCrashBroker:
+      if (in.restart_after) {
+        add_part(out, *in.restart_after == 0
+                          ? std::string(t.tr("did.stays_down"))
+                          : fill_placeholders(t.tr("did.back_after"),
+                                              {{"time", sim::format_duration(*in.restart_after)}}));
+      }
+      break;
+    case sim::InjectionKind::kAddCook:
+      if (in.speed != 1.0) {
+        add_part(out, fill_placeholders(t.tr("did.speed"), {{"speed", number(in.speed)}}));
+      }
+      break;
+    case sim::InjectionKind::kBadOrder:
+    case sim::InjectionKind::kPoisonOrder:
+      if (!in.dish.empty()) add_part(out, fill_placeholders(t.tr("did.dish"), {{"dish", in.dish}}));
+      break;
+    case sim::InjectionKind::kSetQueue: {
+      const sim::QueueChange& q = in.queue;
+      if (q.durable) add_part(out, t.tr(*q.durable ? "did.durable" : "did.transient"));
+      if (q.max_length) {
+        add_part(out, fill_placeholders(
+                          t.tr("did.max_length"),
+                          {{"value", limit(t, *q.max_length, std::to_string(*q.max_length))}}));
+      }
+      if (q.ttl) {
+        add_part(out, fill_placeholders(t.tr("did.ttl"),
+                                        {{"value", limit(t, static_cast<uint64_t>(*q.ttl),
+                                                         sim::format_duration(*q.ttl))}}));
+      }
+      if (q.delivery_limit) {
+        add_part(out,
+                 fill_placeholders(
+                     t.tr("did.delivery_limit"),
+                     {{"value", limit(t, *q.delivery_limit, std::to_string(*q.delivery_limit))}}));
+      }
+      break;
+    }
+    default:
+      break;
   }
   return out;
 }

@@ -39,6 +39,10 @@ std::string event_who(const sim::Simulation& sim, const LogRecord& record);
 // The details of a log record: its queue, count, reason or text, as one short line.
 std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& record);
 
+// What was done to the restaurant, in words: "Crash cook grill-1 · back in 30s", "A bad order
+// at cashier-1: Zero portions", "Board row grill: transient".
+std::string injection_text(const I18n& t, const sim::Injection& injection);
+
 // What run B of the split view is: "B: durable=false" or "B: the future before 12:03".
 std::string side_b_label(const I18n& t, const Workbench& bench);
 

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "gui/labels.h"
 #include "gui/model/workbench.h"
@@ -85,4 +86,63 @@ TEST_CASE("an unroutable order says it was returned, not refused at the door") {
   Workbench four;
   open_lesson(four, "04-validation.toml", 85 * kSeconds);
   CHECK(std::string(order_status_label(t, *four.a().sim().order(1))) == "ditolak di pintu");
+}
+
+TEST_CASE("a teacher's action is told in the event log in the reader's language") {
+  Workbench bench;
+  Status st = bench.load(std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/lesson.toml");
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+  REQUIRE(bench.seek(kSeconds).is_ok());
+  sim::Injection crash;
+  crash.kind = sim::InjectionKind::kCrashCook;
+  crash.target = "grill-1";
+  crash.restart_after = 30 * kSeconds;
+  REQUIRE(bench.inject(crash).is_ok());
+  const EventLog& log = bench.a().log();
+  const LogRecord* did = nullptr;
+  for (uint64_t s = log.first_seq(); s < log.next_seq(); ++s) {
+    if (log.find(s)->kind == sim::SimEventKind::kInjected) did = log.find(s);
+  }
+  REQUIRE(did != nullptr);
+  I18n t = languages("en");
+  CHECK(std::string(event_label(t, *did)) == "You did");
+  CHECK(event_detail(t, log, *did) == "Crash cook grill-1 \xC2\xB7 back after 30s");
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(event_detail(t, log, *did) == "Koki grill-1 dibuat tumbang \xC2\xB7 kembali setelah 30s");
+}
+
+TEST_CASE("every kind of action has words in both languages") {
+  for (const char* lang : {"en", "id"}) {
+    I18n t = languages(lang);
+    for (int k = 0; k <= static_cast<int>(sim::InjectionKind::kAnnounce); ++k) {
+      sim::Injection in;
+      in.kind = static_cast<sim::InjectionKind>(k);
+      in.problem = "station";
+      in.restart_after = 0;
+      in.speed = 2;
+      in.queue.durable = false;
+      in.queue.max_length = 0;
+      in.queue.ttl = 90 * kSeconds;
+      in.queue.delivery_limit = 3;
+      CAPTURE(sim::injection_kind_name(in.kind));
+      CHECK(injection_text(t, in).find('{') == std::string::npos);
+      CHECK(injection_text(t, in).find("_") == std::string::npos);  // no raw names
+    }
+    CHECK(t.missing_keys() == std::vector<std::string>{});
+  }
+  I18n t = languages("en");
+  sim::Injection q;
+  q.kind = sim::InjectionKind::kSetQueue;
+  q.target = "grill";
+  q.queue.durable = false;
+  q.queue.ttl = 0;
+  CHECK(injection_text(t, q) ==
+        "Board row grill \xC2\xB7 transient \xC2\xB7 time to live: no limit");
+  sim::Injection bad;
+  bad.kind = sim::InjectionKind::kBadOrder;
+  bad.problem = "qty";
+  CHECK(injection_text(t, bad) == "A bad order at the shortest line: Zero portions");
+  t.set_vocabulary(Vocabulary::kBroker);
+  bad.target = "cashier-2";
+  CHECK(injection_text(t, bad) == "An invalid message from cashier-2: Zero portions");
 }

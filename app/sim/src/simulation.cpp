@@ -1917,6 +1917,7 @@ class Simulation::Impl : public EventListener {
     if (!observers_.empty()) {
       SimEvent e = make_event(SimEventKind::kInjected, now());
       e.text = text;
+      e.injection = &in;
       emit(e);
     }
     const bool brokered = sc_.mode == Mode::kBroker;
