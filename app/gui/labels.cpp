@@ -199,12 +199,51 @@ std::string injection_text(const I18n& t, const sim::Injection& in) {
   return out;
 }
 
+std::string variant_text(const I18n& t, const Variant& v) {
+  std::string out;
+  auto add = [&out](const std::string& part) {
+    if (!out.empty()) out += ", ";
+    out += part;
+  };
+  auto count = [&t](const char* key, uint64_t n) {
+    return fill_placeholders(t.tr(key), {{"count", std::to_string(n)}});
+  };
+  auto valued = [&t](const char* key, uint64_t n, std::string shown) {
+    return fill_placeholders(t.tr(key), {{"value", limit(t, n, std::move(shown))}});
+  };
+  if (v.durable) add(t.tr(*v.durable ? "compare.variant.durable" : "compare.variant.transient"));
+  if (v.mode) {
+    add(t.tr(*v.mode == sim::Mode::kDirect ? "compare.variant.direct" : "compare.variant.broker"));
+  }
+  if (v.prefetch) {
+    add(*v.prefetch == 0 ? std::string(t.tr("compare.variant.no_prefetch"))
+                         : count("compare.variant.prefetch", *v.prefetch));
+  }
+  if (v.extra_cooks && *v.extra_cooks != 0) {
+    const int n = *v.extra_cooks;
+    add(n > 0 ? count("compare.variant.more_cooks", static_cast<uint64_t>(n))
+              : count("compare.variant.fewer_cooks", static_cast<uint64_t>(-n)));
+  }
+  if (v.rate) add(fill_placeholders(t.tr("compare.variant.rate"), {{"rate", number(*v.rate)}}));
+  if (v.delivery_limit) {
+    add(valued("compare.variant.delivery_limit", *v.delivery_limit,
+               std::to_string(*v.delivery_limit)));
+  }
+  if (v.ttl) {
+    add(valued("compare.variant.ttl", static_cast<uint64_t>(*v.ttl), sim::format_duration(*v.ttl)));
+  }
+  if (v.max_length) {
+    add(valued("compare.variant.max_length", *v.max_length, std::to_string(*v.max_length)));
+  }
+  return out;
+}
+
 std::string side_b_label(const I18n& t, const Workbench& bench) {
   if (bench.b_kind() == Workbench::BKind::kPreviousFuture) {
     return fill_placeholders(t.tr("compare.side_b_previous"),
                              {{"time", sim::format_clock(bench.previous_fork())}});
   }
-  const std::string what = bench.variant() != nullptr ? describe(*bench.variant()) : "";
+  const std::string what = bench.variant() != nullptr ? variant_text(t, *bench.variant()) : "";
   return fill_placeholders(t.tr("compare.side_b"), {{"variant", what}});
 }
 

@@ -9,7 +9,9 @@
 #include "gui/i18n.h"
 #include "gui/model/event_log.h"
 #include "gui/model/run.h"
+#include "gui/model/variant.h"
 #include "gui/model/workbench.h"
+#include "sim/injection.h"
 #include "sim/restaurant.h"
 
 namespace wmq::gui {
@@ -43,7 +45,10 @@ std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& re
 // at cashier-1: Zero portions", "Board row grill: transient".
 std::string injection_text(const I18n& t, const sim::Injection& injection);
 
-// What run B of the split view is: "B: durable=false" or "B: the future before 12:03".
+// What a variant changes, in words: "transient orders, prefetch 10"; "" for an empty one.
+std::string variant_text(const I18n& t, const Variant& variant);
+
+// What run B of the split view is: "B: transient orders" or "B: the future before 12:03".
 std::string side_b_label(const I18n& t, const Workbench& bench);
 
 // A cook, cashier or order status in words.

@@ -146,3 +146,32 @@ TEST_CASE("every kind of action has words in both languages") {
   bad.target = "cashier-2";
   CHECK(injection_text(t, bad) == "An invalid message from cashier-2: Zero portions");
 }
+
+TEST_CASE("run B of the split view is named in words, not in preset text") {
+  Workbench bench;
+  Status st = bench.load(std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/lesson.toml");
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+  REQUIRE(bench.set_variant(make_variant(VariantPreset::kTransient, bench.scenario())).is_ok());
+  I18n t = languages("en");
+  CHECK(side_b_label(t, bench) == "B: transient orders");
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(side_b_label(t, bench) == "B: pesanan tidak tahan lama");
+  t.set_vocabulary(Vocabulary::kBroker);
+  CHECK(side_b_label(t, bench) == "B: antrean sementara");
+  t.set_vocabulary(Vocabulary::kRestaurant);
+  REQUIRE(bench.set_variant(make_variant(VariantPreset::kPrefetch10, bench.scenario())).is_ok());
+  CHECK(side_b_label(t, bench) == "B: prefetch 10");
+
+  REQUIRE(t.set_language("en").is_ok());
+  Variant v;
+  v.mode = sim::Mode::kDirect;
+  v.extra_cooks = -1;
+  v.rate = 1.5;
+  v.ttl = 0;
+  v.max_length = 20;
+  CHECK(variant_text(t, v) ==
+        "no broker (direct), 1 fewer cook(s) per station, 1.5 customers per minute, time to "
+        "live: no limit, max length: 20");
+  CHECK(variant_text(t, Variant{}).empty());
+  CHECK(t.missing_keys() == std::vector<std::string>{});
+}
