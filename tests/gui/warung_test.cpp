@@ -183,6 +183,25 @@ TEST_CASE("the split view shows two scenes and the comparison, and tidies up aft
   CHECK(h.shell->anchors().find("sceneB.board") == nullptr);
 }
 
+TEST_CASE("the split view's A and B chips sit above their scenes, clear of the warung") {
+  Headless h;
+  h.frame();
+  h.warung->actions().set_variant(make_variant(VariantPreset::kTransient, h.bench.scenario()));
+  h.frame();
+  h.frame();
+  const Anchors& a = h.shell->anchors();
+  for (const char* side : {"scene.", "sceneB."}) {
+    CAPTURE(side);
+    const Rect* chip = a.find(std::string(side) + "side_chip");
+    const Rect* canvas = a.find(std::string(side) + "canvas");
+    REQUIRE(chip != nullptr);
+    REQUIRE(canvas != nullptr);
+    CHECK(chip->y + chip->h <= canvas->y);  // the cashiers' heading is the canvas's top left
+    CHECK(chip->w > 20);
+  }
+  CHECK(a.find("sceneB.side_chip")->y >= a.find("scene.canvas")->y + a.find("scene.canvas")->h);
+}
+
 TEST_CASE("a key press acts on the selected cook, or on a busy one") {
   Headless h;
   h.warung->actions().seek(5 * kMinute);
