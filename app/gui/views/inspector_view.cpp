@@ -87,6 +87,9 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
   ImGui::TextDisabled("%s", t.tr("inspector.life"));
   ImGui::Separator();
   const auto& steps = sim.history(number);
+  // Like a log that follows: a new order opens on its latest step, and new steps scroll into
+  // view unless the reader scrolled up to older ones.
+  const bool to_end = ui_.timeline.scroll_to_end(bench_.selection(), steps.size(), ui_.at_end);
   if (ImGui::BeginTable("life", 2, kTable | ImGuiTableFlags_ScrollY)) {
     ImGui::TableSetupColumn(t.tr("inspector.when"), ImGuiTableColumnFlags_WidthFixed,
                             ImGui::GetFontSize() * 3.6f);
@@ -107,7 +110,10 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
       } else {
         ImGui::TextWrapped("%s", text.c_str());
       }
+      if (&s == &steps.back()) ctx.anchors.set_last_item("inspector.life.last");
     }
+    if (to_end) ImGui::SetScrollHereY(1.0f);
+    ui_.at_end = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f;
     ImGui::EndTable();
   }
   ctx.anchors.set_last_item("inspector.life");
@@ -215,6 +221,8 @@ void InspectorView::draw_broker(ViewContext& ctx) {
 
 void InspectorView::drawContent(ViewContext& ctx) {
   const Selection& sel = bench_.selection();
+  // A timeline not shown forgets what it showed: coming back to an order opens it at its end.
+  if (sel.kind != Selection::Kind::kOrder) ui_.timeline = TailFollow{};
   switch (sel.kind) {
     case Selection::Kind::kOrder:
       draw_order(ctx, sel.index);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "gui/model/actions.h"
+#include "gui/model/follow.h"
 #include "gui/model/workbench.h"
 #include "gui/view.h"
 
@@ -28,8 +29,15 @@ class InspectorView : public View {
   void draw_queue(ViewContext& ctx, const std::string& name);
   void draw_broker(ViewContext& ctx);
 
+  // UI-only state: the order's timeline follows its newest step (model/follow.h).
+  struct Ui {
+    TailFollow timeline;
+    bool at_end = true;  // the timeline was scrolled to its end when drawn last
+  };
+
   const Workbench& bench_;
   Actions& actions_;
+  Ui ui_;
 };
 
 }  // namespace wmq::gui
