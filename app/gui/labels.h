@@ -9,13 +9,22 @@
 #include "gui/i18n.h"
 #include "gui/model/event_log.h"
 #include "gui/model/run.h"
+#include "gui/model/variant.h"
 #include "gui/model/workbench.h"
+#include "sim/injection.h"
 #include "sim/restaurant.h"
 
 namespace wmq::gui {
 
 // The dish's name in the current language ("fried rice" / "nasi goreng").
 std::string dish_name(const I18n& t, const sim::Simulation& sim, uint16_t dish);
+
+// An order's heading as the cashier wrote it: "Order #1: fried rice ×2". A bad order keeps its
+// mistake ("×0", a dish not on the menu), since that is what the broker refused.
+std::string order_heading(const I18n& t, const sim::Simulation& sim, const sim::Order& order);
+
+// An order's table number as written, or the words for none ("no table written").
+std::string table_label(const I18n& t, const sim::Order& order);
 
 // One step of an order's life as a sentence: "Given again to grill-2 (delivery 2)".
 std::string step_text(const I18n& t, const sim::Simulation& sim, const sim::Order& order,
@@ -29,12 +38,20 @@ const char* kind_code_label(const I18n& t, int code);
 // The details of a log record: its queue, count, reason or text, as one short line.
 std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& record);
 
-// What run B of the split view is: "B: durable=false" or "B: the future before 12:03".
+// What was done to the restaurant, in words: "Crash cook grill-1 · back in 30s", "A bad order
+// at cashier-1: Zero portions", "Board row grill: transient".
+std::string injection_text(const I18n& t, const sim::Injection& injection);
+
+// What a variant changes, in words: "transient orders, prefetch 10"; "" for an empty one.
+std::string variant_text(const I18n& t, const Variant& variant);
+
+// What run B of the split view is: "B: transient orders" or "B: the future before 12:03".
 std::string side_b_label(const I18n& t, const Workbench& bench);
 
 // A cook, cashier or order status in words.
 const char* cook_state_label(const I18n& t, sim::CookState state);
 const char* cashier_state_label(const I18n& t, sim::CashierState state);
-const char* order_status_label(const I18n& t, sim::OrderStatus status);
+// An order's status; an order returned by routing says so rather than "refused at the door".
+const char* order_status_label(const I18n& t, const sim::Order& order);
 
 }  // namespace wmq::gui

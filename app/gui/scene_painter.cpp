@@ -35,10 +35,6 @@ Rgb darker(const Rgb& c, float f = 0.7f) {
              static_cast<int>(static_cast<float>(c.b) * f)};
 }
 
-ImVec2 lerp(ImVec2 a, ImVec2 b, float t) {
-  return ImVec2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
-}
-
 struct Painter {
   ImDrawList* dl;
   ImVec2 origin;
@@ -183,21 +179,11 @@ void draw_stack(const Painter& p, ImVec2 at, size_t count, const Rgb& paper) {
   p.text(at.x + kTicketW / 2 + 3, at.y + 13, n, col(p.pal.ink), size, 0.5f, true);
 }
 
-// Moves the glide of `order` toward `target` and returns where to draw it this frame.
-ImVec2 glide(SceneUi& ui, uint32_t order, ImVec2 target, ImVec2 from, bool snap, float dt) {
-  auto [it, fresh] = ui.tickets.try_emplace(order);
-  SceneUi::Glide& g = it->second;
-  if (fresh) g.pos = snap ? target : from;
-  if (snap) {
-    g.pos = target;
-  } else {
-    // Exponential approach: about 90% of the way in a quarter of a second, whatever the frame
-    // rate, so a person can follow a ticket from the cashier to the board to a cook.
-    const float k = 1.0f - std::exp(-dt * 9.0f);
-    g.pos = lerp(g.pos, target, k);
-  }
-  g.frame = ui.frame;
-  return g.pos;
+// Moves ticket `key` toward `target` and returns where to draw it this frame (model/glides.h).
+ImVec2 glide(SceneUi& ui, const TicketKey& key, ImVec2 target, ImVec2 from, bool snap, float dt) {
+  const WorldPoint at = ui.tickets.move(key, WorldPoint{target.x, target.y},
+                                        WorldPoint{from.x, from.y}, snap, dt, ui.frame);
+  return ImVec2(at.x, at.y);
 }
 
 void add_hit(std::vector<Hit>& hits, const Painter& p, Selection target, float x0, float y0,
@@ -320,7 +306,8 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
          c.state == sim::CashierState::kWaitingCook) &&
         c.order != 0) {
       const ImVec2 target(kCashierX1 - 30, d.y + h - 30);
-      const ImVec2 at = glide(ui, c.order, target, target, snap, p.env.dt);
+      const TicketKey key{TicketPlace::kCashier, static_cast<uint32_t>(i), c.order};
+      const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
       draw_ticket(p, at, kHandScale, TicketState::kPlacing, run.ticket_label(c.order), 0,
                   sel.is(Selection::Kind::kOrder, c.order), false);
       add_hit(hits, p, Selection::order(c.order), at.x, at.y, at.x + kTicketW * kHandScale,
@@ -476,7 +463,8 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
                           y0 + 6 + static_cast<float>(slot / b.per_line) * (kTicketH + 6));
       ImVec2 from = target;
       if (o != nullptr) from = cashier_desk(o->cashier, sim.cashiers().size());
-      const ImVec2 at = n != 0 ? glide(ui, n, target, from, snap, p.env.dt) : target;
+      const TicketKey key{TicketPlace::kBoard, static_cast<uint32_t>(s), n, m.id};
+      const ImVec2 at = n != 0 ? glide(ui, key, target, from, snap, p.env.dt) : target;
       const TicketState st =
           board_ticket_state(q.durable, run.ticket_confirmed(n), m.delivery_count, m.redelivered);
       draw_ticket(p, at, 1.0f, st, run.ticket_label(n), redelivery_badge(m.delivery_count, false),
@@ -506,7 +494,7 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
     std::string when;
     if (sim.broker_restart_at() >= 0) {
       when = fill1(p.t.tr("scene.broker_back_in"), "time",
-                   sim::format_duration(std::max<Micros>(0, sim.broker_restart_at() - sim.now())));
+                   sim::format_countdown(sim.broker_restart_at() - sim.now()));
     } else {
       when = p.t.tr("scene.broker_restart_hint");
     }
@@ -544,7 +532,8 @@ void draw_shelf(const Painter& p, const Run& run, const Counts& counts, const Se
     float x = x0 + 8;
     for (uint32_t n : *tr.last) {
       const ImVec2 target(x, kShelfY0 + 22);
-      const ImVec2 at = glide(ui, n, target, target, snap, p.env.dt);
+      const TicketKey key{TicketPlace::kShelf, static_cast<uint32_t>(i), n};
+      const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
       draw_ticket(p, at, kShelfScale, tr.state, run.ticket_label(n), 0,
                   sel.is(Selection::Kind::kOrder, n), false);
       add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + kTicketW * kShelfScale,
@@ -639,8 +628,8 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
       std::string state_key = std::string("cook_state.") + sim::cook_state_name(k.state);
       std::string state = p.t.tr(state_key);
       if (k.state == sim::CookState::kCrashed && k.restart_at >= 0) {
-        state = fill1(p.t.tr("scene.back_in"), "time",
-                      sim::format_duration(std::max<Micros>(0, k.restart_at - sim.now())));
+        state =
+            fill1(p.t.tr("scene.back_in"), "time", sim::format_countdown(k.restart_at - sim.now()));
       }
       p.text(cx, cy + 30, state.c_str(), col(p.pal.soft_ink), 11, 0.5f);
       anchor(p.env, p, "cook." + k.name, cx - 22, cy - 34, cx + 22, cy + 22);
@@ -677,7 +666,8 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
         const uint32_t n = run.ticket_of(tk.order, tk.message);
         const ImVec2 target(sx, sy);
         const ImVec2 from = board_row_origin(s, ns);
-        const ImVec2 at = n != 0 ? glide(ui, n, target, from, snap, p.env.dt) : target;
+        const TicketKey key{TicketPlace::kCook, k.index, n, tk.message, tk.tag};
+        const ImVec2 at = n != 0 ? glide(ui, key, target, from, snap, p.env.dt) : target;
         const bool stove = j == 0 && k.on_stove;
         if (stove) {
           // The one on the stove glows.
@@ -690,7 +680,8 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
       }
       if (k.direct_order != 0) {
         const ImVec2 target(cx - tw / 2, wy0);
-        const ImVec2 at = glide(ui, k.direct_order, target, target, snap, p.env.dt);
+        const TicketKey key{TicketPlace::kCook, k.index, k.direct_order};
+        const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
         draw_ticket(p, at, hand, TicketState::kUnacked, run.ticket_label(k.direct_order), 0,
                     sel.is(Selection::Kind::kOrder, k.direct_order), false);
         add_hit(hits, p, Selection::order(k.direct_order), at.x, at.y, at.x + tw, at.y + th);
@@ -850,9 +841,7 @@ void paint_scene(const Run& run, const Selection& selection, ImVec2 min, ImVec2 
   draw_strip(dl, run, ImVec2(min.x, max.y - strip), max, ui, env, pal);
 
   // Forget the glides of tickets that were not drawn (served, folded into a stack).
-  for (auto it = ui.tickets.begin(); it != ui.tickets.end();) {
-    it = it->second.frame == ui.frame ? std::next(it) : ui.tickets.erase(it);
-  }
+  ui.tickets.forget_undrawn(ui.frame);
 }
 
 }  // namespace wmq::gui

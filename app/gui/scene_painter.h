@@ -20,12 +20,12 @@
 #include <array>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "gui/anchors.h"
 #include "gui/fonts.h"
 #include "gui/i18n.h"
+#include "gui/model/glides.h"
 #include "gui/model/run.h"
 #include "gui/model/selection.h"
 #include "gui/model/tickets.h"
@@ -40,15 +40,11 @@ inline constexpr float kStripHeight = 46.0f;
 
 // UI-only state of one drawn scene (A or B).
 struct SceneUi {
-  float zoom = 1.0f;       // 1 = the whole warung fits the rectangle
-  ImVec2 pan{0.0f, 0.0f};  // world units the view is moved by
-  struct Glide {
-    ImVec2 pos;          // world position drawn last frame
-    uint64_t frame = 0;  // last frame it was drawn
-  };
-  std::unordered_map<uint32_t, Glide> tickets;  // order -> where its ticket is on screen
-  std::vector<uint32_t> receipts_seen;          // per cashier: receipts counted last frame
-  std::vector<double> receipt_until;            // per cashier: show the receipt until (real s)
+  float zoom = 1.0f;                    // 1 = the whole warung fits the rectangle
+  ImVec2 pan{0.0f, 0.0f};               // world units the view is moved by
+  TicketGlides tickets;                 // where each ticket is on screen, by its identity
+  std::vector<uint32_t> receipts_seen;  // per cashier: receipts counted last frame
+  std::vector<double> receipt_until;    // per cashier: show the receipt until (real s)
   std::array<uint64_t, kStageCount> stage_seen{};
   std::array<uint64_t, kStageCount> refused_seen{};
   std::array<double, kStageCount> lit_until{};

@@ -347,6 +347,41 @@ TEST_CASE("the pipeline counts follow the broker's steps") {
   CHECK(passed(Stage::kTranslate) == 0);  // nobody writes notes in this lesson
 }
 
+TEST_CASE("a refused publish counts at the one stop that refused it") {
+  PipelineCounts p;
+  auto refused = [&](Stage s) { return p.refused[static_cast<size_t>(s)]; };
+  Event e;
+  e.kind = EventKind::kValidated;
+  count_stage(p, e);
+  // An unroutable publish: the broker says kUnroutable, then rejects it with that code.
+  e.kind = EventKind::kUnroutable;
+  count_stage(p, e);
+  e.kind = EventKind::kRejected;
+  e.code = Code::kUnroutable;
+  count_stage(p, e);
+  CHECK(refused(Stage::kValidate) == 0);
+  CHECK(refused(Stage::kRoute) == 1);
+  // A full queue refuses at the board; a malformed order at the check.
+  e.code = Code::kFull;
+  count_stage(p, e);
+  CHECK(refused(Stage::kStore) == 1);
+  e.code = Code::kInvalid;
+  count_stage(p, e);
+  CHECK(refused(Stage::kValidate) == 1);
+  CHECK(refused(Stage::kRoute) == 1);
+}
+
+TEST_CASE("lesson 5's unroutable martabak counts at Route and not at the check") {
+  std::unique_ptr<Workbench> bench = open(std::string(WMQ_SCENARIOS_DIR) + "/05-routing.toml");
+  REQUIRE(bench->seek(150 * kSeconds).is_ok());
+  const PipelineCounts& p = bench->a().pipeline();
+  CHECK(p.refused[static_cast<size_t>(Stage::kValidate)] == 0);
+  CHECK(p.refused[static_cast<size_t>(Stage::kRoute)] == 1);
+  const sim::Order* o = bench->a().sim().order(7);
+  REQUIRE(o != nullptr);
+  CHECK(o->unroutable);
+}
+
 TEST_CASE("a run knows which order a board message carries") {
   std::unique_ptr<Workbench> bench = open();
   REQUIRE(bench->seek(5 * kMinute).is_ok());

@@ -188,6 +188,67 @@ TEST_CASE("the split view shows two scenes and the comparison, and tidies up aft
   CHECK(h.shell->anchors().find("sceneB.board") == nullptr);
 }
 
+TEST_CASE("the split view's A and B chips sit above their scenes, clear of the warung") {
+  Headless h;
+  h.frame();
+  h.warung->actions().set_variant(make_variant(VariantPreset::kTransient, h.bench.scenario()));
+  h.frame();
+  h.frame();
+  const Anchors& a = h.shell->anchors();
+  for (const char* side : {"scene.", "sceneB."}) {
+    CAPTURE(side);
+    const Rect* chip = a.find(std::string(side) + "side_chip");
+    const Rect* canvas = a.find(std::string(side) + "canvas");
+    REQUIRE(chip != nullptr);
+    REQUIRE(canvas != nullptr);
+    CHECK(chip->y + chip->h <= canvas->y);  // the cashiers' heading is the canvas's top left
+    CHECK(chip->w > 20);
+  }
+  CHECK(a.find("sceneB.side_chip")->y >= a.find("scene.canvas")->y + a.find("scene.canvas")->h);
+}
+
+namespace {
+
+bool inside(const Rect& inner, const Rect& outer) {
+  return inner.y >= outer.y && inner.y + inner.h <= outer.y + outer.h;
+}
+
+}  // namespace
+
+TEST_CASE("the inspector opens an order on its newest step") {
+  Headless h;
+  h.warung->actions().seek(6 * kMinute + 20 * kSeconds);
+  h.frame();
+  h.warung->actions().select(Selection::order(13));  // crashed with grill-1, given again
+  for (int i = 0; i < 4; ++i)
+    h.frame();
+  REQUIRE(h.bench.a().sim().history(13).size() > 10);  // more steps than the panel shows
+  const Rect* life = h.shell->anchors().find("inspector.life");
+  const Rect* last = h.shell->anchors().find("inspector.life.last");
+  REQUIRE(life != nullptr);
+  REQUIRE(last != nullptr);
+  CHECK(inside(*last, *life));
+}
+
+TEST_CASE("selecting a cook brings its session into view in the broker panel") {
+  Headless h;
+  h.frame();
+  h.shell->find_view("broker")->set_open(true);
+  h.warung->actions().seek(6 * kMinute + 20 * kSeconds);
+  h.frame();
+  h.frame();
+  const sim::Cook& cook = h.bench.a().sim().cooks().back();
+  const std::string row = "broker.session.cook " + cook.name;  // the cook's session name
+  const Rect* broker = h.shell->anchors().find("view.broker");
+  REQUIRE(broker != nullptr);
+  REQUIRE(h.shell->anchors().find(row) != nullptr);
+  REQUIRE_FALSE(inside(*h.shell->anchors().find(row), *broker));  // below the fold at first
+  h.warung->actions().select(Selection::cook(cook.index));
+  for (int i = 0; i < 3; ++i)
+    h.frame();
+  CHECK(inside(*h.shell->anchors().find(row), *h.shell->anchors().find("view.broker")));
+}
+
 TEST_CASE("a key press acts on the selected cook, or on a busy one") {
   Headless h;
   h.warung->actions().seek(5 * kMinute);

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/scenario.h"
+#include "sim/simulation.h"
 
 namespace fs = std::filesystem;
 using namespace wmq;
@@ -250,6 +251,29 @@ TEST_CASE("05 routing: when customers only order drinks, the other boards stay e
 TEST_CASE("06 translation: without the unreadable note every note is translated") {
   expect_pass(6);
   expect_failures(run(file_of(6), drop_events(lesson(6), "problem = \"note\"")), {"min_rejected"});
+}
+
+TEST_CASE("06 translation: at the 1:30 pause both cashiers' orders are in the cooks' hands") {
+  // The story at 1:30 says so; it once said they were on the boards.
+  Result<Scenario> s = load_scenario((fs::path(WMQ_SCENARIOS_DIR) / file_of(6)).string());
+  REQUIRE_MESSAGE(s.is_ok(), s.status().message());
+  SimOptions o;
+  o.seed = s->seed;
+  o.storage = Storage::kMemory;
+  Result<std::unique_ptr<Simulation>> sim = Simulation::create(*s, o);
+  REQUIRE_MESSAGE(sim.is_ok(), sim.status().message());
+  (*sim)->run_until(90 * kSeconds, false);
+  std::vector<bool> cooking(2, false);
+  for (const Order& order : (*sim)->orders()) {
+    CAPTURE(order.number);
+    CHECK(order.status == OrderStatus::kCooking);
+    if (order.cashier < cooking.size()) cooking[order.cashier] = true;
+  }
+  CHECK(cooking == std::vector<bool>{true, true});
+  for (const QueueStats& q : (*sim)->queues()) {
+    CAPTURE(q.name);
+    CHECK(q.depth == 0);
+  }
 }
 
 TEST_CASE("07 persistence: with transient queues the crash loses confirmed orders") {

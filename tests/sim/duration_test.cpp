@@ -41,3 +41,12 @@ TEST_CASE("format_duration writes the shortest form parse_duration reads back") 
   CHECK(format_clock(150 * kSeconds) == "02:30");
   CHECK(format_clock(3723 * kSeconds) == "1:02:03");
 }
+
+TEST_CASE("format_countdown shows the time left in whole seconds, rounded up") {
+  CHECK(format_countdown(27'598'591) == "28s");  // a crashed cook in lesson 10 at 1m45s
+  CHECK(format_countdown(28 * kSeconds) == "28s");
+  CHECK(format_countdown(1) == "1s");
+  CHECK(format_countdown(64 * kSeconds + 200 * kMillis) == "1m5s");
+  CHECK(format_countdown(0) == "0s");
+  CHECK(format_countdown(-3 * kSeconds) == "0s");
+}

@@ -281,6 +281,35 @@ TEST_CASE("bad orders are rejected with the broker's sentence and never reach a 
   check_conservation(sim->report());
 }
 
+TEST_CASE("a bad order keeps what the cashier wrote, and an unroutable one says it was returned") {
+  auto sim = start(scenario(warung()));
+  for (const char* problem : {"qty", "table", "dish", "note", "station", "json"}) {
+    Injection bad = inj(InjectionKind::kBadOrder, "cashier-1");
+    bad.problem = problem;
+    if (std::string(problem) == "dish") bad.dish = "rendang";
+    REQUIRE(sim->inject(bad).is_ok());
+    sim->run_until(sim->now() + 2 * kMinute);
+  }
+  std::vector<const Order*> bad;
+  for (const Order& o : sim->orders()) {
+    if (o.special == Special::kBad) bad.push_back(&o);
+  }
+  REQUIRE(bad.size() == 6);
+  const Customer& zero = sim->customers()[bad[0]->customer - 1];
+  CHECK(bad[0]->qty == 0);  // zero portions, as written; the customer wanted some
+  CHECK(zero.qty > 0);
+  CHECK(bad[1]->table == 0);  // no table number
+  CHECK(bad[1]->qty > 0);
+  CHECK(bad[2]->dish_written == "rendang");
+  CHECK(bad[3]->qty == 2);  // "dua ...": the hurried note says two
+  CHECK(bad[5]->dish_written.empty());
+  for (size_t i = 0; i < bad.size(); ++i) {
+    CAPTURE(i);
+    CHECK(bad[i]->unroutable == (i == 4));  // only "station" fails at routing
+    CHECK(bad[i]->status == OrderStatus::kRejected);
+  }
+}
+
 TEST_CASE("an old cashier's notes are translated and cooked like JSON orders") {
   Scenario s = scenario(warung());
   s.cashiers = 1;

@@ -199,6 +199,10 @@ void EventLog::add(const sim::SimEvent& e, const sim::Simulation* sim) {
   r.count = e.count;
   r.text = intern(e.text);
   r.text_id = intern(e.text_id);
+  if (e.injection != nullptr) {
+    injections_.push_back(*e.injection);
+    r.injection = static_cast<uint32_t>(injections_.size());
+  }
   if (e.broker != nullptr) {
     const Event& b = *e.broker;
     if (b.kind == EventKind::kSessionOpened && b.session != 0) {
@@ -243,6 +247,11 @@ const std::string& EventLog::client_name(SessionId session) const {
 const LogRecord* EventLog::find(uint64_t seq) const {
   if (seq < first_seq() || seq >= next_seq_) return nullptr;
   return &ring_[seq % ring_.size()];
+}
+
+const sim::Injection* EventLog::injection(const LogRecord& r) const {
+  return r.injection == 0 || r.injection > injections_.size() ? nullptr
+                                                              : &injections_[r.injection - 1];
 }
 
 bool LogFilter::accepts(const LogRecord& r) const {

@@ -55,7 +55,8 @@ struct LogRecord {
   uint32_t client = 0;  // EventLog::text(client): the name `session` was opened under, "" when none
   uint32_t queue = 0;   // EventLog::text(queue): the queue's name, "" when none
   uint32_t text = 0;    // the broker's reason, or the restaurant event's text (English)
-  uint32_t text_id = 0;  // the Indonesian text (narration)
+  uint32_t text_id = 0;    // the Indonesian text (narration)
+  uint32_t injection = 0;  // kInjected: what was done, see EventLog::injection; 0 = not known
 };
 
 // The groups the log's kind filter offers. Every event kind falls in exactly one.
@@ -108,6 +109,9 @@ class EventLog {
   // The name broker session `session` was last opened under, or "" when the log did not see it
   // open.
   const std::string& client_name(SessionId session) const;
+  // What a teacher, a test or the scenario did in a kInjected record (so the views can say it
+  // in the reader's language), or null for other records. Owned by the log.
+  const sim::Injection* injection(const LogRecord& record) const;
 
  private:
   uint32_t intern(std::string_view s);
@@ -116,7 +120,10 @@ class EventLog {
   std::vector<LogRecord> ring_;  // ring_[seq % capacity] holds seq when kept
   size_t count_ = 0;             // <= ring_.size()
   uint64_t next_seq_ = 0;
-  std::vector<std::string> texts_;                        // texts_[0] == ""
+  std::vector<std::string> texts_;  // texts_[0] == ""
+  // Every injection seen, in order; a record's `injection` is its index + 1. Injections are a
+  // few clicks and timeline events, so they are kept even when their records are forgotten.
+  std::vector<sim::Injection> injections_;
   std::unordered_map<std::string, uint32_t> text_index_;  // text -> its index in texts_
   std::unordered_map<SessionId, std::pair<int32_t, int32_t>>
       holders_;                                      // session -> (cook, cashier)

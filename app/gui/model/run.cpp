@@ -43,7 +43,10 @@ void count_stage(PipelineCounts& counts, const Event& e) {
       pass(Stage::kValidate);
       break;
     case EventKind::kRejected:
-      refuse(Stage::kValidate);
+      // The broker names the stop that said no in the code. An unroutable publish was counted
+      // at Route by its kUnroutable event; a full queue refuses it at the board.
+      if (e.code == Code::kUnroutable) break;
+      refuse(e.code == Code::kFull ? Stage::kStore : Stage::kValidate);
       break;
     case EventKind::kTranslated:
       pass(Stage::kTranslate);

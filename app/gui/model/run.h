@@ -50,7 +50,8 @@ inline constexpr int kStageCount = 8;
 const char* stage_name(Stage stage);
 
 // How many events passed each stop so far, and how many were refused there (a rejection at
-// validation, an unroutable order, a failed commit, a nack).
+// validation, an unroutable order at routing, a full queue at the board, a failed commit, a
+// nack). Each refused publish counts at one stop only.
 struct PipelineCounts {
   std::array<uint64_t, kStageCount> passed{};
   std::array<uint64_t, kStageCount> refused{};

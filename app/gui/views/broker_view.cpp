@@ -127,10 +127,27 @@ void BrokerView::drawContent(ViewContext& ctx) {
     ImGui::TableSetupColumn(t.tr("broker.heartbeat"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
     ImGui::TableSetupColumn(t.tr("broker.held"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
+    const Selection& sel = bench_.selection();
+    const SessionId selected = session_of(sim, sel);
     for (const SessionSnapshot& s : snap.sessions) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(s.name.c_str());
+      ImGui::PushID(static_cast<int>(s.id));
+      if (ImGui::Selectable(s.name.c_str(), s.id == selected,
+                            ImGuiSelectableFlags_SpanAllColumns)) {
+        // A session row stands for its cook or cashier: clicking it selects them.
+        for (const sim::Cook& k : sim.cooks()) {
+          if (k.session == s.id) actions_.select(Selection::cook(k.index));
+        }
+        for (const sim::Cashier& c : sim.cashiers()) {
+          if (c.session == s.id) actions_.select(Selection::cashier(c.index));
+        }
+      }
+      ImGui::PopID();
+      ctx.anchors.set_last_item("broker.session." + s.name);
+      // Selecting a cook or cashier brings their session into view once: the reader may scroll
+      // away afterwards.
+      if (s.id == selected && session_row_.scroll_to(sel, s.id)) ImGui::SetScrollHereY(0.5f);
       ImGui::TableNextColumn();
       std::string state_key = std::string("session_state.") + session_state_name(s.state);
       const bool bad = s.state == SessionState::kSuspected || s.state == SessionState::kDead;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "gui/model/actions.h"
+#include "gui/model/follow.h"
 #include "gui/model/workbench.h"
 #include "gui/view.h"
 
@@ -26,6 +27,7 @@ class BrokerView : public View {
   const Workbench& bench_;
   Actions& actions_;
   Selection popup_target_;  // UI-only: the row a right click opened the menu for
+  RowFollow session_row_;   // UI-only: brings the selected cook's session row into view
 };
 
 }  // namespace wmq::gui

@@ -74,20 +74,17 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
     ImGui::TextWrapped("%s", t.tr("inspector.gone"));
     return;
   }
-  heading(ctx,
-          fill_placeholders(t.tr("inspector.order_heading"), {{"number", std::to_string(o->number)},
-                                                              {"dish", dish_name(t, sim, o->dish)},
-                                                              {"qty", std::to_string(o->qty)}}));
+  heading(ctx, order_heading(t, sim, *o));
   const ScenePalette& pal = scene_palette(ctx.projector);
   ImGui::TextColored(rgba(pal.ticket[static_cast<int>(order_ticket_state(*o))]), "\xE2\x96\xA0");
   ImGui::SameLine();
-  ImGui::TextUnformatted(order_status_label(t, o->status));
+  ImGui::TextUnformatted(order_status_label(t, *o));
   ctx.anchors.set_last_item("inspector.status");
   const std::string cashier =
       o->cashier < sim.cashiers().size() ? sim.cashiers()[o->cashier].name : std::string("?");
   field(t.tr("inspector.cashier"), cashier);
   ImGui::SameLine();
-  field(t.tr("inspector.table"), std::to_string(o->table));
+  field(t.tr("inspector.table"), table_label(t, *o));
   field(t.tr("inspector.delivery_count"), std::to_string(o->deliveries));
   ImGui::SameLine();
   field(t.tr("inspector.served_at"), when(t, o->served_at));
@@ -97,6 +94,9 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
   ImGui::TextDisabled("%s", t.tr("inspector.life"));
   ImGui::Separator();
   const auto& steps = sim.history(number);
+  // Like a log that follows: a new order opens on its latest step, and new steps scroll into
+  // view unless the reader scrolled up to older ones.
+  const bool to_end = ui_.timeline.scroll_to_end(bench_.selection(), steps.size(), ui_.at_end);
   if (ImGui::BeginTable("life", 2, kTable | ImGuiTableFlags_ScrollY)) {
     ImGui::TableSetupColumn(t.tr("inspector.when"), ImGuiTableColumnFlags_WidthFixed,
                             ImGui::GetFontSize() * 3.6f);
@@ -117,7 +117,10 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
       } else {
         ImGui::TextWrapped("%s", text.c_str());
       }
+      if (&s == &steps.back()) ctx.anchors.set_last_item("inspector.life.last");
     }
+    if (to_end) ImGui::SetScrollHereY(1.0f);
+    ui_.at_end = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f;
     ImGui::EndTable();
   }
   ctx.anchors.set_last_item("inspector.life");
@@ -270,6 +273,8 @@ void InspectorView::draw_external(ViewContext& ctx, const sim::ExternalClient& x
 
 void InspectorView::drawContent(ViewContext& ctx) {
   const Selection& sel = bench_.selection();
+  // A timeline not shown forgets what it showed: coming back to an order opens it at its end.
+  if (sel.kind != Selection::Kind::kOrder) ui_.timeline = TailFollow{};
   // A STOMP program drawn as a cook or at a desk: the simulator does not drive it, so it has
   // its own page (and no failure buttons).
   if (const sim::ExternalClient* x = selected_external(bench_.a(), sel)) {

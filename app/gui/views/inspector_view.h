@@ -9,6 +9,7 @@
 #pragma once
 
 #include "gui/model/actions.h"
+#include "gui/model/follow.h"
 #include "gui/model/workbench.h"
 #include "gui/view.h"
 
@@ -30,8 +31,15 @@ class InspectorView : public View {
   void draw_broker(ViewContext& ctx);
   void draw_external(ViewContext& ctx, const sim::ExternalClient& client);
 
+  // UI-only state: the order's timeline follows its newest step (model/follow.h).
+  struct Ui {
+    TailFollow timeline;
+    bool at_end = true;  // the timeline was scrolled to its end when drawn last
+  };
+
   const Workbench& bench_;
   Actions& actions_;
+  Ui ui_;
 };
 
 }  // namespace wmq::gui

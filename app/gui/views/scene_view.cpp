@@ -28,14 +28,21 @@ bool inside(ImVec2 p, ImVec2 min, ImVec2 max) {
   return p.x >= min.x && p.x < max.x && p.y >= min.y && p.y < max.y;
 }
 
-// A label chip in the corner of a scene: which side of the split view this is.
-void side_chip(ImVec2 at, const char* text, const ScenePalette& pal, bool accent) {
+// The height of the row above each half of the split view that holds its chip.
+float chip_row() {
+  return ImGui::GetTextLineHeight() + 8;
+}
+
+// A label chip above a scene: which side of the split view this is. It has a row of its own, so
+// it never covers the warung (the cashiers' heading sits in the scene's top left corner).
+Rect side_chip(ImVec2 at, const char* text, const ScenePalette& pal, bool accent) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 ext = ImGui::CalcTextSize(text);
   const Rgb& bg = accent ? pal.badge : pal.board_frame;
   dl->AddRectFilled(at, ImVec2(at.x + ext.x + 14, at.y + ext.y + 6),
                     IM_COL32(bg.r, bg.g, bg.b, 235), 5);
   dl->AddText(ImVec2(at.x + 7, at.y + 3), IM_COL32(255, 255, 255, 255), text);
+  return Rect{at.x, at.y, ext.x + 14, ext.y + 6};
 }
 
 void tooltip_for(const Hit& hit, const Run& run, const I18n& t) {
@@ -55,12 +62,9 @@ void tooltip_for(const Hit& hit, const Run& run, const I18n& t) {
             fill_placeholders(t.tr("live.order_heading"), {{"name", po->name}}).c_str());
         ImGui::TextDisabled("%s", po->sender.c_str());
       } else if (const sim::Order* o = sim.order(hit.target.index)) {
-        std::string head = fill_placeholders(t.tr("inspector.order_heading"),
-                                             {{"number", std::to_string(o->number)},
-                                              {"dish", dish_name(t, sim, o->dish)},
-                                              {"qty", std::to_string(o->qty)}});
+        std::string head = order_heading(t, sim, *o);
         ImGui::TextUnformatted(head.c_str());
-        ImGui::TextDisabled("%s", order_status_label(t, o->status));
+        ImGui::TextDisabled("%s", order_status_label(t, *o));
       }
       break;
     case Selection::Kind::kCook:
@@ -169,10 +173,13 @@ void SceneView::drawContent(ViewContext& ctx) {
     handle_input(ctx, bench_.a(), hits_a_, min, max, ui_.a);
   } else {
     // The split view: A above, B below, one set of controls, the same zoom.
+    // Each half: its chip's row, then its scene.
     const float mid = std::floor(min.y + avail.y / 2);
-    const ImVec2 a_max(max.x, mid - 3), b_min(min.x, mid + 3);
+    const float row = chip_row();
+    const ImVec2 a_min(min.x, min.y + row), a_max(max.x, mid - 3);
+    const ImVec2 b_top(min.x, mid + 3), b_min(min.x, mid + 3 + row);
     env.compact = true;
-    paint_scene(bench_.a(), bench_.selection(), min, a_max, ui_.a, env, hits_a_);
+    paint_scene(bench_.a(), bench_.selection(), a_min, a_max, ui_.a, env, hits_a_);
     SceneEnv env_b = env;
     env_b.anchor_prefix = "sceneB.";
     ui_.b.zoom = ui_.a.zoom;
@@ -180,9 +187,11 @@ void SceneView::drawContent(ViewContext& ctx) {
     paint_scene(*bench_.b(), bench_.selection(), b_min, max, ui_.b, env_b, hits_b_);
     std::string a_label = ctx.i18n.tr("compare.side_a");
     std::string b_label = side_b_label(ctx.i18n, bench_);
-    side_chip(ImVec2(min.x + 6, min.y + 6), a_label.c_str(), pal, false);
-    side_chip(ImVec2(min.x + 6, b_min.y + 6), b_label.c_str(), pal, true);
-    handle_input(ctx, bench_.a(), hits_a_, min, a_max, ui_.a);
+    ctx.anchors.set("scene.side_chip",
+                    side_chip(ImVec2(min.x + 6, min.y + 2), a_label.c_str(), pal, false));
+    ctx.anchors.set("sceneB.side_chip",
+                    side_chip(ImVec2(min.x + 6, b_top.y + 2), b_label.c_str(), pal, true));
+    handle_input(ctx, bench_.a(), hits_a_, a_min, a_max, ui_.a);
     const float zoom = ui_.b.zoom;
     const ImVec2 pan = ui_.b.pan;
     handle_input(ctx, *bench_.b(), hits_b_, b_min, max, ui_.b);

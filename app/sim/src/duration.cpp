@@ -118,6 +118,11 @@ std::string format_duration(Micros d) {
   return out;
 }
 
+std::string format_countdown(Micros left) {
+  if (left <= 0) return "0s";
+  return format_duration((left + kSeconds - 1) / kSeconds * kSeconds);
+}
+
 std::string format_clock(Micros t) {
   if (t < 0) t = 0;
   const long long total = static_cast<long long>(t / kSeconds);

@@ -1170,8 +1170,13 @@ class Simulation::Impl : public EventListener {
     o.customer = cu.id;
     o.cashier = c.index;
     o.dish = cu.dish;
+    o.dish_written = cu.dish_override;
     o.qty = cu.qty;
     o.table = cu.table;
+    // What the cashier writes for a bad order (build_order_message writes the same).
+    if (cu.problem == "qty") o.qty = 0;
+    if (cu.problem == "note") o.qty = 2;  // "dua ...": two
+    if (cu.problem == "table") o.table = 0;
     o.special = cu.special;
     o.placed_at = now();
     o.with_cashier = true;
@@ -1252,6 +1257,7 @@ class Simulation::Impl : public EventListener {
     if (o.attempts > 1) ++counters_.retries;
     if (!r.is_ok()) {
       if (r.status().code() == Code::kClosed) return;
+      if (r.status().code() == Code::kUnroutable) o.unroutable = true;
       std::erase(c.pending, n);
       history(n, StepKind::kRejected, c.index);
       reject_order(c, o, r.status().message());
@@ -1919,6 +1925,7 @@ class Simulation::Impl : public EventListener {
     if (!observers_.empty()) {
       SimEvent e = make_event(SimEventKind::kInjected, now());
       e.text = text;
+      e.injection = &in;
       emit(e);
     }
     const bool brokered = sc_.mode == Mode::kBroker;

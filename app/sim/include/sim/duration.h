@@ -23,6 +23,11 @@ Result<Micros> parse_duration(std::string_view text);
 // The shortest form parse_duration reads back: "2m30s", "1h", "0s", "1.5s", "250ms".
 std::string format_duration(Micros d);
 
+// The time left on a countdown as a person reads it: whole seconds, rounded up, in the form of
+// format_duration ("28s", "1m5s"), so it shows "0s" only once the time is up. A negative time
+// left counts as none.
+std::string format_countdown(Micros left);
+
 // A clock reading for timelines: "02:30" under an hour, "1:02:30" from an hour on.
 std::string format_clock(Micros t);
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "broker/events.h"
+#include "sim/injection.h"
 
 namespace wmq::sim {
 
@@ -68,7 +69,8 @@ struct SimEvent {
   uint32_t customer = 0;  // 0 = none
   MessageId message = 0;
   uint32_t count = 0;
-  const Event* broker = nullptr;  // kBroker only
+  const Event* broker = nullptr;         // kBroker only
+  const Injection* injection = nullptr;  // kInjected only: what was done (text describes it)
   std::string_view text;
   std::string_view text_id;
 };

@@ -153,13 +153,16 @@ enum class OrderStatus : uint8_t {
 // "placing", "on_board", ...: stable lower-case names for traces, logs and the GUI.
 const char* order_status_name(OrderStatus status);
 
+// An order as the cashier wrote it: a bad order keeps its mistake (qty 0, no table, a dish not on
+// the menu) so the inspector can show what the broker refused.
 struct Order {
   uint32_t number = 0;
   uint32_t customer = 0;
   uint32_t cashier = 0;
-  uint16_t dish = 0;  // menu index
-  uint8_t qty = 1;
-  uint16_t table = 1;
+  uint16_t dish = 0;         // menu index (meaningless when dish_written is set)
+  std::string dish_written;  // a dish not on the menu, as written (bad orders); else empty
+  uint8_t qty = 1;           // 0 for a bad order with zero portions
+  uint16_t table = 1;        // 0 when the cashier wrote none
   Special special = Special::kNone;
   Micros placed_at = 0;
   Micros confirmed_at = -1;  // first confirm (broker) or hand-over to a cook (direct)
@@ -173,6 +176,8 @@ struct Order {
   uint16_t served = 0;  // times food was handed over
   bool confirmed = false;
   bool rejected = false;
+  bool unroutable =
+      false;  // rejected at routing: no queue takes its station (returned, not invalid)
   bool dead_lettered = false;
   bool expired = false;
   bool lost_in_hand = false;  // direct mode: the cook who held it crashed

@@ -1,0 +1,177 @@
+// Labels: the words the views put on the simulator's values, on the lessons' own moments.
+#include <doctest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gui/labels.h"
+#include "gui/model/workbench.h"
+#include "sim/simulation.h"
+
+using namespace wmq;
+using namespace wmq::gui;
+
+namespace {
+
+const std::filesystem::path kI18nDir = std::filesystem::path(WMQ_ASSETS_DIR) / "i18n";
+
+I18n languages(const char* initial) {
+  Result<I18n> t = I18n::load(kI18nDir, {"en", "id"}, initial);
+  REQUIRE_MESSAGE(t.is_ok(), t.status().message());
+  return std::move(t).value();
+}
+
+// The lesson `file` (in scenarios/) at `t`.
+void open_lesson(Workbench& bench, const std::string& file, Micros t) {
+  Status st = bench.load(std::string(WMQ_SCENARIOS_DIR) + "/" + file);
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+  st = bench.seek(t);
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+}
+
+}  // namespace
+
+TEST_CASE("a zero-portion order is headed with what the cashier wrote") {
+  // Lesson 4 at 1m25s: order 1 is the nasi goreng with zero portions the broker refused.
+  Workbench bench;
+  open_lesson(bench, "04-validation.toml", 85 * kSeconds);
+  const sim::Simulation& sim = bench.a().sim();
+  const sim::Order* o = sim.order(1);
+  REQUIRE(o != nullptr);
+  REQUIRE(o->status == sim::OrderStatus::kRejected);
+  I18n t = languages("en");
+  CHECK(order_heading(t, sim, *o) == "Order #1: fried rice ×0");
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(order_heading(t, sim, *o) == "Pesanan #1: nasi goreng ×0");
+}
+
+TEST_CASE("an order for a dish not on the menu is headed with that dish, and no table reads so") {
+  Workbench bench;
+  open_lesson(bench, "04-validation.toml", 5 * 60 * kSeconds);
+  const sim::Simulation& sim = bench.a().sim();
+  I18n t = languages("en");
+  const sim::Order* rendang = nullptr;
+  const sim::Order* no_table = nullptr;
+  for (const sim::Order& o : sim.orders()) {
+    if (o.dish_written == "rendang") rendang = &o;
+    if (o.special == sim::Special::kBad && o.table == 0) no_table = &o;
+  }
+  REQUIRE(rendang != nullptr);
+  REQUIRE(no_table != nullptr);
+  CHECK(order_heading(t, sim, *rendang) ==
+        "Order #" + std::to_string(rendang->number) + ": rendang ×" + std::to_string(rendang->qty));
+  CHECK(table_label(t, *no_table) == "none written");
+  CHECK(table_label(t, *rendang) == std::to_string(rendang->table));
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(table_label(t, *no_table) == "tidak ditulis");
+}
+
+TEST_CASE("an unroutable order says it was returned, not refused at the door") {
+  // Lesson 5 at 2m30s: order 7, the martabak, passed the check and no station cooks it.
+  Workbench bench;
+  open_lesson(bench, "05-routing.toml", 150 * kSeconds);
+  const sim::Simulation& sim = bench.a().sim();
+  const sim::Order* o = sim.order(7);
+  REQUIRE(o != nullptr);
+  I18n t = languages("en");
+  CHECK(std::string(order_status_label(t, *o)) == "returned: no station cooks it");
+  const sim::OrderStep& last = sim.history(7).back();
+  REQUIRE(last.kind == sim::StepKind::kRejected);
+  CHECK(step_text(t, sim, *o, last) == "cashier-2 got it back: " + o->reason);
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(std::string(order_status_label(t, *o)) ==
+        "dikembalikan: tidak ada stasiun yang memasaknya");
+  // An invalid order still reads as refused at the door.
+  Workbench four;
+  open_lesson(four, "04-validation.toml", 85 * kSeconds);
+  CHECK(std::string(order_status_label(t, *four.a().sim().order(1))) == "ditolak di pintu");
+}
+
+TEST_CASE("a teacher's action is told in the event log in the reader's language") {
+  Workbench bench;
+  Status st = bench.load(std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/lesson.toml");
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+  REQUIRE(bench.seek(kSeconds).is_ok());
+  sim::Injection crash;
+  crash.kind = sim::InjectionKind::kCrashCook;
+  crash.target = "grill-1";
+  crash.restart_after = 30 * kSeconds;
+  REQUIRE(bench.inject(crash).is_ok());
+  const EventLog& log = bench.a().log();
+  const LogRecord* did = nullptr;
+  for (uint64_t s = log.first_seq(); s < log.next_seq(); ++s) {
+    if (log.find(s)->kind == sim::SimEventKind::kInjected) did = log.find(s);
+  }
+  REQUIRE(did != nullptr);
+  I18n t = languages("en");
+  CHECK(std::string(event_label(t, *did)) == "You did");
+  CHECK(event_detail(t, log, *did) == "Crash cook grill-1 \xC2\xB7 back after 30s");
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(event_detail(t, log, *did) == "Koki grill-1 dibuat tumbang \xC2\xB7 kembali setelah 30s");
+}
+
+TEST_CASE("every kind of action has words in both languages") {
+  for (const char* lang : {"en", "id"}) {
+    I18n t = languages(lang);
+    for (int k = 0; k <= static_cast<int>(sim::InjectionKind::kAnnounce); ++k) {
+      sim::Injection in;
+      in.kind = static_cast<sim::InjectionKind>(k);
+      in.problem = "station";
+      in.restart_after = 0;
+      in.speed = 2;
+      in.queue.durable = false;
+      in.queue.max_length = 0;
+      in.queue.ttl = 90 * kSeconds;
+      in.queue.delivery_limit = 3;
+      CAPTURE(sim::injection_kind_name(in.kind));
+      CHECK(injection_text(t, in).find('{') == std::string::npos);
+      CHECK(injection_text(t, in).find("_") == std::string::npos);  // no raw names
+    }
+    CHECK(t.missing_keys() == std::vector<std::string>{});
+  }
+  I18n t = languages("en");
+  sim::Injection q;
+  q.kind = sim::InjectionKind::kSetQueue;
+  q.target = "grill";
+  q.queue.durable = false;
+  q.queue.ttl = 0;
+  CHECK(injection_text(t, q) ==
+        "Board row grill \xC2\xB7 transient \xC2\xB7 time to live: no limit");
+  sim::Injection bad;
+  bad.kind = sim::InjectionKind::kBadOrder;
+  bad.problem = "qty";
+  CHECK(injection_text(t, bad) == "A bad order at the shortest line: Zero portions");
+  t.set_vocabulary(Vocabulary::kBroker);
+  bad.target = "cashier-2";
+  CHECK(injection_text(t, bad) == "An invalid message from cashier-2: Zero portions");
+}
+
+TEST_CASE("run B of the split view is named in words, not in preset text") {
+  Workbench bench;
+  Status st = bench.load(std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/lesson.toml");
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+  REQUIRE(bench.set_variant(make_variant(VariantPreset::kTransient, bench.scenario())).is_ok());
+  I18n t = languages("en");
+  CHECK(side_b_label(t, bench) == "B: transient orders");
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(side_b_label(t, bench) == "B: pesanan tidak tahan lama");
+  t.set_vocabulary(Vocabulary::kBroker);
+  CHECK(side_b_label(t, bench) == "B: antrean sementara");
+  t.set_vocabulary(Vocabulary::kRestaurant);
+  REQUIRE(bench.set_variant(make_variant(VariantPreset::kPrefetch10, bench.scenario())).is_ok());
+  CHECK(side_b_label(t, bench) == "B: prefetch 10");
+
+  REQUIRE(t.set_language("en").is_ok());
+  Variant v;
+  v.mode = sim::Mode::kDirect;
+  v.extra_cooks = -1;
+  v.rate = 1.5;
+  v.ttl = 0;
+  v.max_length = 20;
+  CHECK(variant_text(t, v) ==
+        "no broker (direct), 1 fewer cook(s) per station, 1.5 customers per minute, time to "
+        "live: no limit, max length: 20");
+  CHECK(variant_text(t, Variant{}).empty());
+  CHECK(t.missing_keys() == std::vector<std::string>{});
+}
