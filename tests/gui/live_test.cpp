@@ -15,7 +15,7 @@
 
 using namespace wmq;
 using namespace wmq::gui;
-using wmq::gui::test::RawStompClient;
+using wmq::test::RawStompClient;
 
 namespace {
 
