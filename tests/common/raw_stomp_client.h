@@ -53,6 +53,10 @@ class RawStompClient {
     const std::string bytes = frame + std::string(1, '\0');
     REQUIRE(::write(fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
   }
+  // Sends a STOMP 1.2 CONNECT as `login` (passcode "x"); the answer is left to read().
+  void connect_as(const std::string& login) {
+    send("CONNECT\naccept-version:1.2\nlogin:" + login + "\npasscode:x\n\n");
+  }
   // Everything the server has written so far.
   const std::string& read() {
     char buf[4096];

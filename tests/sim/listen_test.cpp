@@ -79,7 +79,7 @@ TEST_CASE("an external cook's ack counts as cooked and its customer is served") 
   auto sim = start(scenario(kScene));
   REQUIRE(sim->listen(any_port()).is_ok());
   RawStompClient cook(sim->listen_port());
-  cook.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  cook.connect_as("budi");
   cook.send(
       "SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client-individual\nprefetch-count:1\n\n");
   REQUIRE(live_until(*sim, 60 * kSeconds,
@@ -115,7 +115,7 @@ TEST_CASE("an external cook that hangs up mid-order sends it back on the board")
   auto sim = start(scenario(kScene));
   REQUIRE(sim->listen(any_port()).is_ok());
   RawStompClient cook(sim->listen_port());
-  cook.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  cook.connect_as("budi");
   cook.send("SUBSCRIBE\nid:1\ndestination:/amq/queue/grill\nack:client\nprefetch-count:1\n\n");
   REQUIRE(live_until(*sim, 60 * kSeconds,
                      [&] { return cook.read().find("MESSAGE\n") != std::string::npos; }));
@@ -135,7 +135,7 @@ TEST_CASE("a broker crash drops STOMP clients and the scene listens again on the
   REQUIRE(sim->listen(any_port()).is_ok());
   const uint16_t port = sim->listen_port();
   RawStompClient cook(port);
-  cook.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  cook.connect_as("budi");
   cook.send("SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client\nprefetch-count:1\n\n");
   REQUIRE(live_until(*sim, 60 * kSeconds,
                      [&] { return cook.read().find("MESSAGE\n") != std::string::npos; }));
@@ -146,7 +146,7 @@ TEST_CASE("a broker crash drops STOMP clients and the scene listens again on the
   REQUIRE(live_until(*sim, sim->now() + 30 * kSeconds, [&] { return !sim->broker_down(); }));
   CHECK(sim->listen_port() == port);
   RawStompClient again(port);
-  again.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  again.connect_as("budi");
   REQUIRE(live_until(*sim, sim->now() + 5 * kSeconds,
                      [&] { return again.read().find("CONNECTED\n") != std::string::npos; }));
 }
@@ -158,7 +158,7 @@ TEST_CASE("a scene that ends tells its STOMP clients the server is shutting down
   auto sim = start(scenario(kScene));
   REQUIRE(sim->listen(o).is_ok());
   RawStompClient cook(sim->listen_port());
-  cook.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  cook.connect_as("budi");
   cook.send("SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client\nprefetch-count:1\n\n");
   REQUIRE(live_until(*sim, 60 * kSeconds,
                      [&] { return cook.read().find("MESSAGE\n") != std::string::npos; }));
