@@ -46,6 +46,15 @@ Report sample() {
   return r;
 }
 
+// sample() with what a lesson gives the teacher: a line to watch, a question and its answer.
+Report sample_for_class() {
+  Report r = sample();
+  r.watch = Text{"Watch the board.", "Perhatikan papan."};
+  r.question = Text{"Why?", "Kenapa?"};
+  r.answer = Text{"Because.", "Karena."};
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("the JSON report has the documented keys, in order") {
@@ -129,10 +138,7 @@ TEST_CASE("figures are looked up by the names expectations use") {
 }
 
 TEST_CASE("the text report gives the lesson's watch line, question and answer in both languages") {
-  Report r = sample();
-  r.watch = Text{"Watch the board.", "Perhatikan papan."};
-  r.question = Text{"Why?", "Kenapa?"};
-  r.answer = Text{"Because.", "Karena."};
+  const Report r = sample_for_class();
   const std::string t = report_text(r);
   CHECK(t.find("file scenarios/x.toml, seed 3, broker mode, 20m of virtual time\n\n"
                "Watch this\n  en: Watch the board.\n  id: Perhatikan papan.\n\n"
@@ -142,10 +148,7 @@ TEST_CASE("the text report gives the lesson's watch line, question and answer in
 }
 
 TEST_CASE("the Markdown handout folds the answer under the question") {
-  Report r = sample();
-  r.watch = Text{"Watch the board.", "Perhatikan papan."};
-  r.question = Text{"Why?", "Kenapa?"};
-  r.answer = Text{"Because.", "Karena."};
+  const Report r = sample_for_class();
   const std::string m = report_markdown(r);
   CHECK(m.find("## Watch this\n\nWatch the board.\n\n*Perhatikan papan.*\n\n") !=
         std::string::npos);
