@@ -37,7 +37,5 @@ xdotool mousemove --window "$wid" $item
 sleep 0.3
 xdotool click 1
 sleep 0.6
-xdotool keydown ctrl+q
-sleep 0.2
-xdotool keyup ctrl+q
+hold_key ctrl+q
 wait "$pid"

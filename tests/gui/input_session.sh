@@ -2,6 +2,7 @@
 # Runs inside xvfb-run for input_test.sh: starts the GUI, clicks, types, waits.
 # Usage: input_session.sh WARUNGMQ X Y
 set -u
+. "$(dirname "$0")/lib.sh"
 app=$1 x=$2 y=$3
 
 "$app" gui --paused --exit-after-ms 30000 --state-out state.json &
@@ -17,13 +18,5 @@ xdotool mousemove --window "$wid" "$x" "$y"
 sleep 0.3
 xdotool click 1
 sleep 0.5
-# Hold each key over several frames: ImGui 1.86 samples key state once per frame, so a press
-# and release inside one frame would be missed.
-xdotool keydown F12
-sleep 0.2
-xdotool keyup F12
-sleep 0.5
-xdotool keydown ctrl+q
-sleep 0.2
-xdotool keyup ctrl+q
+screenshot_and_quit
 wait "$pid"

@@ -26,3 +26,20 @@ fresh_dir() {
 json_get() {
   python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
+
+# hold_key KEY: presses KEY in the window under the pointer and holds it over several frames:
+# ImGui 1.86 samples key state once per frame, so a press and release inside one frame would be
+# missed.
+hold_key() {
+  xdotool keydown "$1"
+  sleep 0.2
+  xdotool keyup "$1"
+}
+
+# screenshot_and_quit: saves a screenshot (F12), gives the frame that writes it time to pass,
+# then quits (Ctrl+Q).
+screenshot_and_quit() {
+  hold_key F12
+  sleep 0.5
+  hold_key ctrl+q
+}

@@ -4,6 +4,7 @@
 # its orders, saves a screenshot (F12) and quits (Ctrl+Q). The cook stays connected to the end.
 # Usage: listen_session.sh WARUNGMQ SCENARIO COOK_PY ACKS
 set -u
+. "$(dirname "$0")/lib.sh"
 app=$1 scenario=$2 cook_py=$3 acks=$4
 
 "$app" gui "$scenario" --listen 0 --exit-after-ms 25000 --state-out state.json \
@@ -39,14 +40,7 @@ wid=$(timeout 10 xdotool search --sync --name '^WarungMQ$' | head -n 1)
 # Keys go to the window under the pointer (no window manager); a few frames apply the acks.
 xdotool mousemove --window "$wid" 640 700
 sleep 0.5
-# Each key held over several frames: ImGui 1.86 samples key state once per frame.
-xdotool keydown F12
-sleep 0.2
-xdotool keyup F12
-sleep 0.5
-xdotool keydown ctrl+q
-sleep 0.2
-xdotool keyup ctrl+q
+screenshot_and_quit
 wait "$pid"
 status=$?
 wait "$cook" || { echo "the python cook failed: $(cat cook.out)" >&2; exit 1; }

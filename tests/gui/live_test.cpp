@@ -15,7 +15,7 @@
 
 using namespace wmq;
 using namespace wmq::gui;
-using wmq::gui::test::RawStompClient;
+using wmq::test::RawStompClient;
 
 namespace {
 
@@ -63,7 +63,7 @@ struct GrillCook {
   uint32_t order = 0;
 
   GrillCook(Workbench& bench, const std::string& login) : client(bench.listen_port()) {
-    client.send("CONNECT\naccept-version:1.2\nlogin:" + login + "\npasscode:x\n\n");
+    client.connect_as(login);
     client.send(
         "SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client-individual\nprefetch-count:1\n\n");
     bench.play();
@@ -196,7 +196,7 @@ TEST_CASE("a STOMP program that sends orders stands at a desk of its own") {
   const Run& run = bench->a();
   const size_t desks = run.sim().cashiers().size();
   RawStompClient siti(bench->listen_port());
-  siti.send("CONNECT\naccept-version:1.2\nlogin:siti\npasscode:x\n\n");
+  siti.connect_as("siti");
   siti.send(
       "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n\n"
       "{\"order\": 9001, \"dish\": \"sate ayam\", \"qty\": 1, \"table\": 4}");
@@ -217,7 +217,7 @@ TEST_CASE("an order a STOMP program sent has a ticket labelled by its id and its
   auto bench = live_bench();
   const Run& run = bench->a();
   RawStompClient siti(bench->listen_port());
-  siti.send("CONNECT\naccept-version:1.2\nlogin:siti\npasscode:x\n\n");
+  siti.connect_as("siti");
   siti.send(
       "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n"
       "persistent:true\nreceipt:r1\n\n"
@@ -270,7 +270,7 @@ TEST_CASE("a STOMP cook holding a program's order holds its labelled ticket") {
   auto bench = live_bench();
   const Run& run = bench->a();
   RawStompClient siti(bench->listen_port());
-  siti.send("CONNECT\naccept-version:1.2\nlogin:siti\npasscode:x\n\n");
+  siti.connect_as("siti");
   siti.send(
       "SEND\ndestination:/queue/grill\ncontent-type:application/json\n\n"
       "{\"order\": \"S-1\", \"dish\": \"sate ayam\"}");
@@ -278,7 +278,7 @@ TEST_CASE("a STOMP cook holding a program's order holds its labelled ticket") {
   REQUIRE(frames_until(*bench, [&] { return run.program_order(kProgramOrderBase) != nullptr; }));
   // A cook that takes everything on the grill, the program's order among it.
   RawStompClient budi(bench->listen_port());
-  budi.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  budi.connect_as("budi");
   budi.send("SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client-individual\n\n");
   REQUIRE(frames_until(*bench, [&] {
     for (const sim::Cook& k : run.scene_cooks()) {

@@ -376,10 +376,10 @@ TEST_CASE("a live scene says so, draws its STOMP programs and greys what it refu
     lo.port = 0;
     REQUIRE(h.bench.listen(lo).is_ok());
     test::RawStompClient budi(h.bench.listen_port());
-    budi.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+    budi.connect_as("budi");
     budi.send("SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client-individual\n\n");
     test::RawStompClient siti(h.bench.listen_port());
-    siti.send("CONNECT\naccept-version:1.2\nlogin:siti\npasscode:x\n\n");
+    siti.connect_as("siti");
     siti.send(
         "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n\n"
         "{\"order\": 9001, \"dish\": \"sate ayam\", \"qty\": 1, \"table\": 4}");

@@ -11,7 +11,6 @@
 #include <cctype>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -19,19 +18,14 @@
 #include <string>
 #include <vector>
 
+#include "read_file.h"
+
 namespace fs = std::filesystem;
+using wmq::lessons::test::read_file;
 
 namespace {
 
 const fs::path kDocs = fs::path(WMQ_SOURCE_DIR) / "docs";
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot read " << path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // One line of shots.txt: `NN scenario options...`.
 struct Shot {

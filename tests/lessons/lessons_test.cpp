@@ -23,10 +23,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "read_file.h"
 #include "sim/scenario.h"
 #include "sim/simulation.h"
 
 namespace fs = std::filesystem;
+using wmq::lessons::test::read_file;
 using namespace wmq;
 using namespace wmq::sim;
 
@@ -52,14 +54,6 @@ const std::vector<std::string> kLessons = {
 
 // Short enough to watch in a class at 8x, long enough for food to be served.
 constexpr Micros kLongestLesson = 15 * 60 * kSeconds;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot read " << path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Lesson `n` (1-based) as shipped.
 const std::string& file_of(size_t n) {

@@ -3,18 +3,12 @@
 // test steps virtual time itself, so it needs no wall seconds.
 #include <doctest.h>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "raw_stomp_client.h"
 #include "sim_util.h"
 
 namespace wmq::sim::test {
@@ -35,58 +29,8 @@ name = "grill"
 cooks = 0
 )";
 
-// A STOMP client that is only a socket and a buffer.
-class RawClient {
- public:
-  explicit RawClient(uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    ::fcntl(fd_, F_SETFL, O_NONBLOCK);
-  }
-  ~RawClient() { close(); }
-  void close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  void send(const std::string& frame) {
-    const std::string bytes = frame + std::string(1, '\0');
-    REQUIRE(::write(fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
-  }
-  // Everything the server has written so far.
-  const std::string& read() {
-    char buf[4096];
-    ssize_t n = 0;
-    while ((n = ::read(fd_, buf, sizeof buf)) > 0)
-      in_.append(buf, static_cast<size_t>(n));
-    return in_;
-  }
-  // Everything the server writes until it hangs up, waiting at most `timeout`.
-  const std::string& read_until_eof(std::chrono::milliseconds timeout) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    char buf[4096];
-    for (;;) {
-      const ssize_t n = ::read(fd_, buf, sizeof buf);
-      if (n > 0) {
-        in_.append(buf, static_cast<size_t>(n));
-        continue;
-      }
-      if (n == 0) return in_;
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          until - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return in_;
-      pollfd p{fd_, POLLIN, 0};
-      ::poll(&p, 1, static_cast<int>(left.count()));
-    }
-  }
-
- private:
-  int fd_ = -1;
-  std::string in_;
-};
+using wmq::test::frame_header;
+using wmq::test::RawStompClient;
 
 // Runs the scene live from now to `until`, 100ms of virtual time a turn,
 // until `pred` holds.
@@ -97,13 +41,6 @@ bool live_until(Simulation& sim, Micros until, Pred pred) {
     if (pred()) return true;
   }
   return false;
-}
-
-std::string header(const std::string& frames, const std::string& name, size_t from = 0) {
-  const size_t at = frames.find("\n" + name + ":", from);
-  if (at == std::string::npos) return "";
-  const size_t start = at + name.size() + 2;
-  return frames.substr(start, frames.find('\n', start) - start);
 }
 
 ListenOptions any_port() {
@@ -141,14 +78,14 @@ TEST_CASE("listen twice is refused and names the port already listened on") {
 TEST_CASE("an external cook's ack counts as cooked and its customer is served") {
   auto sim = start(scenario(kScene));
   REQUIRE(sim->listen(any_port()).is_ok());
-  RawClient cook(sim->listen_port());
-  cook.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  RawStompClient cook(sim->listen_port());
+  cook.connect_as("budi");
   cook.send(
       "SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client-individual\nprefetch-count:1\n\n");
   REQUIRE(live_until(*sim, 60 * kSeconds,
                      [&] { return cook.read().find("MESSAGE\n") != std::string::npos; }));
-  const std::string ack = header(cook.read(), "ack", cook.read().find("MESSAGE\n"));
-  const uint32_t order = static_cast<uint32_t>(std::stoul(header(cook.read(), "order")));
+  const std::string ack = cook.header("ack", cook.read().find("MESSAGE\n"));
+  const uint32_t order = static_cast<uint32_t>(std::stoul(cook.header("order")));
   REQUIRE(sim->external_clients().size() == 1);
   const ExternalClient& x = sim->external_clients()[0];
   CHECK(x.name == "budi");
@@ -177,12 +114,12 @@ TEST_CASE("an external cook's ack counts as cooked and its customer is served") 
 TEST_CASE("an external cook that hangs up mid-order sends it back on the board") {
   auto sim = start(scenario(kScene));
   REQUIRE(sim->listen(any_port()).is_ok());
-  RawClient cook(sim->listen_port());
-  cook.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  RawStompClient cook(sim->listen_port());
+  cook.connect_as("budi");
   cook.send("SUBSCRIBE\nid:1\ndestination:/amq/queue/grill\nack:client\nprefetch-count:1\n\n");
   REQUIRE(live_until(*sim, 60 * kSeconds,
                      [&] { return cook.read().find("MESSAGE\n") != std::string::npos; }));
-  const uint32_t order = static_cast<uint32_t>(std::stoul(header(cook.read(), "order")));
+  const uint32_t order = static_cast<uint32_t>(std::stoul(cook.header("order")));
   cook.close();
   REQUIRE(live_until(*sim, sim->now() + 5 * kSeconds,
                      [&] { return sim->external_clients()[0].state == ExternalState::kGone; }));
@@ -197,8 +134,8 @@ TEST_CASE("a broker crash drops STOMP clients and the scene listens again on the
   auto sim = start(scenario(kScene));
   REQUIRE(sim->listen(any_port()).is_ok());
   const uint16_t port = sim->listen_port();
-  RawClient cook(port);
-  cook.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  RawStompClient cook(port);
+  cook.connect_as("budi");
   cook.send("SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client\nprefetch-count:1\n\n");
   REQUIRE(live_until(*sim, 60 * kSeconds,
                      [&] { return cook.read().find("MESSAGE\n") != std::string::npos; }));
@@ -208,8 +145,8 @@ TEST_CASE("a broker crash drops STOMP clients and the scene listens again on the
   CHECK(sim->external_clients()[0].state == ExternalState::kGone);
   REQUIRE(live_until(*sim, sim->now() + 30 * kSeconds, [&] { return !sim->broker_down(); }));
   CHECK(sim->listen_port() == port);
-  RawClient again(port);
-  again.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  RawStompClient again(port);
+  again.connect_as("budi");
   REQUIRE(live_until(*sim, sim->now() + 5 * kSeconds,
                      [&] { return again.read().find("CONNECTED\n") != std::string::npos; }));
 }
@@ -220,8 +157,8 @@ TEST_CASE("a scene that ends tells its STOMP clients the server is shutting down
   o.log = [&lines](std::string_view line) { lines.emplace_back(line); };
   auto sim = start(scenario(kScene));
   REQUIRE(sim->listen(o).is_ok());
-  RawClient cook(sim->listen_port());
-  cook.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:x\n\n");
+  RawStompClient cook(sim->listen_port());
+  cook.connect_as("budi");
   cook.send("SUBSCRIBE\nid:1\ndestination:/queue/grill\nack:client\nprefetch-count:1\n\n");
   REQUIRE(live_until(*sim, 60 * kSeconds,
                      [&] { return cook.read().find("MESSAGE\n") != std::string::npos; }));
@@ -238,7 +175,7 @@ TEST_CASE("a scene that ends tells its STOMP clients the server is shutting down
   client.join();
   const size_t error = got.find("ERROR\n");
   REQUIRE(error != std::string::npos);
-  CHECK(header(got, "message", error) == "server shutting down");
+  CHECK(frame_header(got, "message", error) == "server shutting down");
   CHECK(got.find("heart-beat timeout") == std::string::npos);
   CHECK(lines == std::vector<std::string>{"stomp: shutting down: told 1 client(s)"});
   CHECK(took < std::chrono::milliseconds(1500));  // not the whole linger: the client hung up

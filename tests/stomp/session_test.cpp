@@ -1146,51 +1146,61 @@ TEST_CASE("a session the broker's owner ends without heart-beats is told so, not
                     "their queues.") == 0);
 }
 
-TEST_CASE("a session destroyed under a live connection sends nothing and logs nothing") {
+namespace {
+
+// A cook (login koki, client acks, its session's log lines kept) holding the one order "soto"
+// a cashier sent to /queue/q, not yet acknowledged.
+struct CookHoldingOrder {
   World w;
   std::vector<std::string> lines;
-  SessionConfig config;
-  config.log = [&lines](std::string_view line) { lines.emplace_back(line); };
-  Peer cook(w.broker, config);
-  cook.connect({{"login", "koki"}});
-  cook.send(subscribe_frame("1", "/queue/q", "client"));
-  Peer cashier(w.broker);
-  cashier.connect();
-  cashier.send(send_frame("/queue/q", "soto"));
-  REQUIRE(cook.frames().size() == 1);
-  cook.session.reset();
-  CHECK(cook.wire.bytes.find("ERROR") == std::string::npos);
-  CHECK(lines.empty());
-  CHECK(queue_of(w.broker, "q").ready == 1);  // the unacked order went back
+  Peer cook{w.broker, logging_to(lines)};
+  Peer cashier{w.broker};
+
+  CookHoldingOrder() {
+    cook.connect({{"login", "koki"}});
+    cook.send(subscribe_frame("1", "/queue/q", "client"));
+    cashier.connect();
+    cashier.send(send_frame("/queue/q", "soto"));
+    REQUIRE(cook.frames().size() == 1);
+  }
+  CookHoldingOrder(const CookHoldingOrder&) = delete;
+  CookHoldingOrder& operator=(const CookHoldingOrder&) = delete;
+
+  // A session config whose log lines go to `out`.
+  static SessionConfig logging_to(std::vector<std::string>& out) {
+    SessionConfig config;
+    config.log = [&out](std::string_view line) { out.emplace_back(line); };
+    return config;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a session destroyed under a live connection sends nothing and logs nothing") {
+  CookHoldingOrder t;
+  t.cook.session.reset();
+  CHECK(t.cook.wire.bytes.find("ERROR") == std::string::npos);
+  CHECK(t.lines.empty());
+  CHECK(queue_of(t.w.broker, "q").ready == 1);  // the unacked order went back
 }
 
 TEST_CASE("a session shut down by its server is told so, and its unacked messages go back") {
-  World w;
-  std::vector<std::string> lines;
-  SessionConfig config;
-  config.log = [&lines](std::string_view line) { lines.emplace_back(line); };
-  Peer cook(w.broker, config);
-  cook.connect({{"login", "koki"}});
-  cook.send(subscribe_frame("1", "/queue/q", "client"));
-  Peer cashier(w.broker);
-  cashier.connect();
-  cashier.send(send_frame("/queue/q", "soto"));
-  REQUIRE(cook.frames().size() == 1);
-  const SessionId sid = cook.session->broker_session();
-  cook.session->shut_down();
-  Frame e = cook.one();
+  CookHoldingOrder t;
+  const SessionId sid = t.cook.session->broker_session();
+  t.cook.session->shut_down();
+  Frame e = t.cook.one();
   CHECK(e.command == "ERROR");
   CHECK(header(e, "message") == "server shutting down");
   CHECK(e.body ==
         "The server is shutting down and closes this connection. Messages not yet acknowledged "
         "went back to their queues; connect again once it is back.\n");
-  CHECK(cook.wire.closed);
-  CHECK(cook.session->ended());
-  CHECK(w.broker.session_state(sid) == SessionState::kDead);
-  CHECK(queue_of(w.broker, "q").ready == 1);
-  CHECK(lines.empty());       // the server logs the shutdown once, not once per client
-  cook.session->shut_down();  // twice: nothing more
-  CHECK(cook.wire.closes == 1);
+  CHECK(t.cook.wire.closed);
+  CHECK(t.cook.session->ended());
+  CHECK(t.w.broker.session_state(sid) == SessionState::kDead);
+  CHECK(queue_of(t.w.broker, "q").ready == 1);
+  CHECK(t.lines.empty());       // the server logs the shutdown once, not once per client
+  t.cook.session->shut_down();  // twice: nothing more
+  CHECK(t.cook.wire.closes == 1);
 }
 
 TEST_CASE("a session shut down before CONNECT is told so too") {
