@@ -1,6 +1,8 @@
 #include "gui/labels.h"
 
 #include <cstdio>
+#include <string_view>
+#include <utility>
 
 #include "sim/duration.h"
 #include "sim/simulation.h"
@@ -44,6 +46,23 @@ void add_part(std::string& out, const std::string& part) {
   out += part;
 }
 
+// The reasons the simulator and the broker write as fixed English words, and their keys. Any
+// other text (a validator's sentence, a STOMP program's words) is shown as written.
+std::string known_reason(const I18n& t, const std::string& text) {
+  static constexpr std::pair<std::string_view, std::string_view> kKnown[] = {
+      {"crashed", "log.reason.crashed"},
+      {"a poison order made the cook ill", "log.reason.poisoned"},
+      {"maxlen", "log.reason.maxlen"},
+      {"delivery_limit", "log.reason.delivery_limit"},
+      {"expired", "log.reason.expired"},
+      {"rejected", "log.reason.rejected"},
+  };
+  for (const auto& [words, key] : kKnown) {
+    if (text == words) return t.tr(key);
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string dish_name(const I18n& t, const sim::Simulation& sim, uint16_t dish) {
@@ -71,6 +90,8 @@ std::string step_text(const I18n& t, const sim::Simulation& sim, const sim::Orde
   if (s.kind == sim::StepKind::kConfirmed && s.flag) key = "step.confirmed_persisted";
   if (s.kind == sim::StepKind::kDelivered && s.flag) key = "step.redelivered";
   if (s.kind == sim::StepKind::kRejected && order.unroutable) key = "step.returned";
+  // English counts "once", then "2 times"; each language says both its own way.
+  if (s.kind == sim::StepKind::kRequeued && s.count == 1) key = "step.requeued_once";
   std::string who;
   switch (s.kind) {
     case sim::StepKind::kPlaced:
@@ -82,11 +103,27 @@ std::string step_text(const I18n& t, const sim::Simulation& sim, const sim::Orde
       who = cook_name(sim, s.who, s.external);  // a STOMP program's steps name it by its login
       break;
   }
-  return fill_placeholders(t.tr(key), {{"cook", who},
-                                       {"cashier", who},
-                                       {"count", std::to_string(s.count)},
-                                       {"queue", queue_name(sim, s.queue)},
-                                       {"reason", order.reason}});
+  return fill_placeholders(t.tr(key),
+                           {{"cook", who},
+                            {"cashier", who},
+                            {"count", std::to_string(s.count)},
+                            {"queue", queue_name(sim, s.queue)},
+                            {"reason", order.unroutable ? unroutable_reason(t, sim, order)
+                                                        : known_reason(t, order.reason)}});
+}
+
+std::string unroutable_reason(const I18n& t, const sim::Simulation& sim, const sim::Order& o) {
+  const std::string dish = o.dish_written.empty() ? dish_name(t, sim, o.dish) : o.dish_written;
+  return fill_placeholders(t.tr("inspector.unroutable_reason"), {{"dish", dish}});
+}
+
+std::string order_reason(const I18n& t, const sim::Simulation& sim, const sim::Order& o) {
+  // The broker's sentence numbers the message and names the exchange: broker words the order's
+  // page does not otherwise use, so a returned order says it in the kitchen's terms.
+  if (!o.unroutable) return known_reason(t, o.reason);
+  return fill_placeholders(
+      t.tr("inspector.unroutable_why"),
+      {{"reason", unroutable_reason(t, sim, o)}, {"cashier", cashier_name(sim, o.cashier)}});
 }
 
 const char* event_label(const I18n& t, const LogRecord& r) {
@@ -124,13 +161,13 @@ std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& r)
       default:
         break;
     }
-    add(log.text(r.text));
+    add(known_reason(t, log.text(r.text)));
   } else if (const sim::Injection* in = log.injection(r)) {
     add(injection_text(t, *in));
   } else if (r.kind == sim::SimEventKind::kNarration) {
     add(t.language() == "id" && r.text_id != 0 ? log.text(r.text_id) : log.text(r.text));
   } else {
-    add(log.text(r.text));
+    add(known_reason(t, log.text(r.text)));
   }
   return out;
 }

@@ -30,6 +30,16 @@ std::string table_label(const I18n& t, const sim::Order& order);
 std::string step_text(const I18n& t, const sim::Simulation& sim, const sim::Order& order,
                       const sim::OrderStep& step);
 
+// Why an order went back to its cashier, in the order's terms: "no station cooks rendang".
+// Only meaningful for an order with `unroutable` set.
+std::string unroutable_reason(const I18n& t, const sim::Simulation& sim, const sim::Order& order);
+
+// The order's "Why" line: the simulator's reason, in the current language when it is one of the
+// fixed words the broker writes ("delivery_limit": "given too many times"), except for an order no
+// station cooks, which is told without the broker's message number: "no station cooks rendang: sent
+// back to cashier-2". Empty when the order has no reason.
+std::string order_reason(const I18n& t, const sim::Simulation& sim, const sim::Order& order);
+
 // The short label of a log record's kind: "Delivered", "Cook crashed".
 const char* event_label(const I18n& t, const LogRecord& record);
 // The label of a kind code (log_kind_code), for the kind filter.

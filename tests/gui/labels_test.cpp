@@ -78,7 +78,7 @@ TEST_CASE("an unroutable order says it was returned, not refused at the door") {
   CHECK(std::string(order_status_label(t, *o)) == "returned: no station cooks it");
   const sim::OrderStep& last = sim.history(7).back();
   REQUIRE(last.kind == sim::StepKind::kRejected);
-  CHECK(step_text(t, sim, *o, last) == "cashier-2 got it back: " + o->reason);
+  CHECK(step_text(t, sim, *o, last) == "cashier-2 got it back: no station cooks sweet pancake");
   REQUIRE(t.set_language("id").is_ok());
   CHECK(std::string(order_status_label(t, *o)) ==
         "dikembalikan: tidak ada stasiun yang memasaknya");
@@ -174,4 +174,72 @@ TEST_CASE("run B of the split view is named in words, not in preset text") {
         "live: no limit, max length: 20");
   CHECK(variant_text(t, Variant{}).empty());
   CHECK(t.missing_keys() == std::vector<std::string>{});
+}
+
+TEST_CASE("an unroutable order's why is told in the order's terms, without the message number") {
+  // Lesson 5 at 2m30s: the broker's reason for order 7 starts "message 9 returned: exchange".
+  Workbench bench;
+  open_lesson(bench, "05-routing.toml", 150 * kSeconds);
+  const sim::Simulation& sim = bench.a().sim();
+  const sim::Order* o = sim.order(7);
+  REQUIRE(o != nullptr);
+  REQUIRE(o->unroutable);
+  REQUIRE(o->reason.rfind("message ", 0) == 0);
+  I18n t = languages("en");
+  CHECK(order_reason(t, sim, *o) == "no station cooks sweet pancake: sent back to cashier-2");
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(order_reason(t, sim, *o) ==
+        "tidak ada stasiun yang memasak martabak manis: dikembalikan ke cashier-2");
+  CHECK(step_text(t, sim, *o, sim.history(7).back()) ==
+        "cashier-2 menerimanya kembali: tidak ada stasiun yang memasak martabak manis");
+}
+
+TEST_CASE("a requeued step counts its deliveries as once, then as times") {
+  // Lesson 3 at 1m40s: order 1 went back on the board after its first cook crashed.
+  Workbench bench;
+  open_lesson(bench, "03-a-cook-faints.toml", 100 * kSeconds);
+  const sim::Simulation& sim = bench.a().sim();
+  const sim::Order* o = sim.order(1);
+  REQUIRE(o != nullptr);
+  const sim::OrderStep* requeued = nullptr;
+  for (const sim::OrderStep& s : sim.history(1)) {
+    if (s.kind == sim::StepKind::kRequeued) requeued = &s;
+  }
+  REQUIRE(requeued != nullptr);
+  REQUIRE(requeued->count == 1);
+  sim::OrderStep twice = *requeued;
+  twice.count = 2;
+  I18n t = languages("en");
+  CHECK(step_text(t, sim, *o, *requeued) == "Back on the board (delivered once so far)");
+  CHECK(step_text(t, sim, *o, twice) == "Back on the board (delivered 2 times so far)");
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(step_text(t, sim, *o, *requeued) == "Kembali ke papan (sudah dikirim sekali)");
+  CHECK(step_text(t, sim, *o, twice) == "Kembali ke papan (sudah dikirim 2 kali)");
+}
+
+TEST_CASE("the simulator's and the broker's fixed reasons are told in the reader's language") {
+  // Lesson 1 at 1m40s: grill-1 crashed, told in the event log with the simulator's "crashed".
+  Workbench one;
+  open_lesson(one, "01-without-a-board.toml", 100 * kSeconds);
+  const EventLog& log = one.a().log();
+  const LogRecord* crash = nullptr;
+  for (uint64_t s = log.first_seq(); s < log.next_seq(); ++s) {
+    if (log.find(s)->kind == sim::SimEventKind::kCookCrashed) crash = log.find(s);
+  }
+  REQUIRE(crash != nullptr);
+  I18n t = languages("en");
+  CHECK(event_detail(t, log, *crash) == "crashed");
+  REQUIRE(t.set_language("id").is_ok());
+  CHECK(event_detail(t, log, *crash) == "tumbang");
+  // Lesson 10 at 1m45s: order 1 was dead-lettered for its delivery limit.
+  Workbench ten;
+  open_lesson(ten, "10-poison-and-dead-letters.toml", 105 * kSeconds);
+  const sim::Order* o = ten.a().sim().order(1);
+  REQUIRE(o != nullptr);
+  REQUIRE(o->reason == "delivery_limit");
+  CHECK(order_reason(t, ten.a().sim(), *o) == "terlalu sering diberikan");
+  REQUIRE(t.set_language("en").is_ok());
+  CHECK(order_reason(t, ten.a().sim(), *o) == "given too many times");
+  CHECK(step_text(t, ten.a().sim(), *o, ten.a().sim().history(1).back()) ==
+        "Moved to dead letters: given too many times");
 }

@@ -188,6 +188,25 @@ TEST_CASE("the split view shows two scenes and the comparison, and tidies up aft
   CHECK(h.shell->anchors().find("sceneB.board") == nullptr);
 }
 
+TEST_CASE("the split view's figure names wrap rather than run under the figures") {
+  Headless h("id");
+  h.frame();
+  h.warung->actions().set_variant(make_variant(VariantPreset::kTransient, h.bench.scenario()));
+  h.frame();
+  h.frame();
+  const Anchors& a = h.shell->anchors();
+  int checked = 0;
+  for (const char* fig : {"latency_p50", "latency_p90", "placed"}) {
+    CAPTURE(fig);
+    const Rect* name = a.find(std::string("compare.name.") + fig);
+    const Rect* value = a.find(std::string("compare.a.") + fig);
+    if (name == nullptr || value == nullptr) continue;
+    ++checked;
+    CHECK(name->x + name->w <= value->x);
+  }
+  CHECK(checked == 3);
+}
+
 TEST_CASE("the split view's A and B chips sit above their scenes, clear of the warung") {
   Headless h;
   h.frame();
@@ -230,6 +249,41 @@ TEST_CASE("the inspector opens an order on its newest step") {
   CHECK(inside(*last, *life));
 }
 
+namespace {
+
+// Whether `inner` ends at or before `outer`'s right edge.
+bool within_width(const Rect& inner, const Rect& outer) {
+  return inner.x + inner.w <= outer.x + outer.w + 0.5f;
+}
+
+}  // namespace
+
+TEST_CASE("the inspector wraps an order's red steps, its status and its why at the panel's edge") {
+  // Lesson 10 at 1m45s: order 1 was dead-lettered; its last step is red and long.
+  Headless h("id", std::string(WMQ_SCENARIOS_DIR) + "/10-poison-and-dead-letters.toml");
+  ImGui::GetIO().DisplaySize = ImVec2(900, 720);  // a narrow inspector
+  h.frame();
+  h.warung->actions().seek(105 * kSeconds);
+  h.frame();
+  h.warung->actions().select(Selection::order(1));
+  for (int i = 0; i < 4; ++i)
+    h.frame();
+  const Anchors& a = h.shell->anchors();
+  const sim::OrderStep& last = h.bench.a().sim().history(1).back();
+  REQUIRE(last.kind == sim::StepKind::kDeadLettered);
+  const Rect* view = a.find("view.inspector");
+  const Rect* life = a.find("inspector.life");
+  REQUIRE(view != nullptr);
+  REQUIRE(life != nullptr);
+  for (const char* name : {"inspector.life.last", "inspector.status", "inspector.reason"}) {
+    CAPTURE(name);
+    REQUIRE(a.find(name) != nullptr);
+    CHECK(within_width(*a.find(name), *view));
+  }
+  CHECK(within_width(*a.find("inspector.life.last"), *life));
+  CHECK(a.find("inspector.life.last")->h > ImGui::GetFontSize() * 1.5f);  // two lines
+}
+
 TEST_CASE("selecting a cook brings its session into view in the broker panel") {
   Headless h;
   h.frame();
@@ -241,12 +295,39 @@ TEST_CASE("selecting a cook brings its session into view in the broker panel") {
   const std::string row = "broker.session.cook " + cook.name;  // the cook's session name
   const Rect* broker = h.shell->anchors().find("view.broker");
   REQUIRE(broker != nullptr);
-  REQUIRE(h.shell->anchors().find(row) != nullptr);
-  REQUIRE_FALSE(inside(*h.shell->anchors().find(row), *broker));  // below the fold at first
+  // Below the fold at first: the sessions' table is not drawn, or its row is out of view.
+  const Rect* before = h.shell->anchors().find(row);
+  REQUIRE_FALSE((before != nullptr && inside(*before, *broker)));
   h.warung->actions().select(Selection::cook(cook.index));
-  for (int i = 0; i < 3; ++i)
+  // The selection, the panel's scroll to the table, the table's first drawing, its scroll.
+  for (int i = 0; i < 6; ++i)
     h.frame();
+  REQUIRE(h.shell->anchors().find(row) != nullptr);
   CHECK(inside(*h.shell->anchors().find(row), *h.shell->anchors().find("view.broker")));
+}
+
+TEST_CASE("the broker panel keeps the session table's column names in view with the cook's row") {
+  // Lesson 9 at 2m: drinks-1, the frozen cook, has the last session but one.
+  Headless h("en", std::string(WMQ_SCENARIOS_DIR) + "/09-client-state.toml");
+  h.frame();
+  h.shell->find_view("broker")->set_open(true);
+  h.warung->actions().seek(2 * kMinute);
+  h.frame();
+  h.frame();
+  uint32_t drinks = 0;
+  for (const sim::Cook& k : h.bench.a().sim().cooks()) {
+    if (k.name == "drinks-1") drinks = k.index;
+  }
+  h.warung->actions().select(Selection::cook(drinks));
+  for (int i = 0; i < 6; ++i)  // as in the test above
+    h.frame();
+  const Anchors& a = h.shell->anchors();
+  const Rect* broker = a.find("view.broker");
+  REQUIRE(broker != nullptr);
+  REQUIRE(a.find("broker.session.cook drinks-1") != nullptr);
+  REQUIRE(a.find("broker.sessions.header") != nullptr);
+  CHECK(inside(*a.find("broker.session.cook drinks-1"), *broker));
+  CHECK(inside(*a.find("broker.sessions.header"), *broker));
 }
 
 TEST_CASE("a key press acts on the selected cook, or on a busy one") {

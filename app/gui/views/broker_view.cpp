@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -120,48 +121,75 @@ void BrokerView::drawContent(ViewContext& ctx) {
     ImGui::EndTable();
   }
 
-  if (ImGui::CollapsingHeader(t.tr("broker.sessions"), ImGuiTreeNodeFlags_DefaultOpen) &&
-      ImGui::BeginTable("sessions", 4, kTable)) {
-    ImGui::TableSetupColumn(t.tr("broker.session"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
-    ImGui::TableSetupColumn(t.tr("broker.state"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
-    ImGui::TableSetupColumn(t.tr("broker.heartbeat"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
-    ImGui::TableSetupColumn(t.tr("broker.held"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableHeadersRow();
-    const Selection& sel = bench_.selection();
-    const SessionId selected = session_of(sim, sel);
-    for (const SessionSnapshot& s : snap.sessions) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::PushID(static_cast<int>(s.id));
-      if (ImGui::Selectable(s.name.c_str(), s.id == selected,
-                            ImGuiSelectableFlags_SpanAllColumns)) {
-        // A session row stands for its cook or cashier: clicking it selects them.
-        for (const sim::Cook& k : sim.cooks()) {
-          if (k.session == s.id) actions_.select(Selection::cook(k.index));
+  // The sessions scroll in a table of their own with the column names frozen on top: a row
+  // brought into view for a selected cook keeps "State", "Last heard" and "Held" readable above
+  // it. The table is no taller than the panel shows below the heading (and at least a few rows).
+  const float sessions_top = ImGui::GetCursorPosY();
+  // Where content starts below the title bar, whatever the panel's scroll.
+  const float start = ImGui::GetCursorStartPos().y + ImGui::GetScrollY();
+  const Selection& sel = bench_.selection();
+  const SessionId selected = session_of(sim, sel);
+  bool listed = false;
+  for (const SessionSnapshot& s : snap.sessions)
+    listed = listed || s.id == selected;
+  if (!listed) {
+    session_row_pending_ = 0;
+  } else if (session_row_.scroll_to(sel, selected)) {
+    // Selecting a cook or cashier brings their session into view once: the reader may scroll
+    // away afterwards. The panel brings the heading to its top, the table fitting below it.
+    session_row_pending_ = 2;
+    ImGui::SetScrollY(std::max(0.0f, sessions_top - start));
+  }
+  if (ImGui::CollapsingHeader(t.tr("broker.sessions"), ImGuiTreeNodeFlags_DefaultOpen)) {
+    const float row = ImGui::GetFrameHeightWithSpacing();
+    const float heading = ImGui::GetCursorPosY() - sessions_top;
+    const float room =
+        ImGui::GetWindowHeight() - start - heading - ImGui::GetStyle().WindowPadding.y;
+    const float needed = static_cast<float>(snap.sessions.size() + 1) * row + 2.0f;
+    const float height = std::min(needed, std::max(room, 4.0f * row));
+    if (ImGui::BeginTable("sessions", 4, kTable | ImGuiTableFlags_ScrollY, ImVec2(0.0f, height))) {
+      ImGui::TableSetupScrollFreeze(0, 1);
+      ImGui::TableSetupColumn(t.tr("broker.session"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
+      ImGui::TableSetupColumn(t.tr("broker.state"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
+      ImGui::TableSetupColumn(t.tr("broker.heartbeat"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
+      ImGui::TableSetupColumn(t.tr("broker.held"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+      ImGui::TableHeadersRow();
+      ctx.anchors.set_last_item("broker.sessions.header");
+      for (const SessionSnapshot& s : snap.sessions) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::PushID(static_cast<int>(s.id));
+        if (ImGui::Selectable(s.name.c_str(), s.id == selected,
+                              ImGuiSelectableFlags_SpanAllColumns)) {
+          // A session row stands for its cook or cashier: clicking it selects them.
+          for (const sim::Cook& k : sim.cooks()) {
+            if (k.session == s.id) actions_.select(Selection::cook(k.index));
+          }
+          for (const sim::Cashier& c : sim.cashiers()) {
+            if (c.session == s.id) actions_.select(Selection::cashier(c.index));
+          }
         }
-        for (const sim::Cashier& c : sim.cashiers()) {
-          if (c.session == s.id) actions_.select(Selection::cashier(c.index));
+        ImGui::PopID();
+        ctx.anchors.set_last_item("broker.session." + s.name);
+        if (s.id == selected && session_row_pending_ > 0) {
+          ImGui::SetScrollHereY(0.5f);
+          --session_row_pending_;
         }
+        ImGui::TableNextColumn();
+        std::string state_key = std::string("session_state.") + session_state_name(s.state);
+        const bool bad = s.state == SessionState::kSuspected || s.state == SessionState::kDead;
+        if (bad) {
+          ImGui::TextColored(ImVec4(0.8f, 0.25f, 0.15f, 1.0f), "%s", t.tr(state_key));
+        } else {
+          ImGui::TextUnformatted(t.tr(state_key));
+        }
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(seconds_ago(snap.now - s.last_seen).c_str());
+        ImGui::TableNextColumn();
+        ImGui::Text("%u", s.unacked);
       }
-      ImGui::PopID();
-      ctx.anchors.set_last_item("broker.session." + s.name);
-      // Selecting a cook or cashier brings their session into view once: the reader may scroll
-      // away afterwards.
-      if (s.id == selected && session_row_.scroll_to(sel, s.id)) ImGui::SetScrollHereY(0.5f);
-      ImGui::TableNextColumn();
-      std::string state_key = std::string("session_state.") + session_state_name(s.state);
-      const bool bad = s.state == SessionState::kSuspected || s.state == SessionState::kDead;
-      if (bad) {
-        ImGui::TextColored(ImVec4(0.8f, 0.25f, 0.15f, 1.0f), "%s", t.tr(state_key));
-      } else {
-        ImGui::TextUnformatted(t.tr(state_key));
-      }
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(seconds_ago(snap.now - s.last_seen).c_str());
-      ImGui::TableNextColumn();
-      ImGui::Text("%u", s.unacked);
+      ImGui::EndTable();
     }
-    ImGui::EndTable();
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.tr("broker.heartbeat_help"));
 

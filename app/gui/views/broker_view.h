@@ -28,6 +28,10 @@ class BrokerView : public View {
   Actions& actions_;
   Selection popup_target_;  // UI-only: the row a right click opened the menu for
   RowFollow session_row_;   // UI-only: brings the selected cook's session row into view
+  // UI-only: how many more frames that draw the session rows scroll to the selected one. The
+  // panel scrolls to the table first (a table below the fold draws no rows), and a table drawn
+  // for the first time has no height to scroll yet: so twice.
+  int session_row_pending_ = 0;
 };
 
 }  // namespace wmq::gui

@@ -148,7 +148,9 @@ void CompareView::draw_figures(ViewContext& ctx) {
   }
   const ScenePalette& pal = scene_palette(ctx.projector);
   if (!ImGui::BeginTable("figures", 3, kTable)) return;
-  ImGui::TableSetupColumn(t.tr("compare.figure"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
+  // The names are the longest cells ("Dari pesan sampai tersaji (median)"): they get the most
+  // room and wrap when even that is not enough, rather than being cut off.
+  ImGui::TableSetupColumn(t.tr("compare.figure"), ImGuiTableColumnFlags_WidthStretch, 3.0f);
   ImGui::TableSetupColumn(t.tr("compare.side_a_short"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn(t.tr("compare.side_b_short"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableHeadersRow();
@@ -161,9 +163,13 @@ void CompareView::draw_figures(ViewContext& ctx) {
     }
     ImGui::TableNextColumn();
     std::string key = "compare.fig." + f.name;
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(t.tr(key));
+    ImGui::PopTextWrapPos();
+    ctx.anchors.set_last_item("compare.name." + f.name);
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(figure_value(f.name, f.a).c_str());
+    ctx.anchors.set_last_item("compare.a." + f.name);
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(figure_value(f.name, f.b).c_str());
     if (f.differs()) ctx.anchors.set_last_item("compare.differs." + f.name);

@@ -25,6 +25,16 @@ ImVec4 rgba(const Rgb& c) {
                 static_cast<float>(c.b) / 255.0f, 1.0f);
 }
 
+// Text that wraps at the panel's edge, optionally in a colour: ImGui's TextColored does not wrap
+// by itself, so the red steps of an order's life need the wrap position pushed around them.
+void wrapped(const std::string& text, const ImVec4* color = nullptr) {
+  if (color != nullptr) ImGui::PushStyleColor(ImGuiCol_Text, *color);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  if (color != nullptr) ImGui::PopStyleColor();
+}
+
 void heading(ViewContext& ctx, const std::string& text) {
   ImGui::PushFont(ctx.fonts.heading);
   ImGui::PushTextWrapPos(0.0f);
@@ -34,10 +44,11 @@ void heading(ViewContext& ctx, const std::string& text) {
   ctx.anchors.set_last_item("inspector.heading");
 }
 
+// A label and its value; a long value wraps at the panel's edge, under itself.
 void field(const char* label, const std::string& value) {
   ImGui::TextDisabled("%s", label);
   ImGui::SameLine();
-  ImGui::TextUnformatted(value.c_str());
+  wrapped(value);
 }
 
 std::string when(const I18n& t, Micros at) {
@@ -78,7 +89,7 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
   const ScenePalette& pal = scene_palette(ctx.projector);
   ImGui::TextColored(rgba(pal.ticket[static_cast<int>(order_ticket_state(*o))]), "\xE2\x96\xA0");
   ImGui::SameLine();
-  ImGui::TextUnformatted(order_status_label(t, *o));
+  wrapped(order_status_label(t, *o));
   ctx.anchors.set_last_item("inspector.status");
   const std::string cashier =
       o->cashier < sim.cashiers().size() ? sim.cashiers()[o->cashier].name : std::string("?");
@@ -88,7 +99,10 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
   field(t.tr("inspector.delivery_count"), std::to_string(o->deliveries));
   ImGui::SameLine();
   field(t.tr("inspector.served_at"), when(t, o->served_at));
-  if (!o->reason.empty()) field(t.tr("inspector.reason"), o->reason);
+  if (!o->reason.empty()) {
+    field(t.tr("inspector.reason"), order_reason(t, sim, *o));
+    ctx.anchors.set_last_item("inspector.reason");
+  }
 
   ImGui::Spacing();
   ImGui::TextDisabled("%s", t.tr("inspector.life"));
@@ -112,11 +126,8 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
                            s.kind == sim::StepKind::kVanished || s.kind == sim::StepKind::kLost ||
                            s.kind == sim::StepKind::kRejected || s.kind == sim::StepKind::kExpired;
       const std::string text = step_text(t, sim, *o, s);
-      if (trouble) {
-        ImGui::TextColored(rgba(pal.refused), "%s", text.c_str());
-      } else {
-        ImGui::TextWrapped("%s", text.c_str());
-      }
+      const ImVec4 red = rgba(pal.refused);
+      wrapped(text, trouble ? &red : nullptr);
       if (&s == &steps.back()) ctx.anchors.set_last_item("inspector.life.last");
     }
     if (to_end) ImGui::SetScrollHereY(1.0f);
