@@ -330,6 +330,23 @@ TEST_CASE("the broker panel keeps the session table's column names in view with 
   CHECK(inside(*a.find("broker.sessions.header"), *broker));
 }
 
+TEST_CASE("the story panel brings its newest line wholly into view") {
+  // Lesson 5 at 2m30s in Indonesian: the unroutable line is long and the panel is short.
+  Headless h("id", std::string(WMQ_SCENARIOS_DIR) + "/05-routing.toml");
+  ImGui::GetIO().DisplaySize = ImVec2(1280, 900);  // the guide's window
+  h.frame();
+  h.warung->actions().seek(150 * kSeconds);
+  for (int i = 0; i < 4; ++i)
+    h.frame();
+  const Anchors& a = h.shell->anchors();
+  const Rect* view = a.find("view.narration");
+  const Rect* text = a.find("narration.text");
+  REQUIRE(view != nullptr);
+  REQUIRE(text != nullptr);
+  CHECK(text->h > ImGui::GetFontSize() * 2.5f);  // three lines at least: worth scrolling for
+  CHECK(inside(*text, *view));
+}
+
 TEST_CASE("a key press acts on the selected cook, or on a busy one") {
   Headless h;
   h.warung->actions().seek(5 * kMinute);

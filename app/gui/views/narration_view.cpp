@@ -43,22 +43,47 @@ void NarrationView::drawContent(ViewContext& ctx) {
   }
 
   const sim::TimelineEvent* said = sim.narration();
+  const float line_top = ImGui::GetCursorPosY();
+  std::string shown;
   ImGui::PushTextWrapPos(0.0f);
   if (said != nullptr) {
     ImGui::TextDisabled("%s", sim::format_clock(said->at).c_str());
     ImGui::SameLine();
     ImGui::TextUnformatted(pick(t, said->say).c_str());
     ctx.anchors.set_last_item("narration.text");
+    shown = sim::format_clock(said->at) + pick(t, said->say);
   } else if (!pick(t, sc.about).empty()) {
     ImGui::TextUnformatted(pick(t, sc.about).c_str());
     ctx.anchors.set_last_item("narration.text");
+    shown = pick(t, sc.about);
   }
   if (bench_.reached_end() && !pick(t, sc.question).empty()) {
     ImGui::Spacing();
     ImGui::TextDisabled("%s", t.tr("narration.question"));
     ImGui::TextUnformatted(pick(t, sc.question).c_str());
+    shown += pick(t, sc.question);
   }
   ImGui::PopTextWrapPos();
+  follow(shown, line_top);
+}
+
+void NarrationView::follow(const std::string& shown, float line_top) {
+  if (shown != ui_.followed) {
+    ui_.followed = shown;
+    ui_.pending = true;
+  }
+  if (!ui_.pending) return;
+  // Checked over frames, not once: the panel's size settles a frame or two after a seek,
+  // and a scroll takes effect on the next frame. Once the line is in view the reader may
+  // scroll freely again.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float bottom = ImGui::GetWindowPos().y + ImGui::GetWindowHeight() - style.WindowPadding.y;
+  const float target = line_top - style.WindowPadding.y;
+  if (ImGui::GetItemRectMax().y <= bottom + 0.5f || ImGui::GetScrollY() >= target - 0.5f) {
+    ui_.pending = false;  // wholly in view, or taller than the panel and begun at its top
+    return;
+  }
+  ImGui::SetScrollY(target);
 }
 
 }  // namespace wmq::gui

@@ -1,9 +1,13 @@
 // NarrationView: the scenario speaking to the class — its title, the text
 // for the current moment in the chosen language, a clear "paused here" when
 // the scenario stops to let the teacher talk, and its question at the end.
+// The panel is short, so a new line that would end below its edge is scrolled
+// to the top of the panel, title out of view, the way the log follows events.
 //
 // Thread-safety: the GUI thread, inside an ImGui frame.
 #pragma once
+
+#include <string>
 
 #include "gui/model/actions.h"
 #include "gui/model/workbench.h"
@@ -17,11 +21,20 @@ class NarrationView : public View {
 
  protected:
   void drawContent(ViewContext& ctx) override;
+  // Scrolls a newly shown line, which starts at `line_top` (content coordinates), into view
+  // when it ends below the panel's edge.
+  void follow(const std::string& shown, float line_top);
   Tile tile() const override { return Tile{0.68f, 0.11f, 0.32f, 0.16f}; }
 
  private:
   const Workbench& bench_;
   Actions& actions_;
+  // UI-only state: which line was last brought into view.
+  struct Ui {
+    std::string followed;  // the text (and question) of the line last followed
+    bool pending = false;  // a new line is shown but not yet checked to be in view
+  };
+  Ui ui_;
 };
 
 }  // namespace wmq::gui
