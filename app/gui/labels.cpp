@@ -4,6 +4,7 @@
 #include <string_view>
 #include <utility>
 
+#include "gui/model/tickets.h"
 #include "sim/duration.h"
 #include "sim/simulation.h"
 
@@ -293,6 +294,10 @@ const char* cashier_state_label(const I18n& t, sim::CashierState state) {
 const char* order_status_label(const I18n& t, const sim::Order& order) {
   if (order.status == sim::OrderStatus::kRejected && order.unroutable) {
     return t.tr("order_status.returned");
+  }
+  if (order.status == sim::OrderStatus::kPlacing &&
+      order_ticket_state(order) == TicketState::kReady) {
+    return t.tr("order_status.on_board_no_receipt");
   }
   return t.tr(std::string("order_status.") + sim::order_status_name(order.status));
 }

@@ -61,7 +61,8 @@ std::string side_b_label(const I18n& t, const Workbench& bench);
 // A cook, cashier or order status in words.
 const char* cook_state_label(const I18n& t, sim::CookState state);
 const char* cashier_state_label(const I18n& t, sim::CashierState state);
-// An order's status; an order returned by routing says so rather than "refused at the door".
+// An order's status; an order returned by routing says so rather than "refused at the door",
+// and one on the board before its cashier's receipt says both (order_ticket_state).
 const char* order_status_label(const I18n& t, const sim::Order& order);
 
 }  // namespace wmq::gui

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gui/labels.h"
+#include "gui/model/tickets.h"
 #include "gui/model/workbench.h"
 #include "sim/simulation.h"
 
@@ -86,6 +87,38 @@ TEST_CASE("an unroutable order says it was returned, not refused at the door") {
   Workbench four;
   open_lesson(four, "04-validation.toml", 85 * kSeconds);
   CHECK(std::string(order_status_label(t, *four.a().sim().order(1))) == "ditolak di pintu");
+}
+
+TEST_CASE("an order on the board before its receipt is ready, and the inspector says so") {
+  // Lesson 6 at 2m30.562s: order 6 is pinned on the grill board, its receipt not yet sent.
+  // Lesson 8 at 1m28s: order 6's two copies wait on the drinks board; the disk is slow.
+  struct Moment {
+    const char* file;
+    Micros at;
+  };
+  for (const Moment& m : {Moment{"06-translation.toml", 150 * kSeconds + 562 * 1000},
+                          Moment{"08-publisher-confirms.toml", 88 * kSeconds}}) {
+    CAPTURE(m.file);
+    Workbench bench;
+    open_lesson(bench, m.file, m.at);
+    const sim::Order* o = bench.a().sim().order(6);
+    REQUIRE(o != nullptr);
+    REQUIRE(o->status == sim::OrderStatus::kPlacing);  // the cashier still holds it
+    REQUIRE(o->copies > 0);                            // and the broker has it queued
+    CHECK(order_ticket_state(*o) == TicketState::kReady);
+    I18n t = languages("en");
+    CHECK(std::string(order_status_label(t, *o)) == "on the board, receipt not yet sent");
+    REQUIRE(t.set_language("id").is_ok());
+    CHECK(std::string(order_status_label(t, *o)) == "di papan, struk belum dikirim");
+  }
+  // Lesson 8 at 2m05s: the broker crashed with order 9 unwritten; only cashier-2 holds it.
+  Workbench bench;
+  open_lesson(bench, "08-publisher-confirms.toml", 125 * kSeconds);
+  const sim::Order* o = bench.a().sim().order(9);
+  REQUIRE(o != nullptr);
+  REQUIRE(o->copies == 0);
+  CHECK(order_ticket_state(*o) == TicketState::kPlacing);
+  CHECK(std::string(order_status_label(languages("en"), *o)) == "being placed");
 }
 
 TEST_CASE("a teacher's action is told in the event log in the reader's language") {

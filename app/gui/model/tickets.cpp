@@ -41,7 +41,9 @@ TicketState board_ticket_state(bool durable_queue, bool confirmed, uint32_t deli
 TicketState order_ticket_state(const sim::Order& o) {
   switch (o.status) {
     case sim::OrderStatus::kPlacing:
-      return TicketState::kPlacing;
+      // The cashier waits for its receipt, but the broker has already pinned a copy: the
+      // board shows it ready, and so must everything else that names its state.
+      return o.copies > 0 ? TicketState::kReady : TicketState::kPlacing;
     case sim::OrderStatus::kOnBoard:
       return TicketState::kReady;
     case sim::OrderStatus::kCooking:

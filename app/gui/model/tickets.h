@@ -40,6 +40,8 @@ TicketState board_ticket_state(bool durable_queue, bool confirmed, uint32_t deli
                                bool redelivered);
 
 // Where an order is by its status (for tickets that are not on a board or in a cook's hands).
+// An order whose cashier has no receipt yet is ready once the broker holds a copy of it
+// (Order::copies), as its ticket on the board is; before that it is being placed.
 TicketState order_ticket_state(const sim::Order& order);
 
 // The "xN" badge of a ticket: the number of the delivery it is on (in a cook's hands) or will
