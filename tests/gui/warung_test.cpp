@@ -347,6 +347,33 @@ TEST_CASE("the story panel brings its newest line wholly into view") {
   CHECK(inside(*text, *view));
 }
 
+TEST_CASE("the broker panel's session column names fit their columns in each language") {
+  for (const std::string lang : {"en", "id"}) {
+    CAPTURE(lang);
+    // Lesson 9 at 2m in the guide's window, drinks-1 selected: its sessions' table in view.
+    Headless h(lang, std::string(WMQ_SCENARIOS_DIR) + "/09-client-state.toml");
+    ImGui::GetIO().DisplaySize = ImVec2(1280, 900);
+    h.frame();
+    h.shell->find_view("broker")->set_open(true);
+    h.warung->actions().seek(2 * kMinute);
+    h.frame();
+    for (const sim::Cook& k : h.bench.a().sim().cooks()) {
+      if (k.name == "drinks-1") h.warung->actions().select(Selection::cook(k.index));
+    }
+    for (int i = 0; i < 6; ++i)
+      h.frame();
+    const I18n& t = h.shell->i18n();
+    const std::string names[] = {"broker.session", "broker.state", "broker.heartbeat",
+                                 "broker.held"};
+    for (int c = 0; c < 4; ++c) {
+      CAPTURE(names[c]);
+      const Rect* cell = h.shell->anchors().find("broker.sessions.column." + std::to_string(c));
+      REQUIRE(cell != nullptr);
+      CHECK(ImGui::CalcTextSize(t.tr(names[c])).x <= cell->w);
+    }
+  }
+}
+
 TEST_CASE("a key press acts on the selected cook, or on a busy one") {
   Headless h;
   h.warung->actions().seek(5 * kMinute);
