@@ -137,7 +137,16 @@ const char* kind_code_label(const I18n& t, int code) {
   return t.tr("event." + name);
 }
 
-std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& r) {
+std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& r,
+                         const sim::Simulation& sim) {
+  // The broker's return sentence ("message 9 returned: exchange ...") is the order's reason; the
+  // log tells it as the Inspector does, so the two never disagree on what happened.
+  const sim::Order* o = r.order != 0 ? sim.order(r.order) : nullptr;
+  const bool returned =
+      o != nullptr && o->unroutable && r.text != 0 && log.text(r.text) == o->reason;
+  auto reason = [&]() {
+    return returned ? order_reason(t, sim, *o) : known_reason(t, log.text(r.text));
+  };
   std::string out;
   auto add = [&out](const std::string& part) {
     if (part.empty()) return;
@@ -162,13 +171,13 @@ std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& r)
       default:
         break;
     }
-    add(known_reason(t, log.text(r.text)));
+    add(reason());
   } else if (const sim::Injection* in = log.injection(r)) {
     add(injection_text(t, *in));
   } else if (r.kind == sim::SimEventKind::kNarration) {
     add(t.language() == "id" && r.text_id != 0 ? log.text(r.text_id) : log.text(r.text));
   } else {
-    add(known_reason(t, log.text(r.text)));
+    add(reason());
   }
   return out;
 }

@@ -45,8 +45,11 @@ const char* event_label(const I18n& t, const LogRecord& record);
 // The label of a kind code (log_kind_code), for the kind filter.
 const char* kind_code_label(const I18n& t, int code);
 
-// The details of a log record: its queue, count, reason or text, as one short line.
-std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& record);
+// The details of a log record: its queue, count, reason or text, as one short line. A record of
+// an order no station cooks tells it as the Inspector's Why does (order_reason), not with the
+// broker's message number and exchange; `sim` is the run the log belongs to.
+std::string event_detail(const I18n& t, const EventLog& log, const LogRecord& record,
+                         const sim::Simulation& sim);
 
 // What was done to the restaurant, in words: "Crash cook grill-1 · back in 30s", "A bad order
 // at cashier-1: Zero portions", "Board row grill: transient".

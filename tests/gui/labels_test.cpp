@@ -121,6 +121,31 @@ TEST_CASE("an order on the board before its receipt is ready, and the inspector 
   CHECK(std::string(order_status_label(languages("en"), *o)) == "being placed");
 }
 
+TEST_CASE("the event log tells an unroutable order in the order's terms, as the inspector does") {
+  // Lesson 5 at 2m30s: order 7, the martabak, came back from routing.
+  Workbench bench;
+  open_lesson(bench, "05-routing.toml", 150 * kSeconds);
+  const sim::Simulation& sim = bench.a().sim();
+  const EventLog& log = bench.a().log();
+  std::vector<const LogRecord*> told;  // the order's rows that carry a reason
+  for (uint64_t s = log.first_seq(); s < log.next_seq(); ++s) {
+    const LogRecord* r = log.find(s);
+    if (r != nullptr && r->order == 7 && r->text != 0) told.push_back(r);
+  }
+  REQUIRE_FALSE(told.empty());
+  for (const char* lang : {"en", "id"}) {
+    I18n t = languages(lang);
+    const std::string why = order_reason(t, sim, *sim.order(7));
+    for (const LogRecord* r : told) {
+      CAPTURE(std::string(lang));
+      CAPTURE(std::string(event_label(t, *r)));
+      CHECK(event_detail(t, log, *r, sim) == why);
+    }
+  }
+  CHECK(order_reason(languages("en"), sim, *sim.order(7)) ==
+        "no station cooks sweet pancake: sent back to cashier-2");
+}
+
 TEST_CASE("a teacher's action is told in the event log in the reader's language") {
   Workbench bench;
   Status st = bench.load(std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/lesson.toml");
@@ -139,9 +164,11 @@ TEST_CASE("a teacher's action is told in the event log in the reader's language"
   REQUIRE(did != nullptr);
   I18n t = languages("en");
   CHECK(std::string(event_label(t, *did)) == "You did");
-  CHECK(event_detail(t, log, *did) == "Crash cook grill-1 \xC2\xB7 back after 30s");
+  CHECK(event_detail(t, log, *did, bench.a().sim()) ==
+        "Crash cook grill-1 \xC2\xB7 back after 30s");
   REQUIRE(t.set_language("id").is_ok());
-  CHECK(event_detail(t, log, *did) == "Koki grill-1 dibuat tumbang \xC2\xB7 kembali setelah 30s");
+  CHECK(event_detail(t, log, *did, bench.a().sim()) ==
+        "Koki grill-1 dibuat tumbang \xC2\xB7 kembali setelah 30s");
 }
 
 TEST_CASE("every kind of action has words in both languages") {
@@ -261,9 +288,9 @@ TEST_CASE("the simulator's and the broker's fixed reasons are told in the reader
   }
   REQUIRE(crash != nullptr);
   I18n t = languages("en");
-  CHECK(event_detail(t, log, *crash) == "crashed");
+  CHECK(event_detail(t, log, *crash, one.a().sim()) == "crashed");
   REQUIRE(t.set_language("id").is_ok());
-  CHECK(event_detail(t, log, *crash) == "tumbang");
+  CHECK(event_detail(t, log, *crash, one.a().sim()) == "tumbang");
   // Lesson 10 at 1m45s: order 1 was dead-lettered for its delivery limit.
   Workbench ten;
   open_lesson(ten, "10-poison-and-dead-letters.toml", 105 * kSeconds);

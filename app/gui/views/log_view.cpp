@@ -155,7 +155,7 @@ void LogView::drawContent(ViewContext& ctx) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(log.who(*r, sim).c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(event_detail(t, log, *r).c_str());
+      ImGui::TextUnformatted(event_detail(t, log, *r, sim).c_str());
     }
   }
   if (ui_.follow && rows.size() != ui_.seen) ImGui::SetScrollHereY(1.0f);
