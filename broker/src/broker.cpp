@@ -575,13 +575,13 @@ class Broker::Impl {
         if (!was_durable) {
           for (const Entry& e : q->ready) {
             if (e.msg->persistent()) {
-              store_->insert_message(q->key, *e.msg, e.expires_at, e.delivery_count);
+              store_->insert_message(q->key, PayloadRef(e.msg), e.expires_at, e.delivery_count);
             }
           }
           for (auto& [sid, s] : sessions_) {
             for (const Unacked& u : s->unacked) {
               if (u.live && u.queue == q && u.entry.msg->persistent()) {
-                store_->insert_message(q->key, *u.entry.msg, u.entry.expires_at,
+                store_->insert_message(q->key, PayloadRef(u.entry.msg), u.entry.expires_at,
                                        u.entry.delivery_count);
               }
             }
@@ -1090,7 +1090,7 @@ class Broker::Impl {
     q.counters.enqueued++;
     bool written = false;
     if (persists(q, *p)) {
-      store_->insert_message(q.key, *p, deadline, count);
+      store_->insert_message(q.key, PayloadRef(p), deadline, count);
       batch_inserts_.emplace_back(&q, p->id());
       note_write();
       written = true;

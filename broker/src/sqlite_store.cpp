@@ -401,7 +401,7 @@ class SqliteStore final : public Store {
     bindings_[BindingKey{b.exchange, b.queue, b.binding_key}] = false;
   }
 
-  void insert_message(QueueKey queue, const Payload& payload, Micros entry_expires_at,
+  void insert_message(QueueKey queue, PayloadRef payload, Micros entry_expires_at,
                       uint32_t delivery_count) override;
   void set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) override;
   void remove_message(QueueKey queue, MessageId id) override;
@@ -580,11 +580,13 @@ void SqliteStore::delete_queue(QueueKey queue) {
   queues_[queue] = std::nullopt;
 }
 
-void SqliteStore::insert_message(QueueKey queue, const Payload& payload, Micros entry_expires_at,
+void SqliteStore::insert_message(QueueKey queue, PayloadRef payload, Micros entry_expires_at,
                                  uint32_t delivery_count) {
-  assert(payload.id() <= static_cast<MessageId>(INT64_MAX) &&
+  assert(payload && "Store::insert_message: the payload is null; pass the message's PayloadRef");
+  const MessageId id = payload->id();
+  assert(id <= static_cast<MessageId>(INT64_MAX) &&
          "Store::insert_message: message ids above INT64_MAX do not fit SQLite's INTEGER");
-  auto [it, inserted] = messages_.try_emplace(MessageKey{queue, payload.id()});
+  auto [it, inserted] = messages_.try_emplace(MessageKey{queue, id});
   assert(
       inserted &&
       "Store::insert_message: this (queue, id) already has a write pending; ids are never reused");
@@ -593,11 +595,8 @@ void SqliteStore::insert_message(QueueKey queue, const Payload& payload, Micros 
   m.op = MessageOp::kInsert;
   m.delivery_count = delivery_count;
   m.entry_expires_at = entry_expires_at;
-  // Payloads are immutable and reference-counted; the batch shares the
-  // caller's instead of copying the body. Only the count changes, and every
-  // Payload is a heap object made by Payload::make, never a const one.
-  m.payload = PayloadRef(const_cast<Payload*>(&payload));
-  batch_max_id_ = std::max(batch_max_id_, payload.id());
+  m.payload = std::move(payload);  // the batch's reference, not a body copy
+  batch_max_id_ = std::max(batch_max_id_, id);
 }
 
 void SqliteStore::set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) {

@@ -117,7 +117,7 @@ RunResult insert_run(const std::string& path, size_t batch) {
       payloads.push_back(make_payload(next++));
     const auto start = Clock::now();
     for (const auto& p : payloads)
-      store->insert_message(1, *p, wmq::kNever, 0);
+      store->insert_message(1, p, wmq::kNever, 0);
     const auto commit_start = Clock::now();
     commit_or_die(*store);
     commit_ms.push_back(seconds_since(commit_start) * 1e3);
@@ -149,7 +149,7 @@ RunResult ackflow_run(const std::string& path, size_t batch) {
     for (; acked < ack_end; ++acked)
       store->remove_message(1, acked);
     for (const auto& p : payloads)
-      store->insert_message(1, *p, wmq::kNever, 0);
+      store->insert_message(1, p, wmq::kNever, 0);
     const auto commit_start = Clock::now();
     commit_or_die(*store);
     commit_ms.push_back(seconds_since(commit_start) * 1e3);
@@ -218,7 +218,7 @@ void recover_bench(const std::string& path, int runs, size_t rows) {
       for (size_t i = 0; i < 10000 && next <= rows; ++i)
         payloads.push_back(make_payload(next++));
       for (const auto& p : payloads)
-        store->insert_message(1 + p->id() % 4, *p, wmq::kNever, 0);
+        store->insert_message(1 + p->id() % 4, p, wmq::kNever, 0);
       commit_or_die(*store);
     }
   }

@@ -91,7 +91,7 @@ std::string order_body(MessageId id) {
 // Commits messages first..last (ids) on `queue`, one batch.
 void insert_range(Store& store, QueueKey queue, MessageId first, MessageId last) {
   for (MessageId id = first; id <= last; ++id) {
-    store.insert_message(queue, *make_payload(id, order_body(id)), kNever, 0);
+    store.insert_message(queue, make_payload(id, order_body(id)), kNever, 0);
   }
   commit_ok(store);
 }
@@ -230,10 +230,10 @@ TEST_CASE("a message round-trips with every field") {
   const std::string body("{\"dish\":\"soto\"}\0tail", 20);
   {
     auto store = open_ok(path);
-    store->insert_message(2, *make_payload(41, body, "soup", &headers, "application/json", 9000),
+    store->insert_message(2, make_payload(41, body, "soup", &headers, "application/json", 9000),
                           12000, 3);
     // An empty body, no headers, no routing key, no deadlines.
-    store->insert_message(2, *make_payload(42, "", "", nullptr, ""), kNever, 0);
+    store->insert_message(2, make_payload(42, "", "", nullptr, ""), kNever, 0);
     commit_ok(*store);
   }
   Recovered r = recover_all(path);
@@ -269,7 +269,7 @@ TEST_CASE("recovery returns messages ordered by queue, then id") {
     const std::vector<std::pair<QueueKey, MessageId>> batch2{{2, 3}, {5, 100}, {9, 1}, {2, 50}};
     for (const auto& batch : {batch1, batch2}) {
       for (const auto& [q, id] : batch)
-        store->insert_message(q, *make_payload(id, "x"), kNever, 0);
+        store->insert_message(q, make_payload(id, "x"), kNever, 0);
       commit_ok(*store);
     }
   }
@@ -287,8 +287,8 @@ TEST_CASE("a message inserted and removed in one batch is never written") {
   const std::string path = dir.file("broker.db");
   {
     auto store = open_ok(path);
-    store->insert_message(1, *make_payload(1, "keep"), kNever, 0);
-    store->insert_message(1, *make_payload(2, "acked at once"), kNever, 0);
+    store->insert_message(1, make_payload(1, "keep"), kNever, 0);
+    store->insert_message(1, make_payload(2, "acked at once"), kNever, 0);
     CHECK(store->pending() == 2);
     store->remove_message(1, 2);
     CHECK(store->pending() == 1);
@@ -306,7 +306,7 @@ TEST_CASE("an id used only by a coalesced-away message still raises max_message_
   const std::string path = dir.file("broker.db");
   {
     auto store = open_ok(path);
-    store->insert_message(1, *make_payload(5, "gone"), kNever, 0);
+    store->insert_message(1, make_payload(5, "gone"), kNever, 0);
     store->remove_message(1, 5);
     CHECK(store->pending() == 0);
     commit_ok(*store);
@@ -323,7 +323,7 @@ TEST_CASE("a delivery count set before the insert commits is folded into the ins
   const std::string path = dir.file("broker.db");
   {
     auto store = open_ok(path);
-    store->insert_message(1, *make_payload(1, "redelivered"), kNever, 0);
+    store->insert_message(1, make_payload(1, "redelivered"), kNever, 0);
     store->set_delivery_count(1, 1, 1);
     store->set_delivery_count(1, 1, 2);
     CHECK(store->pending() == 1);
@@ -380,7 +380,7 @@ TEST_CASE("deleting a queue removes its committed and pending messages, and only
     insert_range(*store, 1, 1, 3);
     insert_range(*store, 2, 4, 5);
     const uint64_t before = store->stats().rows_written;
-    store->insert_message(1, *make_payload(6, "late"), kNever, 0);
+    store->insert_message(1, make_payload(6, "late"), kNever, 0);
     store->set_delivery_count(1, 2, 1);
     store->delete_queue(1);
     CHECK(store->pending() == 2);  // the definition and the purge
@@ -404,7 +404,7 @@ TEST_CASE("a queue deleted and declared again in one batch comes back with only 
     insert_range(*store, 1, 1, 3);
     store->delete_queue(1);
     store->put_queue({1, "grill", R"({"durable":true})"});
-    store->insert_message(1, *make_payload(4, "fresh"), kNever, 0);
+    store->insert_message(1, make_payload(4, "fresh"), kNever, 0);
     commit_ok(*store);
   }
   Recovered r = recover_all(path);
@@ -419,7 +419,7 @@ TEST_CASE("destroying a store with pending writes commits none of them") {
     auto store = open_ok(path);
     store->put_queue({1, "grill", "{}"});
     insert_range(*store, 1, 1, 2);
-    store->insert_message(1, *make_payload(3, "lost"), kNever, 0);
+    store->insert_message(1, make_payload(3, "lost"), kNever, 0);
     store->remove_message(1, 1);
     store->set_delivery_count(1, 2, 5);
     store->put_exchange({"orders", "direct", ""});
@@ -452,7 +452,7 @@ TEST_CASE("max_message_id survives the deletion of every message") {
   {
     // A later, lower id does not lower it.
     auto store = open_ok(path);
-    store->insert_message(1, *make_payload(3, "late"), kNever, 0);
+    store->insert_message(1, make_payload(3, "late"), kNever, 0);
     commit_ok(*store);
   }
   CHECK(recover_all(path).max_message_id == 9);
@@ -466,7 +466,7 @@ TEST_CASE("stats count commits, rows, pending writes and file bytes") {
   CHECK(s.commits == 0);
   CHECK(s.rows_written == 0);
   CHECK(s.file_bytes == static_cast<int64_t>(fs::file_size(path)));
-  store->insert_message(1, *make_payload(1, "a"), kNever, 0);
+  store->insert_message(1, make_payload(1, "a"), kNever, 0);
   store->put_exchange({"orders", "direct", ""});
   CHECK(store->stats().pending == 2);
   commit_ok(*store);
@@ -684,7 +684,7 @@ TEST_CASE("a commit on a full disk fails with SQLite's words and writes nothing 
     insert_range(*store, 1, 1, 10);
     store->put_exchange({"orders", "direct", ""});
     for (MessageId id = 11; id <= 1000; ++id) {
-      store->insert_message(1, *make_payload(id, big), kNever, 0);
+      store->insert_message(1, make_payload(id, big), kNever, 0);
     }
     store->remove_message(1, 1);
     Status s = store->commit();
@@ -713,7 +713,7 @@ TEST_CASE("after a failed commit the store commits again once space allows") {
     Status s;
     while (s.is_ok()) {
       for (int i = 0; i < 50; ++i, ++next) {
-        store->insert_message(1, *make_payload(next, big), kNever, 0);
+        store->insert_message(1, make_payload(next, big), kNever, 0);
       }
       s = store->commit();
     }
@@ -724,7 +724,7 @@ TEST_CASE("after a failed commit the store commits again once space allows") {
     for (MessageId id = 1; id <= 50; ++id)
       store->remove_message(1, id);
     commit_ok(*store);
-    store->insert_message(1, *make_payload(next, "after"), kNever, 0);
+    store->insert_message(1, make_payload(next, "after"), kNever, 0);
     commit_ok(*store);
     CHECK(store->stats().failed_commits == 1);
     store.reset();
@@ -744,18 +744,86 @@ TEST_CASE("a commit that fails half-way rolls back what it wrote, and the store 
     auto store = open_ok(path);
     insert_range(*store, 1, 5, 5);
     // Id 2 is written first (key order), then id 5 breaks the primary key.
-    store->insert_message(1, *make_payload(2, "half"), kNever, 0);
-    store->insert_message(1, *make_payload(5, "again"), kNever, 0);
+    store->insert_message(1, make_payload(2, "half"), kNever, 0);
+    store->insert_message(1, make_payload(5, "again"), kNever, 0);
     Status s = store->commit();
     CHECK(s.code() == Code::kIoError);
     CHECK(s.message() ==
           quoted(path) + ": commit failed: UNIQUE constraint failed: messages.queue, messages.id");
     CHECK(store->stats().failed_commits == 1);
-    store->insert_message(1, *make_payload(3, "next"), kNever, 0);
+    store->insert_message(1, make_payload(3, "next"), kNever, 0);
     commit_ok(*store);
   }
   Recovered r = recover_all(path);
   CHECK(ids_of(r, 1) == std::vector<MessageId>{3, 5});
   CHECK(r.messages.back().body == order_body(5));
   CHECK(r.max_message_id == 5);
+}
+
+// Ownership of inserted payloads (store.h, "Payloads"): the store holds one
+// reference per pending insert, no body copy, and lets it go when the batch is
+// done with it. TEST_refs() counts the holders: the test's own reference is 1.
+
+TEST_CASE("an inserted payload is shared with the store, not copied, until its batch commits") {
+  TempDir dir;
+  auto store = open_ok(dir.file("broker.db"));
+  PayloadRef p = make_payload(1, "nasi goreng");
+  store->insert_message(1, p, kNever, 0);
+  CHECK(p->TEST_refs() == 2);
+  commit_ok(*store);
+  CHECK(p->TEST_refs() == 1);
+}
+
+TEST_CASE("a payload moved into the store lives until the commit writes it") {
+  TempDir dir;
+  const std::string path = dir.file("broker.db");
+  {
+    auto store = open_ok(path);
+    PayloadRef p = make_payload(1, "mie ayam");
+    store->insert_message(1, std::move(p), kNever, 0);
+    CHECK(!p);  // the store took the only reference
+    commit_ok(*store);
+  }
+  Recovered r = recover_all(path);
+  REQUIRE(r.messages.size() == 1);
+  CHECK(r.messages[0].body == "mie ayam");
+}
+
+TEST_CASE("the store lets go of a payload removed before its batch commits") {
+  TempDir dir;
+  auto store = open_ok(dir.file("broker.db"));
+  PayloadRef p = make_payload(1, "acked at once");
+  store->insert_message(1, p, kNever, 0);
+  store->remove_message(1, 1);
+  CHECK(p->TEST_refs() == 1);
+}
+
+TEST_CASE("the store lets go of a pending payload when its queue is deleted") {
+  TempDir dir;
+  auto store = open_ok(dir.file("broker.db"));
+  PayloadRef p = make_payload(1, "soup");
+  store->insert_message(4, p, kNever, 0);
+  store->delete_queue(4);
+  CHECK(p->TEST_refs() == 1);
+}
+
+TEST_CASE("a failed commit lets go of the payloads of the batch it drops") {
+  TempDir dir;
+  auto store = open_ok(dir.file("broker.db"));
+  insert_range(*store, 1, 5, 5);
+  PayloadRef dup = make_payload(5, "again");  // breaks the primary key at commit
+  store->insert_message(1, dup, kNever, 0);
+  REQUIRE(store->commit().code() == Code::kIoError);
+  CHECK(dup->TEST_refs() == 1);
+}
+
+TEST_CASE("a store destroyed with writes pending lets go of their payloads") {
+  TempDir dir;
+  PayloadRef p = make_payload(1, "never committed");
+  {
+    auto store = open_ok(dir.file("broker.db"));
+    store->insert_message(1, p, kNever, 0);
+    CHECK(p->TEST_refs() == 2);
+  }
+  CHECK(p->TEST_refs() == 1);
 }

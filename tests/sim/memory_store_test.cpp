@@ -35,9 +35,9 @@ TEST_CASE("a committed message survives the store's destruction; a pending one d
   {
     auto s = open(disk);
     s->put_queue(QueueRecord{1, "wok", "{}"});
-    s->insert_message(1, *payload(5, "a"), kNever, 0);
+    s->insert_message(1, payload(5, "a"), kNever, 0);
     REQUIRE(s->commit().is_ok());
-    s->insert_message(1, *payload(6, "b"), kNever, 0);
+    s->insert_message(1, payload(6, "b"), kNever, 0);
     CHECK(s->pending() == 1);
   }  // crash: message 6 was never committed
   auto s = open(disk);
@@ -53,7 +53,7 @@ TEST_CASE("a committed message survives the store's destruction; a pending one d
 TEST_CASE("insert then remove in one batch writes nothing but still uses up the id") {
   auto disk = std::make_shared<MemoryDisk>();
   auto s = open(disk);
-  s->insert_message(1, *payload(9, "x"), kNever, 0);
+  s->insert_message(1, payload(9, "x"), kNever, 0);
   s->set_delivery_count(1, 9, 1);
   CHECK(s->pending() == 1);
   s->remove_message(1, 9);
@@ -66,7 +66,7 @@ TEST_CASE("insert then remove in one batch writes nothing but still uses up the 
 TEST_CASE("a delivery count set before the insert commits is folded into the insert") {
   auto disk = std::make_shared<MemoryDisk>();
   auto s = open(disk);
-  s->insert_message(2, *payload(3, "x"), kNever, 0);
+  s->insert_message(2, payload(3, "x"), kNever, 0);
   s->set_delivery_count(2, 3, 2);
   REQUIRE(s->commit().is_ok());
   REQUIRE(disk->messages.size() == 1);
@@ -82,9 +82,9 @@ TEST_CASE("deleting a queue purges its messages and drops the batch's writes to 
   auto disk = std::make_shared<MemoryDisk>();
   auto s = open(disk);
   s->put_queue(QueueRecord{4, "grill", "{}"});
-  s->insert_message(4, *payload(1, "a"), kNever, 0);
+  s->insert_message(4, payload(1, "a"), kNever, 0);
   REQUIRE(s->commit().is_ok());
-  s->insert_message(4, *payload(2, "b"), kNever, 0);
+  s->insert_message(4, payload(2, "b"), kNever, 0);
   s->delete_queue(4);
   CHECK(s->pending() == 2);  // the purge and the queue's deletion
   REQUIRE(s->commit().is_ok());
@@ -129,4 +129,34 @@ TEST_CASE("a broker on a MemoryStore recovers durable messages after a crash") {
   std::vector<QueuedMessage> back = b.peek("wok", 0, 10);
   REQUIRE(back.size() == 1);
   CHECK(back[0].id == 1);
+}
+
+TEST_CASE("an inserted payload is shared with the memory store until its batch commits") {
+  auto disk = std::make_shared<MemoryDisk>();
+  auto s = open(disk);
+  PayloadRef p = payload(1, "a");
+  s->insert_message(1, p, kNever, 0);
+  CHECK(p->TEST_refs() == 2);
+  REQUIRE(s->commit().is_ok());
+  CHECK(p->TEST_refs() == 1);
+}
+
+TEST_CASE("the memory store lets go of a payload removed before its batch commits") {
+  auto disk = std::make_shared<MemoryDisk>();
+  auto s = open(disk);
+  PayloadRef p = payload(1, "a");
+  s->insert_message(1, p, kNever, 0);
+  s->remove_message(1, 1);
+  CHECK(p->TEST_refs() == 1);
+}
+
+TEST_CASE("a memory store destroyed with writes pending lets go of their payloads") {
+  auto disk = std::make_shared<MemoryDisk>();
+  PayloadRef p = payload(1, "a");
+  {
+    auto s = open(disk);
+    s->insert_message(1, p, kNever, 0);
+    CHECK(p->TEST_refs() == 2);
+  }
+  CHECK(p->TEST_refs() == 1);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <utility>
 #include <vector>
 
 namespace wmq::sim {
@@ -63,18 +64,19 @@ void MemoryStore::delete_binding(const BindingRecord& b) {
   bindings_[BindingKey{b.exchange, b.queue, b.binding_key}] = false;
 }
 
-void MemoryStore::insert_message(QueueKey queue, const Payload& payload, Micros entry_expires_at,
+void MemoryStore::insert_message(QueueKey queue, PayloadRef payload, Micros entry_expires_at,
                                  uint32_t delivery_count) {
-  auto [it, inserted] = messages_.try_emplace({queue, payload.id()});
+  assert(payload && "Store::insert_message: the payload is null; pass the message's PayloadRef");
+  const MessageId id = payload->id();
+  auto [it, inserted] = messages_.try_emplace({queue, id});
   assert(inserted && "Store::insert_message: this (queue, id) already has a write pending");
   (void)inserted;
   Pending& p = it->second;
   p.op = Op::kInsert;
   p.delivery_count = delivery_count;
   p.entry_expires_at = entry_expires_at;
-  // Payloads are immutable heap objects; sharing the broker's saves a copy.
-  p.payload = PayloadRef(const_cast<Payload*>(&payload));
-  batch_max_id_ = std::max(batch_max_id_, payload.id());
+  p.payload = std::move(payload);  // the batch's reference, not a body copy
+  batch_max_id_ = std::max(batch_max_id_, id);
 }
 
 void MemoryStore::set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) {

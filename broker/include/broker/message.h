@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "broker/clock.h"
@@ -76,6 +77,8 @@ class Payload {
   std::optional<std::string> header(std::string_view name) const;
   // Bytes held by this payload, allocation header excluded.
   size_t footprint() const;
+  // Test hook: how many references are held, to check who shares a payload.
+  uint32_t TEST_refs() const { return refs_; }
 
   Payload(const Payload&) = delete;
   Payload& operator=(const Payload&) = delete;

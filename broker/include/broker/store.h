@@ -21,6 +21,14 @@
 // from open() until the Store is destroyed; a second open of the same file,
 // from this process or another, fails with Code::kBusy.
 //
+// Payloads. insert_message() takes a PayloadRef: the Store becomes one more
+// owner of the caller's immutable Payload (a reference count, never a copy of
+// the body) and holds that reference until the batch it belongs to is done
+// with it: written by commit(), dropped by a failed commit(), cancelled by a
+// remove_message() or delete_queue() before the commit, or discarded when the
+// Store is destroyed. The caller keeps its own references and may release
+// them at once; the Store never changes a payload, only counts it.
+//
 // Thread-safety: a Store belongs to the broker's single thread.
 #pragma once
 
@@ -120,7 +128,11 @@ class Store {
   virtual void delete_binding(const BindingRecord& binding) = 0;
 
   // Messages, applied in the next commit.
-  virtual void insert_message(QueueKey queue, const Payload& payload, Micros entry_expires_at,
+  // Writes `payload` (not null; its id must not already have a write pending
+  // on `queue`) as a message of `queue`. The Store keeps the reference it is
+  // given until the batch is done with it (see Payloads above); pass a copy to
+  // share, or move in a reference you no longer need.
+  virtual void insert_message(QueueKey queue, PayloadRef payload, Micros entry_expires_at,
                               uint32_t delivery_count) = 0;
   virtual void set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) = 0;
   virtual void remove_message(QueueKey queue, MessageId id) = 0;

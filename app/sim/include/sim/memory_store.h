@@ -52,7 +52,7 @@ class MemoryStore final : public Store {
   void delete_queue(QueueKey queue) override;
   void put_binding(const BindingRecord& binding) override;
   void delete_binding(const BindingRecord& binding) override;
-  void insert_message(QueueKey queue, const Payload& payload, Micros entry_expires_at,
+  void insert_message(QueueKey queue, PayloadRef payload, Micros entry_expires_at,
                       uint32_t delivery_count) override;
   void set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) override;
   void remove_message(QueueKey queue, MessageId id) override;
