@@ -4,6 +4,11 @@
 
 namespace wmq::gui {
 
+ImVec4 rgba(const Rgb& c) {
+  return ImVec4(static_cast<float>(c.r) / 255.0f, static_cast<float>(c.g) / 255.0f,
+                static_cast<float>(c.b) / 255.0f, 1.0f);
+}
+
 void help_marker(const char* text) {
   ImGui::SameLine();
   ImGui::TextDisabled("(?)");

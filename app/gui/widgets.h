@@ -3,7 +3,20 @@
 // Thread-safety: the GUI thread, inside an ImGui frame.
 #pragma once
 
+#include <imgui.h>
+
+#include "gui/theme.h"
+
 namespace wmq::gui {
+
+// The panels' tables: rows told apart by a line and a tint, columns sized by their content's
+// share, nothing saved to imgui.ini.
+inline constexpr ImGuiTableFlags kPanelTable =
+    ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp |
+    ImGuiTableFlags_NoSavedSettings;
+
+// A palette colour as ImGui's opaque RGBA.
+ImVec4 rgba(const Rgb& c);
 
 // A greyed "(?)" on the same line as the previous item; hovering shows `text`, wrapped. Used to
 // explain the restaurant analogy next to a broker term.

@@ -16,15 +16,6 @@ namespace wmq::gui {
 
 namespace {
 
-constexpr ImGuiTableFlags kTable = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg |
-                                   ImGuiTableFlags_SizingStretchProp |
-                                   ImGuiTableFlags_NoSavedSettings;
-
-ImVec4 rgba(const Rgb& c) {
-  return ImVec4(static_cast<float>(c.r) / 255.0f, static_cast<float>(c.g) / 255.0f,
-                static_cast<float>(c.b) / 255.0f, 1.0f);
-}
-
 void durable_badge(const I18n& t, bool durable, bool projector) {
   const ScenePalette& pal = scene_palette(projector);
   ImGui::TextColored(rgba(durable ? pal.ticket[2] : pal.ticket[4]), "%s",
@@ -88,7 +79,7 @@ void BrokerView::drawContent(ViewContext& ctx) {
   const BrokerSnapshot snap = broker->snapshot();
 
   if (ImGui::CollapsingHeader(t.tr("broker.queues"), ImGuiTreeNodeFlags_DefaultOpen) &&
-      ImGui::BeginTable("queues", 5, kTable)) {
+      ImGui::BeginTable("queues", 5, kPanelTable)) {
     ImGui::TableSetupColumn(t.tr("broker.queue"), ImGuiTableColumnFlags_WidthStretch, 2.2f);
     ImGui::TableSetupColumn(t.tr("broker.ready"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn(t.tr("broker.held"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
@@ -147,7 +138,8 @@ void BrokerView::drawContent(ViewContext& ctx) {
         ImGui::GetWindowHeight() - start - heading - ImGui::GetStyle().WindowPadding.y;
     const float needed = static_cast<float>(snap.sessions.size() + 1) * row + 2.0f;
     const float height = std::min(needed, std::max(room, 4.0f * row));
-    if (ImGui::BeginTable("sessions", 4, kTable | ImGuiTableFlags_ScrollY, ImVec2(0.0f, height))) {
+    if (ImGui::BeginTable("sessions", 4, kPanelTable | ImGuiTableFlags_ScrollY,
+                          ImVec2(0.0f, height))) {
       ImGui::TableSetupScrollFreeze(0, 1);
       ImGui::TableSetupColumn(t.tr("broker.session"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
       ImGui::TableSetupColumn(t.tr("broker.state"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
@@ -201,7 +193,7 @@ void BrokerView::drawContent(ViewContext& ctx) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.tr("broker.heartbeat_help"));
 
   if (ImGui::CollapsingHeader(t.tr("broker.consumers")) &&
-      ImGui::BeginTable("consumers", 4, kTable)) {
+      ImGui::BeginTable("consumers", 4, kPanelTable)) {
     ImGui::TableSetupColumn(t.tr("broker.session"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
     ImGui::TableSetupColumn(t.tr("broker.queue"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
     ImGui::TableSetupColumn(t.tr("broker.prefetch"), ImGuiTableColumnFlags_WidthStretch, 1.0f);

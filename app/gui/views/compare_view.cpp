@@ -14,10 +14,6 @@ namespace wmq::gui {
 
 namespace {
 
-constexpr ImGuiTableFlags kTable = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg |
-                                   ImGuiTableFlags_SizingStretchProp |
-                                   ImGuiTableFlags_NoSavedSettings;
-
 std::string figure_value(const std::string& name, int64_t v) {
   if (name.rfind("latency", 0) == 0) return sim::format_duration(v - v % kSeconds);
   return std::to_string(v);
@@ -147,7 +143,7 @@ void CompareView::draw_figures(ViewContext& ctx) {
     ui_.figures_epoch = bench_.epoch();
   }
   const ScenePalette& pal = scene_palette(ctx.projector);
-  if (!ImGui::BeginTable("figures", 3, kTable)) return;
+  if (!ImGui::BeginTable("figures", 3, kPanelTable)) return;
   // The names are the longest cells ("Dari pesan sampai tersaji (median)"): they get the most
   // room and wrap when even that is not enough, rather than being cut off.
   ImGui::TableSetupColumn(t.tr("compare.figure"), ImGuiTableColumnFlags_WidthStretch, 3.0f);

@@ -9,21 +9,13 @@
 #include "gui/model/tickets.h"
 #include "gui/theme.h"
 #include "gui/views/failure_menus.h"
+#include "gui/widgets.h"
 #include "sim/duration.h"
 #include "sim/simulation.h"
 
 namespace wmq::gui {
 
 namespace {
-
-constexpr ImGuiTableFlags kTable = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg |
-                                   ImGuiTableFlags_SizingStretchProp |
-                                   ImGuiTableFlags_NoSavedSettings;
-
-ImVec4 rgba(const Rgb& c) {
-  return ImVec4(static_cast<float>(c.r) / 255.0f, static_cast<float>(c.g) / 255.0f,
-                static_cast<float>(c.b) / 255.0f, 1.0f);
-}
 
 // Text that wraps at the panel's edge, optionally in a colour: ImGui's TextColored does not wrap
 // by itself, so the red steps of an order's life need the wrap position pushed around them.
@@ -111,7 +103,7 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
   // Like a log that follows: a new order opens on its latest step, and new steps scroll into
   // view unless the reader scrolled up to older ones.
   const bool to_end = ui_.timeline.scroll_to_end(bench_.selection(), steps.size(), ui_.at_end);
-  if (ImGui::BeginTable("life", 2, kTable | ImGuiTableFlags_ScrollY)) {
+  if (ImGui::BeginTable("life", 2, kPanelTable | ImGuiTableFlags_ScrollY)) {
     ImGui::TableSetupColumn(t.tr("inspector.when"), ImGuiTableColumnFlags_WidthFixed,
                             ImGui::GetFontSize() * 3.6f);
     ImGui::TableSetupColumn(t.tr("inspector.what"), ImGuiTableColumnFlags_WidthStretch);
