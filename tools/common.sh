@@ -10,7 +10,7 @@ WMQ_PACKAGES=(
   libsqlite3-dev doctest-dev libtoml11-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
   libimgui-dev libstb-dev libglfw3-dev libgl-dev fonts-dejavu-core
   libclang-rt-14-dev libasio-dev
-  xvfb xauth xdotool python3-stomp
+  xvfb xauth xdotool python3-stomp ccache
 )
 
 wmq_log() { printf '\033[1m[warungmq]\033[0m %s\n' "$*" >&2; }
@@ -45,6 +45,11 @@ wmq_install_missing() {
 wmq_build() {
   local dir="$1" type="$2"
   shift 2
-  cmake -S "$WMQ_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+  # ccache lets the builds of one run (g++, clang, the web) and of later runs share objects.
+  local launcher=()
+  if command -v ccache >/dev/null 2>&1; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  fi
+  cmake -S "$WMQ_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" "$@" >/dev/null
   cmake --build "$dir" --parallel "$(nproc)" ${WMQ_BUILD_TARGET:+--target "$WMQ_BUILD_TARGET"}
 }
