@@ -14,10 +14,16 @@ namespace {
 constexpr Palette kPalette{
     // The backdrop is the windows' own paper: tiled windows are drawn without a background over
     // the GL clear, which costs a software renderer nothing per pixel (see View::set_bare).
-    .backdrop = {255, 250, 241},
-    .window = {255, 250, 241},  // rice paper
-    .ink = {59, 42, 31},        // kecap manis brown
-    .accent = {181, 69, 44},    // chili
+    .backdrop = {255, 250, 241},  // the GL clear
+    .window = {255, 250, 241},    // rice paper
+    .ink = {59, 42, 31},          // kecap manis brown
+    .accent = {181, 69, 44},      // chili
+    .up = {89, 153, 64},          // banana leaf
+    .down = {204, 51, 38},        // chili, brighter
+    .unwell = {204, 64, 38},      // chili, a little orange
+    .error = {191, 51, 38},       // chili, darker
+    .ab_mark = {199, 41, 41},     // sambal
+    .go_on = {237, 135, 56},      // the orange of a redelivered ticket
 };
 
 ImVec4 rgb(int r, int g, int b, float a = 1.0f) {

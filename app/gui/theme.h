@@ -21,6 +21,13 @@ struct Palette {
   Rgb window;    // window background
   Rgb ink;       // body text
   Rgb accent;    // chili red, for marks that must stand out
+  // Words and marks in a status colour (ImGui text, so no projector variant):
+  Rgb up;       // the broker is running
+  Rgb down;     // the broker is down
+  Rgb unwell;   // a session the broker suspects or has declared dead
+  Rgb error;    // a scenario file that does not load
+  Rgb ab_mark;  // "A/B" in the toolbar: two futures are on screen
+  Rgb go_on;    // the button that plays on from a pause point or the end
 };
 
 // The palette the theme is built from.

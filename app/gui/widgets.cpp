@@ -2,11 +2,24 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 namespace wmq::gui {
 
 ImVec4 rgba(const Rgb& c) {
   return ImVec4(static_cast<float>(c.r) / 255.0f, static_cast<float>(c.g) / 255.0f,
                 static_cast<float>(c.b) / 255.0f, 1.0f);
+}
+
+ImU32 col(const Rgb& c, float alpha) {
+  return IM_COL32(c.r, c.g, c.b, static_cast<int>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f));
+}
+
+void same_line_if_fits(const char* label) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float w = ImGui::CalcTextSize(label, nullptr, true).x + style.FramePadding.x * 2;
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + w <= right) ImGui::SameLine();
 }
 
 void help_marker(const char* text) {

@@ -57,9 +57,9 @@ void BrokerView::drawContent(ViewContext& ctx) {
   }
   // The broker's own line: up or down, and its menu on a right click.
   if (sim.broker_down()) {
-    ImGui::TextColored(ImVec4(0.8f, 0.2f, 0.15f, 1.0f), "%s", t.tr("broker.down"));
+    ImGui::TextColored(rgba(palette().down), "%s", t.tr("broker.down"));
   } else {
-    ImGui::TextColored(ImVec4(0.35f, 0.6f, 0.25f, 1.0f), "%s", t.tr("broker.up"));
+    ImGui::TextColored(rgba(palette().up), "%s", t.tr("broker.up"));
   }
   ctx.anchors.set_last_item("broker.state");
   if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
@@ -178,7 +178,7 @@ void BrokerView::drawContent(ViewContext& ctx) {
         std::string state_key = std::string("session_state.") + session_state_name(s.state);
         const bool bad = s.state == SessionState::kSuspected || s.state == SessionState::kDead;
         if (bad) {
-          ImGui::TextColored(ImVec4(0.8f, 0.25f, 0.15f, 1.0f), "%s", t.tr(state_key));
+          ImGui::TextColored(rgba(palette().unwell), "%s", t.tr(state_key));
         } else {
           ImGui::TextUnformatted(t.tr(state_key));
         }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gui/theme.h"
+#include "gui/widgets.h"
 
 namespace wmq::gui {
 
@@ -19,10 +20,6 @@ struct Line {
   Rgb colour;
   bool dashed;  // run B
 };
-
-ImU32 col(const Rgb& c, float a = 1.0f) {
-  return IM_COL32(c.r, c.g, c.b, static_cast<int>(a * 255.0f));
-}
 
 // One small chart: a title, lines over the timeline [0, end], the largest value as the scale.
 void chart(ViewContext& ctx, const char* anchor, const char* title, const std::vector<Line>& lines,

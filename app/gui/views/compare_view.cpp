@@ -47,12 +47,7 @@ void CompareView::draw_editor(ViewContext& ctx) {
   for (size_t i = 0; i < std::size(kVariantPresets); ++i) {
     const VariantPreset p = kVariantPresets[i];
     std::string key = std::string("compare.preset.") + variant_preset_name(p);
-    // Wrap the presets to the window's width.
-    const float w = ImGui::CalcTextSize(t.tr(key)).x + ImGui::GetStyle().FramePadding.x * 2;
-    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    if (i > 0 && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w <= right) {
-      ImGui::SameLine();
-    }
+    if (i > 0) same_line_if_fits(t.tr(key));
     if (ImGui::SmallButton(t.tr(key))) {
       ui_.draft = make_variant(p, sc);
       actions_.set_variant(ui_.draft);

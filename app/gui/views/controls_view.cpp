@@ -18,22 +18,9 @@ namespace {
 
 constexpr const char* kProblems[] = {"qty", "dish", "table", "json", "note"};
 
-ImU32 col(const Rgb& c, float a = 1.0f) {
-  return IM_COL32(c.r, c.g, c.b, static_cast<int>(a * 255.0f));
-}
-
-// SameLine when the next button still fits the toolbar, else a new row: projector mode's large
-// fonts would otherwise push the last buttons out of the window.
-void flow(const std::string& label) {
-  const ImGuiStyle& style = ImGui::GetStyle();
-  const float w = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2;
-  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + w <= right) ImGui::SameLine();
-}
-
 bool button(ViewContext& ctx, const char* anchor, const std::string& label, const char* help,
             bool first = false) {
-  if (!first) flow(label);
+  if (!first) same_line_if_fits(label.c_str());
   const bool clicked = ImGui::Button(label.c_str());
   ctx.anchors.set_last_item(anchor);
   if (help != nullptr && ImGui::IsItemHovered()) {
@@ -241,7 +228,7 @@ void ControlsView::drawContent(ViewContext& ctx) {
   draw_failures(ctx);
   if (bench_.b() != nullptr) {
     ImGui::SameLine();
-    ImGui::TextColored(ImVec4(0.78f, 0.16f, 0.16f, 1.0f), "A/B");
+    ImGui::TextColored(rgba(palette().ab_mark), "A/B");
   }
   // A live run has no timeline to drag: the banner takes its place and says why.
   if (bench_.live()) {

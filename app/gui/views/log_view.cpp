@@ -7,6 +7,7 @@
 
 #include "gui/labels.h"
 #include "gui/theme.h"
+#include "gui/widgets.h"
 #include "sim/duration.h"
 #include "sim/simulation.h"
 
@@ -143,10 +144,7 @@ void LogView::drawContent(ViewContext& ctx) {
       ImGui::PopID();
       ImGui::TableNextColumn();
       if (log_group(*r) == LogGroup::kTrouble) {
-        ImGui::TextColored(ImVec4(static_cast<float>(pal.refused.r) / 255.0f,
-                                  static_cast<float>(pal.refused.g) / 255.0f,
-                                  static_cast<float>(pal.refused.b) / 255.0f, 1.0f),
-                           "%s", event_label(t, *r));
+        ImGui::TextColored(rgba(pal.refused), "%s", event_label(t, *r));
       } else {
         ImGui::TextUnformatted(event_label(t, *r));
       }

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "gui/widgets.h"
 #include "sim/duration.h"
 #include "sim/simulation.h"
 
@@ -36,7 +37,7 @@ void NarrationView::drawContent(ViewContext& ctx) {
   if (bench_.at_pause_point() || bench_.reached_end()) {
     // The scenario stopped on purpose: say so where the eye is.
     const char* key = bench_.at_pause_point() ? "narration.paused" : "narration.ended";
-    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.93f, 0.53f, 0.22f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Button, rgba(palette().go_on));
     if (ImGui::Button(t.tr(key))) actions_.play();
     ImGui::PopStyleColor();
     ctx.anchors.set_last_item("narration.continue");

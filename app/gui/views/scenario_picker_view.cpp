@@ -1,4 +1,5 @@
 #include "gui/views/scenario_picker_view.h"
+#include "gui/widgets.h"
 
 #include <imgui.h>
 
@@ -69,7 +70,7 @@ void ScenarioPickerView::drawContent(ViewContext& ctx) {
     ImGui::Indent();
     ImGui::PushTextWrapPos(0.0f);
     if (!e.error.empty()) {
-      ImGui::TextColored(ImVec4(0.75f, 0.2f, 0.15f, 1.0f), "%s", e.error.c_str());
+      ImGui::TextColored(rgba(palette().error), "%s", e.error.c_str());
     } else {
       ImGui::TextDisabled("%s", pick(t, e.about).c_str());
     }
