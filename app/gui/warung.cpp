@@ -155,13 +155,13 @@ void WarungUi::perform(Act act) {
   };
   auto queue_change = [&](auto apply) {
     const std::string q = queue_for(bench_);
-    QueueOptions now;
-    if (q.empty() || !current_queue_options(bench_.a(), q, now)) {
+    const std::optional<QueueSnapshot> now = q.empty() ? std::nullopt : find_queue(bench_.a(), q);
+    if (!now) {
       shell_.notify(shell_.i18n().tr("toast.no_queue"));
       return;
     }
     sim::QueueChange c;
-    apply(now, c);
+    apply(now->options, c);
     a.set_queue(q, c);
   };
   switch (act) {

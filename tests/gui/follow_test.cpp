@@ -45,3 +45,20 @@ TEST_CASE("the selected cook's or cashier's session is the one the broker panel 
   CHECK(session_of(sim, Selection::cook(999)) == 0);
   CHECK(session_of(sim, Selection::of_queue("grill")) == 0);
 }
+
+TEST_CASE("a session row stands for the cook or cashier who holds that session") {
+  Workbench bench;
+  Status st = bench.load(std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/lesson.toml");
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+  REQUIRE(bench.seek(10 * kSeconds).is_ok());
+  const sim::Simulation& sim = bench.a().sim();
+  REQUIRE(sim.cooks().size() >= 2);
+  CHECK(selection_of_session(sim, sim.cooks()[1].session) == Selection::cook(1));
+  CHECK(selection_of_session(sim, sim.cashiers()[0].session) == Selection::cashier(0));
+  // The inverse of session_of for everyone who has a session now.
+  for (const sim::Cook& k : sim.cooks()) {
+    CHECK(session_of(sim, selection_of_session(sim, k.session)) == k.session);
+  }
+  CHECK(selection_of_session(sim, 0) == Selection{});
+  CHECK(selection_of_session(sim, 999'999) == Selection{});
+}

@@ -16,6 +16,7 @@
 #include "gui/model/run.h"
 #include "gui/model/scenario_writer.h"
 #include "gui/model/state_json.h"
+#include "gui/model/targets.h"
 #include "gui/model/tickets.h"
 #include "gui/model/variant.h"
 #include "gui/model/workbench.h"
@@ -307,6 +308,17 @@ TEST_CASE("every log kind has a name and a group") {
   CHECK(log_group(r) == LogGroup::kTrouble);
 }
 
+TEST_CASE("the kind filter offers every sim kind, then every broker kind, each named") {
+  const std::vector<int> codes = log_kind_codes();
+  REQUIRE(codes.size() == 26 + 29);  // SimEventKind after kBroker, then EventKind
+  CHECK(codes.front() == static_cast<int>(sim::SimEventKind::kCustomerArrived));
+  CHECK(codes[25] == static_cast<int>(sim::SimEventKind::kWaitingForCook));
+  CHECK(codes[26] == kBrokerKindBase);
+  CHECK(codes.back() == kBrokerKindBase + static_cast<int>(EventKind::kRecovered));
+  for (int code : codes)
+    CHECK_MESSAGE(!log_kind_name(code).empty(), code);
+}
+
 // ---------------------------------------------------------------- runs
 
 TEST_CASE("a run samples its charts every interval of virtual time") {
@@ -380,6 +392,20 @@ TEST_CASE("lesson 5's unroutable martabak counts at Route and not at the check")
   const sim::Order* o = bench->a().sim().order(7);
   REQUIRE(o != nullptr);
   CHECK(o->unroutable);
+}
+
+TEST_CASE("a queue's settings and depth are found by its name while the broker is up") {
+  std::unique_ptr<Workbench> bench = open();
+  REQUIRE(bench->seek(3 * kMinute).is_ok());
+  const std::optional<QueueSnapshot> grill = find_queue(bench->a(), "grill");
+  REQUIRE(grill.has_value());
+  CHECK(grill->name == "grill");
+  CHECK(grill->options.durable);
+  CHECK(grill->ready == bench->a().sim().queues()[0].depth);
+  CHECK_FALSE(find_queue(bench->a(), "no-such-queue").has_value());
+  REQUIRE(bench->inject(injection_now(sim::InjectionKind::kCrashBroker)).is_ok());
+  REQUIRE(bench->a().sim().broker() == nullptr);
+  CHECK_FALSE(find_queue(bench->a(), "grill").has_value());
 }
 
 TEST_CASE("a run knows which order a board message carries") {

@@ -798,3 +798,14 @@ TEST_CASE("message_info names the order behind each ticket the broker shows") {
   CHECK(food);
   CHECK(sim->message_info(999999).order == 0);
 }
+
+TEST_CASE("the steps that count as trouble are those where the order was hurt") {
+  std::vector<std::string> trouble;
+  for (int k = 0; k <= static_cast<int>(StepKind::kLost); ++k) {
+    if (is_trouble(static_cast<StepKind>(k))) {
+      trouble.emplace_back(step_kind_name(static_cast<StepKind>(k)));
+    }
+  }
+  CHECK(trouble == std::vector<std::string>{"rejected", "cook_crashed", "requeued", "expired",
+                                            "dead_lettered", "vanished", "lost"});
+}

@@ -11,7 +11,6 @@ namespace {
 
 using sim::SimEventKind;
 
-constexpr int kBrokerKindBase = 100;
 constexpr int kLastSimKind = static_cast<int>(SimEventKind::kWaitingForCook);
 constexpr int kLastBrokerKind = static_cast<int>(EventKind::kRecovered);
 
@@ -141,6 +140,17 @@ std::string log_kind_name(int code) {
     return std::string("broker.") + event_kind_name(static_cast<EventKind>(code - kBrokerKindBase));
   }
   return {};
+}
+
+std::vector<int> log_kind_codes() {
+  std::vector<int> codes;
+  for (int code = static_cast<int>(SimEventKind::kBroker) + 1; code <= kLastSimKind; ++code) {
+    codes.push_back(code);
+  }
+  for (int code = kBrokerKindBase; code <= kBrokerKindBase + kLastBrokerKind; ++code) {
+    codes.push_back(code);
+  }
+  return codes;
 }
 
 EventLog::EventLog(size_t capacity) : ring_(std::max<size_t>(capacity, 1)) {

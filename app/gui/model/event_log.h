@@ -77,11 +77,17 @@ const char* log_group_name(LogGroup group);
 // The group an event falls in.
 LogGroup log_group(const LogRecord& record);
 
+// Where broker kinds start among the kind codes: sim kinds stay below it.
+inline constexpr int kBrokerKindBase = 100;
+
 // A kind, sim or broker, as one small integer for a "this kind only" filter: sim kinds are
-// 0..99, broker kinds 100 + EventKind.
+// 0..kBrokerKindBase - 1, broker kinds kBrokerKindBase + EventKind.
 int log_kind_code(const LogRecord& record);
 // "order_placed", "broker.delivered", ...: a stable name for a kind code, or "" for an unknown one.
 std::string log_kind_name(int code);
+// Every kind code a "this kind only" filter offers: the sim kinds, then the broker kinds, each in
+// its enum's order (SimEventKind::kBroker itself is not one: its events carry a broker kind).
+std::vector<int> log_kind_codes();
 
 class EventLog {
  public:

@@ -31,4 +31,15 @@ SessionId session_of(const sim::Simulation& sim, const Selection& selection) {
   }
 }
 
+Selection selection_of_session(const sim::Simulation& sim, SessionId session) {
+  if (session == 0) return Selection::none();
+  for (const sim::Cook& k : sim.cooks()) {
+    if (k.session == session) return Selection::cook(k.index);
+  }
+  for (const sim::Cashier& c : sim.cashiers()) {
+    if (c.session == session) return Selection::cashier(c.index);
+  }
+  return Selection::none();
+}
+
 }  // namespace wmq::gui

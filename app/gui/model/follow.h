@@ -53,4 +53,9 @@ class RowFollow {
 // person has none now (crashed, not connected yet, or the broker is down).
 SessionId session_of(const sim::Simulation& sim, const Selection& selection);
 
+// The inverse of session_of: the cook or cashier who holds `session` now (a row of the broker
+// panel's sessions stands for them), or Selection::none() when nobody simulated does (0, a
+// session that died, a STOMP program's).
+Selection selection_of_session(const sim::Simulation& sim, SessionId session);
+
 }  // namespace wmq::gui

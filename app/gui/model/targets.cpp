@@ -1,5 +1,7 @@
 #include "gui/model/targets.h"
 
+#include <utility>
+
 #include "sim/simulation.h"
 
 namespace wmq::gui {
@@ -88,6 +90,15 @@ std::string queue_for(const Workbench& bench) {
     }
   }
   return sim.stations().empty() ? std::string() : sim.stations().front();
+}
+
+std::optional<QueueSnapshot> find_queue(const Run& run, std::string_view name) {
+  const Broker* broker = run.sim().broker();
+  if (broker == nullptr) return std::nullopt;
+  for (QueueSnapshot& q : broker->snapshot().queues) {
+    if (q.name == name) return std::move(q);
+  }
+  return std::nullopt;
 }
 
 }  // namespace wmq::gui

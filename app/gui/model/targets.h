@@ -9,7 +9,9 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
+#include "broker/snapshot.h"
 #include "gui/model/workbench.h"
 #include "sim/injection.h"
 
@@ -22,5 +24,10 @@ std::optional<std::string> cashier_for(const Workbench& bench, sim::InjectionKin
 // The queue for a settings shortcut: the selected queue, else the station of the selected cook
 // or order, else the first station.
 std::string queue_for(const Workbench& bench);
+
+// The queue named `name` in `run`'s broker now (its settings, depth and counters), or nullopt when
+// the broker is down or has no such queue. Each call takes one broker snapshot: the broker has no
+// call that answers for one queue.
+std::optional<QueueSnapshot> find_queue(const Run& run, std::string_view name);
 
 }  // namespace wmq::gui

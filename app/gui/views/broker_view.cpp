@@ -161,12 +161,8 @@ void BrokerView::drawContent(ViewContext& ctx) {
         if (ImGui::Selectable(s.name.c_str(), s.id == selected,
                               ImGuiSelectableFlags_SpanAllColumns)) {
           // A session row stands for its cook or cashier: clicking it selects them.
-          for (const sim::Cook& k : sim.cooks()) {
-            if (k.session == s.id) actions_.select(Selection::cook(k.index));
-          }
-          for (const sim::Cashier& c : sim.cashiers()) {
-            if (c.session == s.id) actions_.select(Selection::cashier(c.index));
-          }
+          const Selection who = selection_of_session(sim, s.id);
+          if (who.kind != Selection::Kind::kNone) actions_.select(who);
         }
         ImGui::PopID();
         ctx.anchors.set_last_item("broker.session." + s.name);

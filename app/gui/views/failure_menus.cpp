@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include "gui/labels.h"
+#include "gui/model/targets.h"
 #include "sim/duration.h"
 #include "sim/simulation.h"
 
@@ -72,8 +73,9 @@ void queue_menu(ViewContext& ctx, const Run& run, const std::string& queue, Acti
     }
     return;
   }
-  QueueOptions now;
-  const bool known = current_queue_options(run, queue, now);
+  const std::optional<QueueSnapshot> found = find_queue(run, queue);
+  const bool known = found.has_value();
+  const QueueOptions now = known ? found->options : QueueOptions{};
   sim::QueueChange change;
   if (item(ctx, prefix, "durable", "inject.make_durable", "D", known && !now.durable,
            known && now.durable)) {
@@ -144,18 +146,6 @@ void broker_menu(ViewContext& ctx, const Run& run, Actions& actions, const std::
 }
 
 }  // namespace
-
-bool current_queue_options(const Run& run, const std::string& queue, QueueOptions& out) {
-  const Broker* broker = run.sim().broker();
-  if (broker == nullptr) return false;
-  for (const QueueSnapshot& q : broker->snapshot().queues) {
-    if (q.name == queue) {
-      out = q.options;
-      return true;
-    }
-  }
-  return false;
-}
 
 void draw_failure_menu(ViewContext& ctx, const Run& run, const Selection& target, Actions& actions,
                        const std::string& prefix) {

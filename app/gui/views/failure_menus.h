@@ -19,8 +19,4 @@ namespace wmq::gui {
 void draw_failure_menu(ViewContext& ctx, const Run& run, const Selection& target, Actions& actions,
                        const std::string& anchor_prefix);
 
-// The queue's settings now, from the broker (or nullptr when the broker is down or has no such
-// queue). `out` receives them.
-bool current_queue_options(const Run& run, const std::string& queue, QueueOptions& out);
-
 }  // namespace wmq::gui

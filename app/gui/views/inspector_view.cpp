@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gui/labels.h"
+#include "gui/model/targets.h"
 #include "gui/model/tickets.h"
 #include "gui/theme.h"
 #include "gui/views/failure_menus.h"
@@ -112,11 +113,7 @@ void InspectorView::draw_order(ViewContext& ctx, uint32_t number) {
       ImGui::TableNextColumn();
       ImGui::TextDisabled("%s", sim::format_clock(s.at).c_str());
       ImGui::TableNextColumn();
-      const bool trouble = s.kind == sim::StepKind::kCookCrashed ||
-                           s.kind == sim::StepKind::kRequeued ||
-                           s.kind == sim::StepKind::kDeadLettered ||
-                           s.kind == sim::StepKind::kVanished || s.kind == sim::StepKind::kLost ||
-                           s.kind == sim::StepKind::kRejected || s.kind == sim::StepKind::kExpired;
+      const bool trouble = sim::is_trouble(s.kind);
       const std::string text = step_text(t, sim, *o, s);
       const ImVec4 red = rgba(pal.refused);
       wrapped(text, trouble ? &red : nullptr);
@@ -181,13 +178,12 @@ void InspectorView::draw_cashier(ViewContext& ctx, uint32_t index) {
 void InspectorView::draw_queue(ViewContext& ctx, const std::string& name) {
   const I18n& t = ctx.i18n;
   heading(ctx, fill_placeholders(t.tr("inspector.queue_heading"), {{"name", name}}));
-  const Broker* broker = bench_.a().sim().broker();
-  if (broker == nullptr) {
+  if (bench_.a().sim().broker() == nullptr) {
     ImGui::TextWrapped("%s", t.tr("broker.down_help"));
     return;
   }
-  for (const QueueSnapshot& q : broker->snapshot().queues) {
-    if (q.name != name) continue;
+  if (const std::optional<QueueSnapshot> found = find_queue(bench_.a(), name)) {
+    const QueueSnapshot& q = *found;
     field(t.tr("broker.ready"), std::to_string(q.ready));
     ImGui::SameLine();
     field(t.tr("broker.unacked"), std::to_string(q.unacked));

@@ -13,13 +13,6 @@
 
 namespace wmq::gui {
 
-namespace {
-
-constexpr int kLastSimKind = static_cast<int>(sim::SimEventKind::kWaitingForCook);
-constexpr int kLastBrokerKind = static_cast<int>(EventKind::kRecovered);
-
-}  // namespace
-
 LogView::LogView(const Workbench& bench, Actions& actions)
     : View("log", "log.title"), bench_(bench), actions_(actions) {}
 
@@ -45,10 +38,7 @@ void LogView::draw_filters(ViewContext& ctx) {
   const char* current = f.kind < 0 ? t.tr("log.any_kind") : kind_code_label(t, f.kind);
   if (ImGui::BeginCombo("##kind", current, ImGuiComboFlags_HeightLarge)) {
     if (ImGui::Selectable(t.tr("log.any_kind"), f.kind < 0)) f.kind = -1;
-    for (int code = 1; code <= kLastSimKind; ++code) {
-      if (ImGui::Selectable(kind_code_label(t, code), f.kind == code)) f.kind = code;
-    }
-    for (int code = 100; code <= 100 + kLastBrokerKind; ++code) {
+    for (int code : log_kind_codes()) {
       if (ImGui::Selectable(kind_code_label(t, code), f.kind == code)) f.kind = code;
     }
     ImGui::EndCombo();

@@ -217,6 +217,24 @@ enum class StepKind : uint8_t {
 // "placed", "published", ...: stable lower-case names for traces, logs and the GUI.
 const char* step_kind_name(StepKind kind);
 
+// Whether a step is one where the order came to harm (refused, dropped, held by a cook who
+// crashed, sent back, gone): the inspector shows these in red. A retry the order survives
+// unharmed (confirm timeout, late ack) is not.
+constexpr bool is_trouble(StepKind kind) {
+  switch (kind) {
+    case StepKind::kRejected:
+    case StepKind::kCookCrashed:
+    case StepKind::kRequeued:
+    case StepKind::kExpired:
+    case StepKind::kDeadLettered:
+    case StepKind::kVanished:
+    case StepKind::kLost:
+      return true;
+    default:
+      return false;
+  }
+}
+
 struct OrderStep {
   Micros at = 0;
   StepKind kind = StepKind::kPlaced;
