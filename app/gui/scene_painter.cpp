@@ -5,29 +5,14 @@
 #include <cstdio>
 #include <string>
 
+#include "gui/model/scene_counts.h"
+#include "gui/widgets.h"
 #include "sim/duration.h"
 #include "sim/simulation.h"
 
 namespace wmq::gui {
 
 namespace {
-
-// ---- World layout (units; the whole warung is kWorldWidth x kWorldHeight) ----
-constexpr float kTicketW = 28, kTicketH = 36, kTicketGap = 5;
-constexpr float kHandScale = 0.78f;   // tickets in a cook's hands are a little smaller
-constexpr float kShelfScale = 0.75f;  // tickets on the trouble shelf
-constexpr float kCashierX0 = 130, kCashierX1 = 232;
-constexpr float kBoardX0 = 268, kBoardX1 = 652, kBoardY0 = 4, kBoardY1 = 322;
-constexpr float kRowLabelW = 82;
-constexpr float kShelfY0 = 328, kShelfY1 = 394;
-constexpr float kKitchenX0 = 664, kKitchenX1 = 996;
-constexpr float kPickupY0 = 330;
-constexpr float kLegendY = 404;
-constexpr int kMaxLine = 4;  // customers drawn in a line before "+N"
-
-ImU32 col(const Rgb& c, float a = 1.0f) {
-  return IM_COL32(c.r, c.g, c.b, static_cast<int>(std::clamp(a, 0.0f, 1.0f) * 255.0f));
-}
 
 Rgb darker(const Rgb& c, float f = 0.7f) {
   return Rgb{static_cast<int>(static_cast<float>(c.r) * f),
@@ -43,9 +28,11 @@ struct Painter {
   const ScenePalette& pal;
   float line;  // line thickness multiplier
   const I18n& t;
+  const SceneSizes& sz;  // the sizes the layout was made with (env.sizes)
 
   ImVec2 P(float x, float y) const { return ImVec2(origin.x + x * s, origin.y + y * s); }
   ImVec2 P(ImVec2 w) const { return P(w.x, w.y); }
+  ImVec2 P(WorldPoint w) const { return P(w.x, w.y); }
   float px(float units) const { return units * s; }
 
   // Small things (tickets, badges, slots) are drawn square: an unrounded rectangle is two
@@ -76,13 +63,13 @@ struct Painter {
     dl->AddRectFilled(ImVec2(std::floor(a.x), std::floor(a.y)),
                       ImVec2(std::floor(b.x), std::floor(a.y) + std::max(1.0f, line)), c);
   }
-  // Text of `size` world units (never below 8 pixels) at (x, y); align 0 = left, 0.5 = centre,
-  // 1 = right. Returns its width in world units.
-  // The loaded font nearest to `size` world units at this zoom, drawn at its own size.
+  // The loaded font nearest to `size` world units (times the layout's type size) at this zoom.
   ImFont* font_for(float size, bool bold) const {
-    const float pixels = size * s * (env.projector ? 1.15f : 1.0f);
+    const float pixels = size * sz.text * s * (env.projector ? 1.15f : 1.0f);
     return nearest_font(bold ? env.fonts.bold_sizes : env.fonts.regular_sizes, pixels);
   }
+  // Text of `size` world units at (x, y), drawn in the nearest loaded font at its own size;
+  // align 0 = left, 0.5 = centre, 1 = right. Returns its width in world units.
   float text(float x, float y, const char* str, ImU32 c, float size, float align = 0.0f,
              bool bold = false) const {
     ImFont* font = font_for(size, bold);
@@ -119,7 +106,7 @@ void badge(const Painter& p, float x, float y, const char* label, const Rgb& bg,
 void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state,
                  const std::string& label, uint32_t redelivery, bool selected, bool pinned) {
   const Rgb& paper = p.pal.ticket[static_cast<int>(state)];
-  const float w = kTicketW * scale, h = kTicketH * scale;
+  const float w = p.sz.ticket_w * scale, h = p.sz.ticket_h * scale;
   const float x0 = at.x, y0 = at.y, x1 = at.x + w, y1 = at.y + h;
   // A sliver of shadow under the paper lifts it off the cork.
   p.fill(x0 + 1.5f, y1, x1 + 1.5f, y1 + 2, col(p.pal.shadow, 0.35f));
@@ -169,21 +156,25 @@ void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state,
 void draw_stack(const Painter& p, ImVec2 at, size_t count, const Rgb& paper) {
   for (int i = 2; i >= 0; --i) {
     const float o = static_cast<float>(i) * 3.0f;
-    p.fill(at.x + o, at.y + o, at.x + kTicketW + o, at.y + kTicketH + o, col(paper), 3);
-    p.outline(at.x + o, at.y + o, at.x + kTicketW + o, at.y + kTicketH + o,
-              col(darker(paper, 0.6f)), 3, 1.0f);
+    const float x1 = at.x + p.sz.ticket_w + o, y1 = at.y + p.sz.ticket_h + o;
+    p.fill(at.x + o, at.y + o, x1, y1, col(paper), 3);
+    p.outline(at.x + o, at.y + o, x1, y1, col(darker(paper, 0.6f)), 3, 1.0f);
   }
   char n[64];
   std::snprintf(n, sizeof n, "+%zu", count);
   const float size = count >= 1000 ? 9.0f : 11.0f;
-  p.text(at.x + kTicketW / 2 + 3, at.y + 13, n, col(p.pal.ink), size, 0.5f, true);
+  p.text(at.x + p.sz.ticket_w / 2 + 3, at.y + 13, n, col(p.pal.ink), size, 0.5f, true);
 }
 
 // Moves ticket `key` toward `target` and returns where to draw it this frame (model/glides.h).
-ImVec2 glide(SceneUi& ui, const TicketKey& key, ImVec2 target, ImVec2 from, bool snap, float dt) {
-  const WorldPoint at = ui.tickets.move(key, WorldPoint{target.x, target.y},
-                                        WorldPoint{from.x, from.y}, snap, dt, ui.frame);
+ImVec2 glide(SceneUi& ui, const TicketKey& key, WorldPoint target, WorldPoint from, bool snap,
+             float dt) {
+  const WorldPoint at = ui.tickets.move(key, target, from, snap, dt, ui.frame);
   return ImVec2(at.x, at.y);
+}
+
+ImVec2 vec(WorldPoint w) {
+  return ImVec2(w.x, w.y);
 }
 
 void add_hit(std::vector<Hit>& hits, const Painter& p, Selection target, float x0, float y0,
@@ -204,56 +195,6 @@ std::string fill1(const char* text, std::string_view name, std::string value) {
 
 // ---- The parts --------------------------------------------------------------------------
 
-struct Counts {
-  size_t dead = 0, expired = 0, lost = 0, rejected = 0, waiting_food = 0;
-  std::vector<uint32_t> last_dead, last_expired, last_lost;  // newest first, a few each
-};
-
-Counts count_orders(const sim::Simulation& sim) {
-  Counts c;
-  const auto& orders = sim.orders();
-  for (auto it = orders.rbegin(); it != orders.rend(); ++it) {
-    switch (it->status) {
-      case sim::OrderStatus::kDeadLettered:
-        if (++c.dead <= 3) c.last_dead.push_back(it->number);
-        break;
-      case sim::OrderStatus::kExpired:
-        if (++c.expired <= 3) c.last_expired.push_back(it->number);
-        break;
-      case sim::OrderStatus::kLost:
-        if (++c.lost <= 3) c.last_lost.push_back(it->number);
-        break;
-      case sim::OrderStatus::kRejected:
-        ++c.rejected;
-        break;
-      default:
-        break;
-    }
-  }
-  for (const sim::Customer& cu : sim.customers()) {
-    if (cu.state == sim::CustomerState::kWaitingFood) ++c.waiting_food;
-  }
-  return c;
-}
-
-// Cashier desks drawn one by one; a busier warung shows the first ones and counts the rest.
-constexpr size_t kMaxDesks = 6;
-
-size_t desks_drawn(size_t n) {
-  return n <= kMaxDesks ? n : kMaxDesks - 1;
-}
-
-float cashier_row(size_t n) {
-  const size_t rows = n <= kMaxDesks ? n : kMaxDesks;
-  return std::min(100.0f, 296.0f / static_cast<float>(std::max<size_t>(rows, 1)));
-}
-
-// Where cashier i's desk is; cashiers folded into the count share the last row.
-ImVec2 cashier_desk(size_t i, size_t n) {
-  const float y = 24 + cashier_row(n) * static_cast<float>(std::min(i, desks_drawn(n)));
-  return ImVec2(kCashierX0, y + 8);
-}
-
 void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, SceneUi& ui, bool snap,
                    std::vector<Hit>& hits) {
   const auto& cashiers = run.scene_cashiers();  // STOMP programs that send orders included
@@ -266,24 +207,24 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
       ui.receipts_seen[i] = cashiers[i].receipts;
   }
   if (desks_drawn(n) < n) {
-    const ImVec2 d = cashier_desk(desks_drawn(n), n);
+    const WorldRect d = cashier_desk(desks_drawn(n), n);
     std::string more =
         fill1(p.t.tr("scene.more_cashiers"), "count", std::to_string(n - desks_drawn(n)));
-    p.text(d.x, d.y + 6, more.c_str(), col(p.pal.soft_ink), 13, 0, true);
+    p.text(d.x0, d.y0 + 6, more.c_str(), col(p.pal.soft_ink), 13, 0, true);
   }
   for (size_t i = 0; i < desks_drawn(n); ++i) {
     const sim::Cashier& c = cashiers[i];
-    const ImVec2 d = cashier_desk(i, n);
-    const float h = std::min(52.0f, cashier_row(n) - 12);
+    const WorldRect d = cashier_desk(i, n);
+    const float h = d.height();
     const bool down = c.state == sim::CashierState::kCrashed;
     // Customers: the one at the counter, then the line.
-    const float cy = d.y + h * 0.55f;
+    const float cy = d.y0 + h * 0.55f;
     if (c.customer != 0 && c.state == sim::CashierState::kTaking) {
-      p.circle(kCashierX0 - 16, cy, 9, col(p.pal.customer));
+      p.circle(d.x0 - 16, cy, 9, col(p.pal.customer));
     }
     const size_t line = c.line.size();
     for (size_t j = 0; j < std::min<size_t>(line, kMaxLine); ++j) {
-      p.circle(kCashierX0 - 40 - 21 * static_cast<float>(j), cy, 8.5f, col(p.pal.customer, 0.85f));
+      p.circle(d.x0 - 40 - 21 * static_cast<float>(j), cy, 8.5f, col(p.pal.customer, 0.85f));
     }
     if (line > kMaxLine) {
       char more[32];
@@ -292,31 +233,33 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
     }
     // The desk.
     const Rgb& desk = down ? p.pal.cashier_down : p.pal.cashier;
-    p.fill(d.x + 4, d.y + h, kCashierX1 + 1, d.y + h + 3, col(p.pal.shadow, 0.3f));
-    p.fill(d.x, d.y, kCashierX1, d.y + h, col(desk), 6);
-    p.outline(d.x, d.y, kCashierX1, d.y + h, col(darker(desk, 0.6f)), 6, 1.2f);
-    p.text(d.x + 6, d.y + 4, c.name.c_str(), col(down ? p.pal.receipt : p.pal.ink), 13.5f, 0, true);
+    p.fill(d.x0 + 4, d.y1, d.x1 + 1, d.y1 + 3, col(p.pal.shadow, 0.3f));
+    p.fill(d.x0, d.y0, d.x1, d.y1, col(desk), 6);
+    p.outline(d.x0, d.y0, d.x1, d.y1, col(darker(desk, 0.6f)), 6, 1.2f);
+    p.text(d.x0 + 6, d.y0 + 4, c.name.c_str(), col(down ? p.pal.receipt : p.pal.ink), 13.5f, 0,
+           true);
     std::string state_key = std::string("cashier_state.") + sim::cashier_state_name(c.state);
-    p.text(d.x + 6, d.y + 24, p.t.tr(state_key), col(down ? p.pal.receipt : p.pal.soft_ink), 11.5f);
-    if (down) p.text(kCashierX1 - 8, d.y + 2, "\xE2\x9C\x97", col(p.pal.refused), 18, 1, true);
+    p.text(d.x0 + 6, d.y0 + 24, p.t.tr(state_key), col(down ? p.pal.receipt : p.pal.soft_ink),
+           11.5f);
+    if (down) p.text(d.x1 - 8, d.y0 + 2, "\xE2\x9C\x97", col(p.pal.refused), 18, 1, true);
     // The order being placed waits at the desk's edge until the board (or, in direct mode, a
     // cook) has it; direct mode's kWaitingFood is not here: the cook holds and draws it.
     if ((c.state == sim::CashierState::kWaitingConfirm ||
          c.state == sim::CashierState::kWaitingBroker ||
          c.state == sim::CashierState::kWaitingCook) &&
         c.order != 0) {
-      const ImVec2 target(kCashierX1 - 30, d.y + h - 30);
+      const WorldPoint target = desk_ticket(d);
       const TicketKey key{TicketPlace::kCashier, static_cast<uint32_t>(i), c.order};
       const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
       draw_ticket(p, at, kHandScale, TicketState::kPlacing, run.ticket_label(c.order), 0,
                   sel.is(Selection::Kind::kOrder, c.order), false);
-      add_hit(hits, p, Selection::order(c.order), at.x, at.y, at.x + kTicketW * kHandScale,
-              at.y + kTicketH * kHandScale);
+      add_hit(hits, p, Selection::order(c.order), at.x, at.y, at.x + p.sz.ticket_w * kHandScale,
+              at.y + p.sz.ticket_h * kHandScale);
     }
     // A plate in hand while handing food over.
     if (c.state == sim::CashierState::kHanding) {
-      p.circle(d.x - 4, d.y + 8, 8, col(p.pal.plate));
-      p.ring(d.x - 4, d.y + 8, 8, col(darker(p.pal.plate, 0.6f)));
+      p.circle(d.x0 - 4, d.y0 + 8, 8, col(p.pal.plate));
+      p.ring(d.x0 - 4, d.y0 + 8, 8, col(darker(p.pal.plate, 0.6f)));
     }
     // The receipt: the broker's confirm, shown for a moment each time one comes.
     if (c.receipts > ui.receipts_seen[i]) ui.receipt_until[i] = p.env.real_time + 1.6;
@@ -325,7 +268,7 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
     if (left > 0 && c.last_receipt != 0) {
       const float rise = static_cast<float>(1.6 - left) * 6.0f;
       const float a = static_cast<float>(std::min(1.0, left / 0.4));
-      const float rx = kCashierX1 - 44, ry = d.y - 14 - rise;
+      const float rx = d.x1 - 44, ry = d.y0 - 14 - rise;
       p.fill(rx, ry, rx + 42, ry + 18, col(p.pal.receipt, a), 2);
       p.outline(rx, ry, rx + 42, ry + 18, col(p.pal.soft_ink, a), 2, 1.0f);
       char r[32];
@@ -333,25 +276,23 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
       p.text(rx + 21, ry + 3, r, col(p.pal.ticket[2], a), 10.5f, 0.5f, true);
     }
     if (sel.is(Selection::Kind::kCashier, static_cast<uint32_t>(i))) {
-      p.outline(d.x - 3, d.y - 3, kCashierX1 + 3, d.y + h + 3, col(p.pal.badge), 7, 2.5f);
+      p.outline(d.x0 - 3, d.y0 - 3, d.x1 + 3, d.y1 + 3, col(p.pal.badge), 7, 2.5f);
     }
-    anchor(p.env, p, "cashier." + c.name, d.x, d.y, kCashierX1, d.y + h);
-    hits.insert(hits.begin(), Hit{Selection::cashier(static_cast<uint32_t>(i)), p.P(d.x, d.y),
-                                  p.P(kCashierX1, d.y + h)});
+    anchor(p.env, p, "cashier." + c.name, d.x0, d.y0, d.x1, d.y1);
+    hits.insert(hits.begin(), Hit{Selection::cashier(static_cast<uint32_t>(i)), p.P(d.x0, d.y0),
+                                  p.P(d.x1, d.y1)});
   }
 }
 
-void draw_pickup(const Painter& p, const sim::Simulation& sim, const Counts& counts,
-                 const Selection& sel, std::vector<Hit>& hits) {
-  uint64_t plates = 0;
-  for (const sim::QueueStats& q : sim.queues()) {
-    if (q.name == "pickup") plates = q.depth;
-  }
-  p.text(8, kPickupY0 - 2, p.t.tr("scene.pickup"), col(p.pal.ink), 15, 0, true);
-  const float y0 = kPickupY0 + 18;
-  p.fill(9, y0 + 25, 247, y0 + 28, col(p.pal.shadow, 0.3f));
-  p.fill(6, y0, 248, y0 + 25, col(p.pal.counter), 5);
-  const size_t shown = std::min<uint64_t>(plates, 9);
+void draw_pickup(const Painter& p, const SceneCounts& counts, const Selection& sel,
+                 std::vector<Hit>& hits) {
+  const uint64_t plates = counts.plates;
+  const WorldRect area = pickup_area(), counter = pickup_counter();
+  p.text(area.x0 + 2, area.y0 - 2, p.t.tr("scene.pickup"), col(p.pal.ink), 15, 0, true);
+  const float y0 = counter.y0;
+  p.fill(counter.x0 + 3, counter.y1, counter.x1 - 1, counter.y1 + 3, col(p.pal.shadow, 0.3f));
+  p.fill(counter.x0, counter.y0, counter.x1, counter.y1, col(p.pal.counter), 5);
+  const size_t shown = std::min<uint64_t>(plates, kMaxPlates);
   for (size_t i = 0; i < shown; ++i) {
     const float x = 22 + 24 * static_cast<float>(i);
     p.circle(x, y0 + 12, 9, col(p.pal.plate));
@@ -360,136 +301,117 @@ void draw_pickup(const Painter& p, const sim::Simulation& sim, const Counts& cou
   if (plates > shown) {
     char more[32];
     std::snprintf(more, sizeof more, "+%llu", static_cast<unsigned long long>(plates - shown));
-    p.text(240, y0 + 5, more, col(p.pal.receipt), 12, 1, true);
+    p.text(counter.x1 - 8, y0 + 5, more, col(p.pal.receipt), 12, 1, true);
   }
   std::string waiting =
       fill1(p.t.tr("scene.waiting_tables"), "count", std::to_string(counts.waiting_food));
-  p.text(8, y0 + 30, waiting.c_str(), col(p.pal.soft_ink), 12);
+  p.text(area.x0 + 2, y0 + 30, waiting.c_str(), col(p.pal.soft_ink), 12);
   if (sel.kind == Selection::Kind::kQueue && sel.queue == "pickup") {
-    p.outline(3, y0 - 3, 251, y0 + 28, col(p.pal.badge), 6, 2.5f);
+    p.outline(counter.x0 - 3, y0 - 3, counter.x1 + 3, counter.y1 + 3, col(p.pal.badge), 6, 2.5f);
   }
-  anchor(p.env, p, "pickup", 6, y0, 248, y0 + 25);
-  add_hit(hits, p, Selection::of_queue("pickup"), 6, kPickupY0, 248, y0 + 25);
-}
-
-struct Board {
-  float row_h = 0;
-  size_t per_line = 0, lines = 0;
-};
-
-Board board_layout(size_t stations) {
-  Board b;
-  b.row_h = std::min(
-      124.0f, (kBoardY1 - kBoardY0 - 34) / static_cast<float>(std::max<size_t>(stations, 1)));
-  const float w = kBoardX1 - kBoardX0 - kRowLabelW - 12;
-  b.per_line = static_cast<size_t>((w + kTicketGap) / (kTicketW + kTicketGap));
-  b.lines = std::max<size_t>(1, static_cast<size_t>((b.row_h - 8) / (kTicketH + 6)));
-  return b;
-}
-
-// Where a station's board row starts (world), so a cook's tickets can glide from it.
-ImVec2 board_row_origin(size_t station, size_t stations) {
-  const Board b = board_layout(stations);
-  return ImVec2(kBoardX0 + kRowLabelW + 8, kBoardY0 + 32 + b.row_h * static_cast<float>(station));
+  anchor(p.env, p, "pickup", counter.x0, counter.y0, counter.x1, counter.y1);
+  add_hit(hits, p, Selection::of_queue("pickup"), area.x0, area.y0, area.x1, area.y1);
 }
 
 void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi& ui, bool snap,
                 std::vector<Hit>& hits) {
   const sim::Simulation& sim = run.sim();
+  const WorldRect fr = board_frame();
+  const float title = board_title_height(p.sz);
   // The cork board in its wooden frame: the frame is drawn as its four sides, not as a plank
   // under the cork, so no pixel of the board is painted twice (the software renderer's cost
   // is per pixel painted).
-  p.fill(kBoardX0 + 8, kBoardY1, kBoardX1 + 3, kBoardY1 + 4, col(p.pal.shadow, 0.3f));
-  p.fill(kBoardX0, kBoardY0, kBoardX1, kBoardY0 + 26, col(p.pal.board_frame), 8);
-  p.fill(kBoardX0, kBoardY0 + 20, kBoardX0 + 6, kBoardY1, col(p.pal.board_frame));
-  p.fill(kBoardX1 - 6, kBoardY0 + 20, kBoardX1, kBoardY1, col(p.pal.board_frame));
-  p.fill(kBoardX0 + 6, kBoardY1 - 6, kBoardX1 - 6, kBoardY1, col(p.pal.board_frame));
-  p.fill(kBoardX0 + 6, kBoardY0 + 26, kBoardX1 - 6, kBoardY1 - 6, col(p.pal.board));
-  p.text(kBoardX0 + 10, kBoardY0 + 3, p.t.tr("scene.order_board"), IM_COL32(255, 246, 230, 255), 17,
-         0, true);
-  anchor(p.env, p, "board", kBoardX0, kBoardY0, kBoardX1, kBoardY1);
-  add_hit(hits, p, Selection::broker(), kBoardX0, kBoardY0, kBoardX1, kBoardY0 + 26);
+  // The title bar's rounded corners overlap the sides' tops by 6 units.
+  p.fill(fr.x0 + 8, fr.y1, fr.x1 + 3, fr.y1 + 4, col(p.pal.shadow, 0.3f));
+  p.fill(fr.x0, fr.y0, fr.x1, fr.y0 + title, col(p.pal.board_frame), 8);
+  p.fill(fr.x0, fr.y0 + title - 6, fr.x0 + 6, fr.y1, col(p.pal.board_frame));
+  p.fill(fr.x1 - 6, fr.y0 + title - 6, fr.x1, fr.y1, col(p.pal.board_frame));
+  p.fill(fr.x0 + 6, fr.y1 - 6, fr.x1 - 6, fr.y1, col(p.pal.board_frame));
+  p.fill(fr.x0 + 6, fr.y0 + title, fr.x1 - 6, fr.y1 - 6, col(p.pal.board));
+  p.text(fr.x0 + 10, fr.y0 + 3, p.t.tr("scene.order_board"), IM_COL32(255, 246, 230, 255), 17, 0,
+         true);
+  anchor(p.env, p, "board", fr.x0, fr.y0, fr.x1, fr.y1);
+  add_hit(hits, p, Selection::broker(), fr.x0, fr.y0, fr.x1, fr.y0 + title);
 
   const auto& stations = sim.stations();
-  const Board b = board_layout(stations.size());
-  const size_t capacity = b.per_line * b.lines;
+  const size_t ns = stations.size();
+  const BoardRows b = board_rows(ns, p.sz);
+  const size_t capacity = b.capacity();
 
   if (sim.mode() == sim::Mode::kDirect) {
-    p.text((kBoardX0 + kBoardX1) / 2, (kBoardY0 + kBoardY1) / 2 - 24, p.t.tr("scene.no_board"),
-           IM_COL32(255, 246, 230, 255), 14, 0.5f, true);
-    p.text((kBoardX0 + kBoardX1) / 2, (kBoardY0 + kBoardY1) / 2, p.t.tr("scene.no_board_help"),
-           IM_COL32(255, 246, 230, 255), 11, 0.5f);
+    const float cx = (fr.x0 + fr.x1) / 2, cy = (fr.y0 + fr.y1) / 2;
+    p.text(cx, cy - 24, p.t.tr("scene.no_board"), IM_COL32(255, 246, 230, 255), 14, 0.5f, true);
+    p.text(cx, cy, p.t.tr("scene.no_board_help"), IM_COL32(255, 246, 230, 255), 11, 0.5f);
     return;
   }
 
   const Broker* broker = sim.broker();
   for (size_t s = 0; s < stations.size(); ++s) {
     const sim::QueueStats& q = sim.queues()[s];
-    const float y0 = kBoardY0 + 30 + b.row_h * static_cast<float>(s);
-    const float y1 = y0 + b.row_h - 4;
+    const WorldRect row = board_row(s, ns, p.sz);
+    const float y0 = row.y0, y1 = row.y1;
     if (s > 0) {
-      p.dl->AddLine(p.P(kBoardX0 + 10, y0 - 2), p.P(kBoardX1 - 10, y0 - 2),
-                    col(p.pal.board_frame, 0.5f), std::max(1.0f, p.line));
+      p.dl->AddLine(p.P(row.x0 + 4, y0 - 2), p.P(row.x1 - 4, y0 - 2), col(p.pal.board_frame, 0.5f),
+                    std::max(1.0f, p.line));
     }
     // The row's label: station, durable or transient, how many wait.
-    p.text(kBoardX0 + 12, y0 + 3, stations[s].c_str(), col(p.pal.ink), 15, 0, true);
-    badge(p, kBoardX0 + 12, y0 + 24, p.t.tr(q.durable ? "scene.durable" : "scene.transient"),
+    p.text(row.x0 + 6, y0 + 3, stations[s].c_str(), col(p.pal.ink), 15, 0, true);
+    badge(p, row.x0 + 6, y0 + 24, p.t.tr(q.durable ? "scene.durable" : "scene.transient"),
           q.durable ? darker(p.pal.ticket[2], 0.7f) : darker(p.pal.ticket[4], 0.8f), 11);
     char waiting[32];
     std::snprintf(waiting, sizeof waiting, "%llu", static_cast<unsigned long long>(q.depth));
     std::string w = fill1(p.t.tr("scene.waiting"), "count", waiting);
-    p.text(kBoardX0 + 12, y0 + 44, w.c_str(), col(p.pal.ink), 11.5f);
+    p.text(row.x0 + 6, y0 + 44, w.c_str(), col(p.pal.ink), 11.5f);
     const bool row_selected = sel.kind == Selection::Kind::kQueue && sel.queue == stations[s];
     if (row_selected) {
-      p.outline(kBoardX0 + 7, y0 - 1, kBoardX1 - 7, y1, col(p.pal.badge), 4, 2.5f);
+      p.outline(row.x0 + 1, y0 - 1, row.x1 - 1, y1, col(p.pal.badge), 4, 2.5f);
     }
-    anchor(p.env, p, "board." + stations[s], kBoardX0 + 6, y0, kBoardX1 - 6, y1);
-    anchor(p.env, p, "board." + stations[s] + ".label", kBoardX0 + 6, y0, kBoardX0 + kRowLabelW,
-           y1);
-    add_hit(hits, p, Selection::of_queue(stations[s]), kBoardX0 + 6, y0, kBoardX1 - 6, y1);
+    anchor(p.env, p, "board." + stations[s], row.x0, y0, row.x1, y1);
+    anchor(p.env, p, "board." + stations[s] + ".label", row.x0, y0, fr.x0 + b.label_w, y1);
+    add_hit(hits, p, Selection::of_queue(stations[s]), row.x0, y0, row.x1, y1);
 
     if (broker == nullptr) continue;
     const uint64_t ready = q.depth;
     const Fold f = fold_tickets(static_cast<size_t>(ready), capacity);
     std::vector<QueuedMessage> msgs = broker->peek(stations[s], 0, f.shown);
-    const float tx0 = kBoardX0 + kRowLabelW + 8;
     size_t slot = 0;
     for (const QueuedMessage& m : msgs) {
       if (m.unacked || slot >= f.shown) break;
       // A simulated order's number, or the ticket of one a STOMP program sent.
       const uint32_t n = run.ticket_of(run.order_of_message(m.id), m.id);
       const sim::Order* o = sim.order(n);
-      const ImVec2 target(tx0 + static_cast<float>(slot % b.per_line) * (kTicketW + kTicketGap),
-                          y0 + 6 + static_cast<float>(slot / b.per_line) * (kTicketH + 6));
-      ImVec2 from = target;
-      if (o != nullptr) from = cashier_desk(o->cashier, sim.cashiers().size());
+      const WorldPoint target = board_slot(s, ns, slot, p.sz);
+      WorldPoint from = target;
+      if (o != nullptr) {
+        const WorldRect desk = cashier_desk(o->cashier, sim.cashiers().size());
+        from = WorldPoint{desk.x0, desk.y0};
+      }
       const TicketKey key{TicketPlace::kBoard, static_cast<uint32_t>(s), n, m.id};
-      const ImVec2 at = n != 0 ? glide(ui, key, target, from, snap, p.env.dt) : target;
+      const ImVec2 at = n != 0 ? glide(ui, key, target, from, snap, p.env.dt) : vec(target);
       const TicketState st =
           board_ticket_state(q.durable, run.ticket_confirmed(n), m.delivery_count, m.redelivered);
       draw_ticket(p, at, 1.0f, st, run.ticket_label(n), redelivery_badge(m.delivery_count, false),
                   sel.is(Selection::Kind::kOrder, n), true);
       if (n != 0)
-        add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + kTicketW, at.y + kTicketH);
+        add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + p.sz.ticket_w,
+                at.y + p.sz.ticket_h);
       ++slot;
     }
     if (f.folded > 0) {
-      const size_t last = capacity - 1;
-      const ImVec2 at(tx0 + static_cast<float>(last % b.per_line) * (kTicketW + kTicketGap),
-                      y0 + 6 + static_cast<float>(last / b.per_line) * (kTicketH + 6));
+      const ImVec2 at = vec(board_slot(s, ns, capacity - 1, p.sz));
       draw_stack(p, at, f.folded,
                  q.durable ? p.pal.ticket[static_cast<int>(TicketState::kPersisted)]
                            : p.pal.ticket[static_cast<int>(TicketState::kReady)]);
-      anchor(p.env, p, "board." + stations[s] + ".stack", at.x, at.y, at.x + kTicketW + 6,
-             at.y + kTicketH + 6);
+      anchor(p.env, p, "board." + stations[s] + ".stack", at.x, at.y, at.x + p.sz.ticket_w + 6,
+             at.y + p.sz.ticket_h + 6);
     }
   }
 
   if (broker == nullptr) {
     // The broker's memory is gone: the board is dark until it restarts from its file.
-    p.fill(kBoardX0 + 6, kBoardY0 + 26, kBoardX1 - 6, kBoardY1 - 6, col(p.pal.broker_down, 0.86f),
-           4);
-    const float cx = (kBoardX0 + kBoardX1) / 2, cy = (kBoardY0 + kBoardY1) / 2;
+    const WorldRect cork{fr.x0 + 6, fr.y0 + title, fr.x1 - 6, fr.y1 - 6};
+    p.fill(cork.x0, cork.y0, cork.x1, cork.y1, col(p.pal.broker_down, 0.86f), 4);
+    const float cx = (fr.x0 + fr.x1) / 2, cy = (fr.y0 + fr.y1) / 2;
     p.text(cx, cy - 30, p.t.tr("scene.broker_down"), IM_COL32(255, 236, 220, 255), 18, 0.5f, true);
     std::string when;
     if (sim.broker_restart_at() >= 0) {
@@ -499,11 +421,11 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
       when = p.t.tr("scene.broker_restart_hint");
     }
     p.text(cx, cy, when.c_str(), IM_COL32(255, 236, 220, 255), 12, 0.5f);
-    anchor(p.env, p, "board.down", kBoardX0 + 6, kBoardY0 + 26, kBoardX1 - 6, kBoardY1 - 6);
+    anchor(p.env, p, "board.down", cork.x0, cork.y0, cork.x1, cork.y1);
   }
 }
 
-void draw_shelf(const Painter& p, const Run& run, const Counts& counts, const Selection& sel,
+void draw_shelf(const Painter& p, const Run& run, const SceneCounts& counts, const Selection& sel,
                 SceneUi& ui, bool snap, std::vector<Hit>& hits) {
   struct Tray {
     const char* key;
@@ -512,42 +434,38 @@ void draw_shelf(const Painter& p, const Run& run, const Counts& counts, const Se
     TicketState state;
     const char* queue;  // what clicking the tray selects, or null
   };
-  const Tray trays[] = {
+  const Tray trays[kShelfTrays] = {
       {"scene.dead_letters", counts.dead, &counts.last_dead, TicketState::kDeadLettered,
        "dead-letters"},
       {"scene.expired", counts.expired, &counts.last_expired, TicketState::kExpired, nullptr},
       {"scene.lost", counts.lost, &counts.last_lost, TicketState::kLost, nullptr},
   };
-  const float w = (kBoardX1 - kBoardX0) / 3.0f;
-  for (size_t i = 0; i < 3; ++i) {
+  for (size_t i = 0; i < kShelfTrays; ++i) {
     const Tray& tr = trays[i];
-    const float x0 = kBoardX0 + w * static_cast<float>(i) + (i > 0 ? 4.0f : 0.0f);
-    const float x1 = kBoardX0 + w * static_cast<float>(i + 1) - (i < 2 ? 4.0f : 0.0f);
-    p.fill(x0, kShelfY0, x1, kShelfY1, col(p.pal.wall), 6);
-    p.outline(x0, kShelfY0, x1, kShelfY1, col(darker(p.pal.wall, 0.7f)), 6, 1.0f);
+    const WorldRect tray = shelf_tray(i);
+    const float x0 = tray.x0, x1 = tray.x1, y0 = tray.y0, y1 = tray.y1;
+    p.fill(x0, y0, x1, y1, col(p.pal.wall), 6);
+    p.outline(x0, y0, x1, y1, col(darker(p.pal.wall, 0.7f)), 6, 1.0f);
     char head[96];
     std::snprintf(head, sizeof head, "%s: %zu", p.t.tr(tr.key), tr.count);
-    p.text(x0 + 6, kShelfY0 + 3, head, col(tr.count > 0 ? p.pal.ink : p.pal.soft_ink), 13, 0,
+    p.text(x0 + 6, y0 + 3, head, col(tr.count > 0 ? p.pal.ink : p.pal.soft_ink), 13, 0,
            tr.count > 0);
-    float x = x0 + 8;
-    for (uint32_t n : *tr.last) {
-      const ImVec2 target(x, kShelfY0 + 22);
+    for (size_t j = 0; j < tr.last->size(); ++j) {
+      const uint32_t n = (*tr.last)[j];
+      const WorldPoint target = shelf_slot(i, j);
       const TicketKey key{TicketPlace::kShelf, static_cast<uint32_t>(i), n};
       const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
       draw_ticket(p, at, kShelfScale, tr.state, run.ticket_label(n), 0,
                   sel.is(Selection::Kind::kOrder, n), false);
-      add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + kTicketW * kShelfScale,
-              at.y + kTicketH * kShelfScale);
-      x += 27;
+      add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + p.sz.ticket_w * kShelfScale,
+              at.y + p.sz.ticket_h * kShelfScale);
     }
     if (tr.queue != nullptr && sel.kind == Selection::Kind::kQueue && sel.queue == tr.queue) {
-      p.outline(x0 - 2, kShelfY0 - 2, x1 + 2, kShelfY1 + 2, col(p.pal.badge), 6, 2.5f);
+      p.outline(x0 - 2, y0 - 2, x1 + 2, y1 + 2, col(p.pal.badge), 6, 2.5f);
     }
-    anchor(p.env, p, std::string("shelf.") + ticket_state_name(tr.state), x0, kShelfY0, x1,
-           kShelfY1);
+    anchor(p.env, p, std::string("shelf.") + ticket_state_name(tr.state), x0, y0, x1, y1);
     if (tr.queue != nullptr) {
-      hits.insert(hits.begin(),
-                  Hit{Selection::of_queue(tr.queue), p.P(x0, kShelfY0), p.P(x1, kShelfY1)});
+      hits.insert(hits.begin(), Hit{Selection::of_queue(tr.queue), p.P(x0, y0), p.P(x1, y1)});
     }
   }
 }
@@ -597,32 +515,33 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
   const sim::Simulation& sim = run.sim();
   const auto& stations = sim.stations();
   const size_t ns = stations.size();
-  const float sh =
-      std::min(170.0f, (kShelfY1 - kBoardY0 + 6) / static_cast<float>(std::max<size_t>(ns, 1)));
   for (size_t s = 0; s < ns; ++s) {
-    const float y0 = kBoardY0 + sh * static_cast<float>(s);
-    const float y1 = y0 + sh - 6;
+    const WorldRect st = kitchen_station(s, ns);
+    const float y0 = st.y0, y1 = st.y1;
     // A station: tiles for a header, an outline around the cooks, the floor in between.
-    p.fill(kKitchenX0, y0, kKitchenX1, y0 + 20, col(p.pal.kitchen), 8);
-    p.outline(kKitchenX0, y0, kKitchenX1, y1, col(darker(p.pal.kitchen, 0.75f)), 8, 1.2f);
+    p.fill(st.x0, y0, st.x1, y0 + 20, col(p.pal.kitchen), 8);
+    p.outline(st.x0, y0, st.x1, y1, col(darker(p.pal.kitchen, 0.75f)), 8, 1.2f);
     std::string head = fill1(p.t.tr("scene.station"), "name", stations[s]);
-    p.text(kKitchenX0 + 8, y0 + 3, head.c_str(), col(p.pal.ink), 14, 0, true);
+    p.text(st.x0 + 8, y0 + 3, head.c_str(), col(p.pal.ink), 14, 0, true);
     std::vector<const sim::Cook*> cooks;
     for (const sim::Cook& k : run.scene_cooks()) {  // STOMP programs that cook included
       if (k.station == s && k.state != sim::CookState::kRemoved) cooks.push_back(&k);
     }
     if (cooks.empty()) {
-      p.text(kKitchenX0 + 8, y0 + 26, p.t.tr("scene.no_cooks"), col(p.pal.soft_ink), 11);
+      p.text(st.x0 + 8, y0 + 26, p.t.tr("scene.no_cooks"), col(p.pal.soft_ink), 11);
       continue;
     }
-    const float cw =
-        std::min(112.0f, (kKitchenX1 - kKitchenX0 - 8) / static_cast<float>(cooks.size()));
-    const float hand = kHandScale * std::min(1.0f, cw / 100.0f);
-    const float tw = kTicketW * hand, th = kTicketH * hand;
     for (size_t i = 0; i < cooks.size(); ++i) {
       const sim::Cook& k = *cooks[i];
-      const float x0 = kKitchenX0 + 4 + cw * static_cast<float>(i);
-      const float cx = x0 + cw / 2, cy = y0 + 52;
+      // The prefetch window: one slot per ticket it may hold, filled with those it holds.
+      std::vector<const sim::Ticket*> held;
+      for (const sim::Ticket& tk : k.held)
+        held.push_back(&tk);
+      const size_t slots = k.prefetch == 0 ? std::max<size_t>(held.size(), 1)
+                                           : std::max<size_t>(k.prefetch, held.size());
+      const CookPlace c = cook_place(st, i, cooks.size(), slots, p.sz);
+      const float cx = c.centre.x, cy = c.centre.y;
+      const float tw = c.ticket_w, th = c.ticket_h;
       draw_cook(p, sim, k, cx, cy, sel);
       p.text(cx, cy + 17, k.name.c_str(), col(p.pal.ink), 12.5f, 0.5f, true);
       std::string state_key = std::string("cook_state.") + sim::cook_state_name(k.state);
@@ -633,23 +552,10 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
       }
       p.text(cx, cy + 30, state.c_str(), col(p.pal.soft_ink), 11, 0.5f);
       anchor(p.env, p, "cook." + k.name, cx - 22, cy - 34, cx + 22, cy + 22);
-      // The prefetch window: one slot per ticket it may hold, filled with those it holds.
-      std::vector<const sim::Ticket*> held;
-      for (const sim::Ticket& tk : k.held)
-        held.push_back(&tk);
-      const size_t slots = k.prefetch == 0 ? std::max<size_t>(held.size(), 1)
-                                           : std::max<size_t>(k.prefetch, held.size());
-      const size_t per_line = std::max<size_t>(1, static_cast<size_t>((cw - 6) / (tw + 3)));
-      const float wy0 = cy + 44;
-      const size_t lines_fit = std::max<size_t>(1, static_cast<size_t>((y1 - wy0 - 2) / (th + 3)));
-      const size_t cap = per_line * lines_fit;
-      const size_t drawn_slots = std::min(slots, cap);
-      const float row_w = static_cast<float>(std::min(drawn_slots, per_line)) * (tw + 3) - 3;
-      const float wx0 = cx - row_w / 2;
-      const Fold f = fold_tickets(held.size(), cap);
-      for (size_t j = 0; j < drawn_slots; ++j) {
-        const float sx = wx0 + static_cast<float>(j % per_line) * (tw + 3);
-        const float sy = wy0 + static_cast<float>(j / per_line) * (th + 3);
+      const Fold f = fold_tickets(held.size(), c.capacity);
+      for (size_t j = 0; j < c.drawn; ++j) {
+        const WorldPoint slot = c.slot(j);
+        const float sx = slot.x, sy = slot.y;
         if (j >= held.size()) {
           // An empty slot of the window: credit the broker may still use.
           p.outline(sx, sy, sx + tw, sy + th, col(p.pal.soft_ink, 0.55f), 3, 1.0f);
@@ -664,48 +570,47 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
         }
         const sim::Ticket& tk = *held[j];
         const uint32_t n = run.ticket_of(tk.order, tk.message);
-        const ImVec2 target(sx, sy);
-        const ImVec2 from = board_row_origin(s, ns);
+        const WorldPoint from = board_row_origin(s, ns, p.sz);
         const TicketKey key{TicketPlace::kCook, k.index, n, tk.message, tk.tag};
-        const ImVec2 at = n != 0 ? glide(ui, key, target, from, snap, p.env.dt) : target;
+        const ImVec2 at = n != 0 ? glide(ui, key, slot, from, snap, p.env.dt) : vec(slot);
         const bool stove = j == 0 && k.on_stove;
         if (stove) {
           // The one on the stove glows.
           p.fill(at.x - 3, at.y - 3, at.x + tw + 3, at.y + th + 3, col(p.pal.lit, 0.55f), 5);
         }
-        draw_ticket(p, at, hand, TicketState::kUnacked, run.ticket_label(n),
+        draw_ticket(p, at, c.hand, TicketState::kUnacked, run.ticket_label(n),
                     redelivery_badge(tk.delivery_count, true), sel.is(Selection::Kind::kOrder, n),
                     false);
         if (n != 0) add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + tw, at.y + th);
       }
       if (k.direct_order != 0) {
-        const ImVec2 target(cx - tw / 2, wy0);
+        const WorldPoint target{cx - tw / 2, c.first.y};
         const TicketKey key{TicketPlace::kCook, k.index, k.direct_order};
         const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
-        draw_ticket(p, at, hand, TicketState::kUnacked, run.ticket_label(k.direct_order), 0,
+        draw_ticket(p, at, c.hand, TicketState::kUnacked, run.ticket_label(k.direct_order), 0,
                     sel.is(Selection::Kind::kOrder, k.direct_order), false);
         add_hit(hits, p, Selection::order(k.direct_order), at.x, at.y, at.x + tw, at.y + th);
       }
-      anchor(p.env, p, "cook." + k.name + ".window", wx0 - 2, wy0 - 2, wx0 + row_w + 2,
-             wy0 + static_cast<float>((drawn_slots + per_line - 1) / per_line) * (th + 3));
-      hits.insert(hits.begin(), Hit{Selection::cook(k.index), p.P(x0, y0 + 18), p.P(x0 + cw, y1)});
+      anchor(p.env, p, "cook." + k.name + ".window", c.window.x0, c.window.y0, c.window.x1,
+             c.window.y1);
+      hits.insert(hits.begin(), Hit{Selection::cook(k.index), p.P(c.column.x0, c.column.y0),
+                                    p.P(c.column.x1, c.column.y1)});
     }
   }
 }
 
 void draw_legend(const Painter& p) {
-  const TicketState shown[] = {TicketState::kPlacing,     TicketState::kReady,
-                               TicketState::kPersisted,   TicketState::kUnacked,
-                               TicketState::kRedelivered, TicketState::kDeadLettered,
-                               TicketState::kExpired,     TicketState::kLost};
-  const float w = kWorldWidth / 8.0f;
-  for (size_t i = 0; i < 8; ++i) {
-    const float x = 6 + w * static_cast<float>(i);
+  const TicketState shown[kLegendEntries] = {TicketState::kPlacing,     TicketState::kReady,
+                                             TicketState::kPersisted,   TicketState::kUnacked,
+                                             TicketState::kRedelivered, TicketState::kDeadLettered,
+                                             TicketState::kExpired,     TicketState::kLost};
+  for (size_t i = 0; i < kLegendEntries; ++i) {
+    const WorldRect sw = legend_swatch(i);
     const Rgb& c = p.pal.ticket[static_cast<int>(shown[i])];
-    p.fill(x, kLegendY, x + 14, kLegendY + 18, col(c), 2);
-    p.outline(x, kLegendY, x + 14, kLegendY + 18, col(darker(c, 0.6f)), 2, 1.0f);
+    p.fill(sw.x0, sw.y0, sw.x1, sw.y1, col(c), 2);
+    p.outline(sw.x0, sw.y0, sw.x1, sw.y1, col(darker(c, 0.6f)), 2, 1.0f);
     std::string key = std::string("ticket.") + ticket_state_name(shown[i]);
-    p.text(x + 18, kLegendY + 1, p.t.tr(key), col(p.pal.ink), 13);
+    p.text(sw.x1 + 4, sw.y0 + 1, p.t.tr(key), col(p.pal.ink), 13);
   }
 }
 
@@ -787,14 +692,10 @@ void draw_strip(ImDrawList* dl, const Run& run, ImVec2 min, ImVec2 max, SceneUi&
 }  // namespace
 
 ImVec2 scene_world_origin(ImVec2 min, ImVec2 max, const SceneUi& ui, float* scale) {
-  const float strip = ui.strip;
-  const float w = max.x - min.x;
-  const float h = std::max(1.0f, max.y - min.y - strip - 4);
-  const float base = std::min(w / kWorldWidth, h / kWorldHeight);
-  const float s = base * ui.zoom;
-  *scale = s;
-  return ImVec2(min.x + (w - kWorldWidth * s) / 2 - ui.pan.x * s,
-                min.y + (h - kWorldHeight * s) / 2 - ui.pan.y * s);
+  const SceneFit fit = fit_scene(WorldRect{min.x, min.y, max.x, max.y}, ui.strip, ui.zoom,
+                                 WorldPoint{ui.pan.x, ui.pan.y});
+  *scale = fit.scale;
+  return vec(fit.origin);
 }
 
 void paint_scene(const Run& run, const Selection& selection, ImVec2 min, ImVec2 max, SceneUi& ui,
@@ -815,19 +716,19 @@ void paint_scene(const Run& run, const Selection& selection, ImVec2 min, ImVec2 
 
   const ScenePalette& pal = scene_palette(env.projector);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  ui.strip = kStripHeight * (env.projector ? 1.4f : 1.0f) * (env.compact ? 0.75f : 1.0f);
+  ui.strip = strip_height(env.sizes, env.projector, env.compact);
   const float strip = ui.strip;
   const ImVec2 world_max(max.x, max.y - strip - 4);
   float s = 1;
   const ImVec2 origin = scene_world_origin(min, max, ui, &s);
-  Painter p{dl, origin, s, env, pal, env.projector ? 2.0f : 1.0f, env.i18n};
+  Painter p{dl, origin, s, env, pal, env.projector ? 2.0f : 1.0f, env.i18n, env.sizes};
 
   // No floor is painted: the scene window has no background, so the backdrop (the GL clear,
   // which costs nothing per pixel) is the warung's floor.
   dl->PushClipRect(min, world_max, true);
-  const Counts counts = count_orders(sim);
+  const SceneCounts counts = count_scene(sim);
   draw_cashiers(p, run, selection, ui, snap, hits);
-  draw_pickup(p, sim, counts, selection, hits);
+  draw_pickup(p, counts, selection, hits);
   draw_board(p, run, selection, ui, snap, hits);
   draw_shelf(p, run, counts, selection, ui, snap, hits);
   draw_kitchen(p, run, selection, ui, snap, hits);

@@ -4,10 +4,10 @@
 // each cook holding its prefetch window, the pickup counter — and under it
 // the broker's pipeline strip lighting up as events pass.
 //
-// The scene is laid out in world units (kWorldWidth x kWorldHeight) and
-// drawn into any rectangle at any zoom, so it scales with the window and can
-// be panned and zoomed. Tickets glide between the places events move them
-// to; positions live in SceneUi (UI-only state), never in the model.
+// The scene is laid out in world units (scene_layout.h says where each place
+// is) and drawn into any rectangle at any zoom, so it scales with the window
+// and can be panned and zoomed. Tickets glide between the places events move
+// them to; positions live in SceneUi (UI-only state), never in the model.
 //
 // The painter only reads the Run; what was clicked comes back as Hits for
 // the view to turn into commands.
@@ -29,14 +29,10 @@
 #include "gui/model/run.h"
 #include "gui/model/selection.h"
 #include "gui/model/tickets.h"
+#include "gui/scene_layout.h"
 #include "gui/theme.h"
 
 namespace wmq::gui {
-
-inline constexpr float kWorldWidth = 1000.0f;
-inline constexpr float kWorldHeight = 428.0f;
-// The pipeline strip under the scene, in screen pixels (times the line scale in projector mode).
-inline constexpr float kStripHeight = 46.0f;
 
 // UI-only state of one drawn scene (A or B).
 struct SceneUi {
@@ -52,7 +48,7 @@ struct SceneUi {
   uint64_t epoch = ~uint64_t{0};  // the workbench epoch the cache belongs to
   Micros last_now = 0;
   uint64_t frame = 0;
-  float strip = kStripHeight;  // the strip's height as drawn (smaller in the split view)
+  float strip = SceneSizes{}.strip;  // the strip's height as drawn (smaller in the split view)
 };
 
 // Something the pointer can click on the scene.
@@ -72,6 +68,7 @@ struct SceneEnv {
   std::string anchor_prefix;  // "scene." (A) or "sceneB." (B); anchors are recorded under it
   Anchors* anchors = nullptr;
   bool compact = false;  // half of the split view: a slimmer strip
+  SceneSizes sizes;      // what the layout is built from (the desktop's by default)
 };
 
 // Draws `run` into [min, max) of the current window's draw list: the warung above, the

@@ -164,7 +164,9 @@ void SceneView::drawContent(ViewContext& ctx) {
 
   const double now = ImGui::GetTime();
   const float dt = ImGui::GetIO().DeltaTime;
-  SceneEnv env{ctx.i18n, ctx.fonts, ctx.projector, bench_.epoch(), now, dt, "scene.", &ctx.anchors};
+  // The desktop's sizes in both modes for now: projector mode draws them larger, not fewer.
+  SceneEnv env{ctx.i18n, ctx.fonts, ctx.projector, bench_.epoch(), now,
+               dt,       "scene.",  &ctx.anchors,  false,          SceneSizes{}};
   const ScenePalette& pal = scene_palette(ctx.projector);
   hits_a_.clear();
   hits_b_.clear();

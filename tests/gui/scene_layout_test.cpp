@@ -1,0 +1,156 @@
+// The scene's layout without a display: where a desk, a board row and its slots, a shelf tray, a
+// cook and their window are for a given number of cashiers, stations and cooks and a given set
+// of sizes; and the figures the scene writes beside them.
+#include <doctest.h>
+
+#include <memory>
+#include <string>
+
+#include "gui/model/scene_counts.h"
+#include "gui/model/workbench.h"
+#include "gui/scene_layout.h"
+#include "sim/duration.h"
+#include "sim/simulation.h"
+
+using namespace wmq;
+using namespace wmq::gui;
+
+namespace {
+
+doctest::Approx near(float v) {
+  return doctest::Approx(v).epsilon(1e-5);
+}
+
+}  // namespace
+
+TEST_CASE("the world fits whole and centred above the strip, then zooms and pans") {
+  // 1000 x 478 pixels with a 46-pixel strip and its 4-pixel gap leave exactly the world's size.
+  const WorldRect screen{10, 20, 1010, 498};
+  SceneFit f = fit_scene(screen, 46, 1.0f, WorldPoint{});
+  CHECK(f.scale == 1.0f);
+  CHECK(f.origin == WorldPoint{10, 20});
+  f = fit_scene(screen, 46, 2.0f, WorldPoint{100, 50});
+  CHECK(f.scale == 2.0f);
+  CHECK(f.origin == WorldPoint{10 - 500 - 200, 20 - 214 - 100});
+  // A wide window: the height decides, the world is centred across.
+  f = fit_scene(WorldRect{0, 0, 2000, 478}, 46, 1.0f, WorldPoint{});
+  CHECK(f.scale == 1.0f);
+  CHECK(f.origin == WorldPoint{500, 0});
+}
+
+TEST_CASE("the strip is larger in projector mode and slimmer in half of the split view") {
+  const SceneSizes sizes;
+  CHECK(strip_height(sizes, false, false) == 46.0f);
+  CHECK(strip_height(sizes, true, false) == near(64.4f));
+  CHECK(strip_height(sizes, false, true) == near(34.5f));
+}
+
+TEST_CASE("cashier desks stack down the left, and a busy warung counts the last ones") {
+  CHECK(cashier_desk(0, 3) == WorldRect{130, 32, 232, 84});
+  const WorldRect third = cashier_desk(2, 3);
+  CHECK(third.y0 == near(24 + 2 * 296.0f / 3 + 8));
+  CHECK(third.height() == near(52));
+  CHECK(desks_drawn(6) == 6);
+  CHECK(desks_drawn(8) == 5);
+  // Eight cashiers: five desks, then "+3" in the sixth row, where cashiers 5 to 7 all point.
+  const WorldRect sixth = cashier_desk(5, 8);
+  CHECK(sixth.y0 == near(24 + 5 * 296.0f / 6 + 8));
+  CHECK(sixth.height() == near(296.0f / 6 - 12));
+  CHECK(cashier_desk(7, 8) == sixth);
+  CHECK(desk_ticket(cashier_desk(0, 3)) == WorldPoint{202, 54});
+}
+
+TEST_CASE("each station has a board row with two lines of eight ticket slots") {
+  const SceneSizes sizes;
+  const BoardRows rows = board_rows(2, sizes);
+  CHECK(rows.row_h == 124.0f);
+  CHECK(rows.label_w == 82.0f);
+  CHECK(rows.per_line == 8);
+  CHECK(rows.lines == 2);
+  CHECK(rows.capacity() == 16);
+  CHECK(board_row(0, 2, sizes) == WorldRect{274, 34, 646, 154});
+  CHECK(board_row(1, 2, sizes) == WorldRect{274, 158, 646, 278});
+  CHECK(board_slot(1, 2, 0, sizes) == WorldPoint{358, 164});
+  CHECK(board_slot(1, 2, 9, sizes) == WorldPoint{391, 206});  // second line, second slot
+  CHECK(board_row_origin(1, 2, sizes) == WorldPoint{358, 160});
+  // Four stations leave room for one line each.
+  CHECK(board_rows(4, sizes).row_h == 71.0f);
+  CHECK(board_rows(4, sizes).lines == 1);
+}
+
+TEST_CASE("larger tickets and type leave fewer slots before the row folds into a stack") {
+  SceneSizes big;
+  big.ticket_w = 40;
+  big.ticket_h = 50;
+  big.text = 1.4f;
+  const BoardRows rows = board_rows(2, big);
+  CHECK(rows.label_w == near(114.8f));
+  CHECK(rows.per_line == 5);
+  CHECK(rows.lines == 2);
+  CHECK(rows.capacity() == 10);
+  CHECK(board_row(0, 2, big).y0 == near(4 + 26 * 1.4f + 4));
+  CHECK(board_slot(0, 2, 1, big).x == near(268 + 114.8f + 8 + 45));
+}
+
+TEST_CASE("the trouble shelf has three trays under the board") {
+  CHECK(board_frame() == WorldRect{268, 4, 652, 322});
+  CHECK(shelf_tray(0) == WorldRect{268, 328, 392, 394});
+  CHECK(shelf_tray(1) == WorldRect{400, 328, 520, 394});
+  CHECK(shelf_tray(2) == WorldRect{528, 328, 652, 394});
+  CHECK(shelf_slot(1, 2) == WorldPoint{462, 350});
+}
+
+TEST_CASE("a cook stands in their share of the station with their window under them") {
+  const SceneSizes sizes;
+  CHECK(kitchen_station(0, 2) == WorldRect{664, 4, 996, 168});
+  CHECK(kitchen_station(1, 2) == WorldRect{664, 174, 996, 338});
+  const CookPlace c = cook_place(kitchen_station(0, 2), 1, 3, 2, sizes);
+  CHECK(c.column == WorldRect{776, 22, 884, 168});
+  CHECK(c.centre == WorldPoint{830, 56});
+  CHECK(c.hand == near(0.78f));
+  CHECK(c.ticket_w == near(21.84f));
+  CHECK(c.per_line == 4);
+  CHECK(c.capacity == 8);
+  CHECK(c.drawn == 2);
+  CHECK(c.first.x == near(830 - (2 * 24.84f - 3) / 2));
+  CHECK(c.first.y == 100.0f);
+  CHECK(c.slot(1).x == near(c.first.x + 24.84f));
+  CHECK(c.slot(5).y == near(100 + 31.08f));
+  CHECK(c.window.y1 == near(100 + 31.08f));
+  // A window wider than the station can show is cut at its capacity (the rest fold).
+  CHECK(cook_place(kitchen_station(0, 2), 0, 3, 20, sizes).drawn == 8);
+}
+
+TEST_CASE("a cook at a short station still has one line of window") {
+  const CookPlace c = cook_place(kitchen_station(0, 5), 0, 1, 3, SceneSizes{});
+  CHECK(kitchen_station(0, 5).y1 < c.first.y);  // the station ends above the window
+  CHECK(c.capacity == c.per_line);
+  CHECK(c.drawn == 3);
+}
+
+TEST_CASE("the pickup counter and the legend sit along the bottom") {
+  CHECK(pickup_area() == WorldRect{6, 330, 248, 373});
+  CHECK(pickup_counter() == WorldRect{6, 348, 248, 373});
+  CHECK(legend_swatch(0) == WorldRect{6, 404, 20, 422});
+  CHECK(legend_swatch(3) == WorldRect{381, 404, 395, 422});
+}
+
+TEST_CASE("the scene counts the shelf's orders, the waiting tables and the plates") {
+  // Lesson 10 at 20m: the poison order is dead-lettered, one order expired on the board.
+  Workbench bench;
+  Status st = bench.load(std::string(WMQ_SCENARIOS_DIR) + "/10-poison-and-dead-letters.toml");
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+  REQUIRE(bench.seek(20 * 60 * kSeconds).is_ok());
+  const sim::Simulation& sim = bench.a().sim();
+  const SceneCounts c = count_scene(sim);
+  CHECK(c.dead == 1);
+  CHECK(c.expired == 1);
+  CHECK(c.lost == 0);
+  CHECK(c.waiting_food == 11);
+  CHECK(c.plates == 0);
+  REQUIRE(c.last_dead.size() == 1);
+  CHECK(sim.order(c.last_dead[0])->status == sim::OrderStatus::kDeadLettered);
+  REQUIRE(c.last_expired.size() == 1);
+  CHECK(sim.order(c.last_expired[0])->status == sim::OrderStatus::kExpired);
+  CHECK(c.last_lost.empty());
+}
