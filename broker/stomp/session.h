@@ -1,11 +1,11 @@
 // StompSession: one STOMP connection's protocol, turned into broker calls.
 //
-// The layers of the front door (see ../../STYLE.md): the frame codec
-// (frame.h) turns bytes into frames; this session turns frames into calls on
-// the broker core and the broker's answers into frames; the server
-// (server.h) only moves bytes between sockets and sessions. The session
-// never touches a socket: it reads what the host feeds it and writes through
-// an injected Transport, so tests drive it with strings.
+// The layers of the front door, as rabbitmq_stomp splits its frame, reader and
+// processor: the frame codec (frame.h) turns bytes into frames; this session
+// turns frames into calls on the broker core and the broker's answers into
+// frames; the server (server.h) only moves bytes between sockets and sessions.
+// The session never touches a socket: it reads what the host feeds it and
+// writes through an injected Transport, so tests drive it with strings.
 //
 // One session per connection, in these states:
 //

@@ -35,7 +35,8 @@
 // the commit holding it returns ok. Destroying a Broker is a crash: nothing
 // pending is committed. close() is the clean shutdown.
 //
-// Thread-safety: none. One thread owns a Broker (see STYLE.md: redis's ae).
+// Thread-safety: none. One thread owns a Broker and runs every call, as redis's event loop
+// (ae) owns its state: sockets and timers reach it as calls from that thread, so it has no locks.
 #pragma once
 
 #include <memory>
