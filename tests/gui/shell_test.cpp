@@ -1,23 +1,20 @@
-// The shell driven headless: an ImGui context with no window and no renderer.
-// NewFrame/Render run as in the real loop; nothing reaches a GPU.
+// The shell driven headless (headless.h): the menu bar, language switches, views opened, closed
+// and collapsed, quit, screenshots, toasts, the theme and the tiled windows' backgrounds.
 #include <doctest.h>
 
 #include <imgui.h>
 
-#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "gui/shell.h"
 #include "gui/theme.h"
-#include "gui/views/about_view.h"
+#include "headless.h"
 
 using namespace wmq;
 using namespace wmq::gui;
 
 namespace {
-
-const std::filesystem::path kI18nDir = std::filesystem::path(WMQ_ASSETS_DIR) / "i18n";
 
 // A view at a given tile.
 class TiledView : public View {
@@ -54,44 +51,7 @@ class CountingView : public View {
   std::string key_;
 };
 
-// One ImGui context per test, as the real app has one per run.
-struct Headless {
-  ImGuiContext* ctx;
-  Fonts fonts;
-  std::unique_ptr<Shell> shell;
-
-  explicit Headless(const std::string& language = "en") : ctx(ImGui::CreateContext()) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1280, 720);
-    io.DeltaTime = 1.0f / 60.0f;
-    fonts = load_fonts(io);
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-    Result<I18n> i18n = I18n::load(kI18nDir, {"en", "id"}, language);
-    REQUIRE_MESSAGE(i18n.is_ok(), i18n.status().message());
-    shell = std::make_unique<Shell>(std::move(i18n).value(), fonts, "9.9.9");
-    shell->add_view(std::make_unique<AboutView>("9.9.9"));
-  }
-  ~Headless() {
-    shell.reset();
-    ImGui::DestroyContext(ctx);
-  }
-
-  // One frame as run_gui does it, minus the GL calls. `mid_frame` runs after the shell drew.
-  template <typename F>
-  void frame(F mid_frame) {
-    ImGui::NewFrame();
-    shell->draw();
-    mid_frame();
-    ImGui::Render();
-    shell->end_frame();
-  }
-  void frame() {
-    frame([] {});
-  }
-};
+using Headless = test::HeadlessShell;
 
 }  // namespace
 

@@ -1,22 +1,20 @@
-// The simulator's views driven headless: an ImGui context with no window and no renderer, the
-// shell, a workbench on the GUI lesson, and WarungUi on top. Frames run as in the real loop.
+// The simulator's views driven headless: the shell of headless.h, a workbench on the GUI lesson,
+// and WarungUi on top. Frames run as in the real loop.
 #include <doctest.h>
 
 #include <imgui.h>
 
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "gui/model/targets.h"
 #include "gui/shell.h"
-#include "gui/theme.h"
-#include "gui/views/about_view.h"
 #include "gui/views/failure_menus.h"
 #include "gui/warung.h"
+#include "headless.h"
 #include "raw_stomp_client.h"
 #include "sim/simulation.h"
 
@@ -25,54 +23,27 @@ using namespace wmq::gui;
 
 namespace {
 
-const std::filesystem::path kI18nDir = std::filesystem::path(WMQ_ASSETS_DIR) / "i18n";
 const std::string kLesson = std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/lesson.toml";
 const std::string kLiveGrill = std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/live-grill.toml";
 constexpr Micros kMinute = 60 * kSeconds;
 
-struct Headless {
-  ImGuiContext* ctx;
-  Fonts fonts;
+// The shell of headless.h with a workbench on `scenario` and WarungUi on top.
+struct Headless : test::HeadlessShell {
   Workbench bench;
-  std::unique_ptr<Shell> shell;
   std::unique_ptr<WarungUi> warung;
 
   explicit Headless(const std::string& language = "en", const std::string& scenario = kLesson)
-      : ctx(ImGui::CreateContext()) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1280, 720);
-    io.DeltaTime = 1.0f / 60.0f;
-    apply_theme(ImGui::GetStyle());
-    fonts = load_fonts(io);
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-    Result<I18n> i18n = I18n::load(kI18nDir, {"en", "id"}, language);
-    REQUIRE_MESSAGE(i18n.is_ok(), i18n.status().message());
+      : HeadlessShell(language) {
     Status st = bench.load(scenario);
     REQUIRE_MESSAGE(st.is_ok(), st.message());
-    shell = std::make_unique<Shell>(std::move(i18n).value(), fonts, "9.9.9");
-    shell->add_view(std::make_unique<AboutView>("9.9.9"));
     warung = std::make_unique<WarungUi>(*shell, bench, WMQ_SCENARIOS_DIR);
   }
   ~Headless() {
+    // The views WarungUi added to the shell read the workbench: they go before it does.
     warung.reset();
     shell.reset();
-    ImGui::DestroyContext(ctx);
   }
 
-  template <typename F>
-  void frame(F mid_frame) {
-    ImGui::NewFrame();
-    shell->draw();
-    mid_frame();
-    ImGui::Render();
-    shell->end_frame();
-  }
-  void frame() {
-    frame([] {});
-  }
   // Opens every view, including those closed by default.
   void open_all() {
     for (const char* id : {"about", "compare", "scenarios", "files", "shortcuts", "broker", "log",
