@@ -64,18 +64,24 @@ void LinkView::drawContent(ViewContext& ctx) {
     return;
   }
   // Read-only, so ImGui never writes through the pointer; the text can be selected and copied.
-  ImGui::SetNextItemWidth(-1.0f);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float button = ImGui::CalcTextSize(t.tr("link.copy")).x + style.FramePadding.x * 2;
+  ImGui::SetNextItemWidth(-(button + style.ItemSpacing.x));
   ImGui::InputText("##link", shown_.data(), shown_.size() + 1,
                    ImGuiInputTextFlags_ReadOnly | ImGuiInputTextFlags_AutoSelectAll);
   ctx.anchors.set_last_item("link.text");
+  ImGui::SameLine();
+  if (ImGui::Button(t.tr("link.copy"))) copy();
+  ctx.anchors.set_last_item("link.copy");
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(
       fill_placeholders(t.tr("link.copied"), {{"count", std::to_string(shown_clicks_)}}).c_str());
   help_marker(t.tr("link.help"));
   ImGui::TextDisabled("%s", t.tr("link.shown"));
+  ImGui::Separator();
+  // The whole link, wrapped, for reading it off a projector.
+  ImGui::TextUnformatted(shown_.c_str());
   ImGui::PopTextWrapPos();
-  if (ImGui::Button(t.tr("link.copy"))) copy();
-  ctx.anchors.set_last_item("link.copy");
 }
 
 nlohmann::json LinkView::state_json() const {

@@ -48,7 +48,7 @@ class LinkView : public View {
 
  protected:
   void drawContent(ViewContext& ctx) override;
-  Tile tile() const override { return Tile{0.18f, 0.25f, 0.64f, 0.3f}; }
+  Tile tile() const override { return Tile{0.18f, 0.2f, 0.64f, 0.4f}; }
 
  private:
   const Workbench& bench_;
