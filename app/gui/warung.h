@@ -18,6 +18,7 @@
 namespace wmq::gui {
 
 class FilesView;
+class LinkView;
 
 class WarungUi {
  public:
@@ -29,6 +30,8 @@ class WarungUi {
   WarungUi& operator=(const WarungUi&) = delete;
 
   Actions& actions() { return *actions_; }
+  // File > Copy a link to this moment, and where a broken link's sentence is told.
+  LinkView& links() { return *links_; }
 
   // Runs a shortcut's action (what the key handler calls; tests call it directly).
   void perform(Act act);
@@ -49,6 +52,7 @@ class WarungUi {
   Workbench& bench_;
   std::unique_ptr<Actions> actions_;
   FilesView* files_ = nullptr;  // owned by the shell
+  LinkView* links_ = nullptr;   // owned by the shell
   int layout_ = -1;             // the layout mode arranged last (bit 0 projector, bit 1 A/B)
 };
 

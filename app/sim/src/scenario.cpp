@@ -317,8 +317,7 @@ void read_expectations(const Reader& r, const TValue& t, Scenario& s) {
     } else if (std::find(known.begin(), known.end(), key) != known.end()) {
       e.kind = key.rfind("min_", 0) == 0 ? Expectation::Kind::kMin : Expectation::Kind::kMax;
       e.figure = key.substr(4);
-      if (std::find(kLatencyFigures.begin(), kLatencyFigures.end(), e.figure) !=
-          kLatencyFigures.end()) {
+      if (is_duration_figure(e.figure)) {
         e.value = *r.get_duration(t, key, 0, 30 * kDay);
       } else {
         e.value = *r.get_int(t, key, 0, 1'000'000'000);
@@ -585,6 +584,10 @@ const std::vector<std::string>& figure_names() {
       "duplicates",    "in_flight",     "late_acks",     "crashes",   "recoveries",
       "group_commits", "announcements", "customers",     "retries"};
   return names;
+}
+
+bool is_duration_figure(std::string_view name) {
+  return std::find(kLatencyFigures.begin(), kLatencyFigures.end(), name) != kLatencyFigures.end();
 }
 
 std::vector<std::string> expectation_keys() {

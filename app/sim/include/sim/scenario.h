@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "broker/clock.h"
@@ -147,5 +148,9 @@ std::vector<std::string> expectation_keys();
 
 // The figures min_/max_ may bound, in report order.
 const std::vector<std::string>& figure_names();
+
+// Whether figure `name` is a duration (latency_p50, ..., latency_max: written
+// and bounded as "1m30s", held in microseconds) rather than a count.
+bool is_duration_figure(std::string_view name);
 
 }  // namespace wmq::sim
