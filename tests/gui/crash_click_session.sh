@@ -7,18 +7,20 @@ set -u
 . "$(dirname "$0")/lib.sh"
 app=$1 scenario=$2 x=$3 y=$4
 
+export WMQ_ANCHORS=$PWD/anchors.json
 "$app" gui "$scenario" --at 5m --paused --exit-after-ms 40000 --state-out state.json \
-  --anchors-out anchors.json &
+  --anchors-out "$WMQ_ANCHORS" &
 pid=$!
+export WMQ_PID=$pid
 wid=$(timeout 20 xdotool search --sync --name '^WarungMQ$' | head -n 1)
 if [ -z "$wid" ]; then
   echo "no WarungMQ window appeared" >&2
   kill "$pid"
   exit 1
 fi
-sleep 0.8  # a few frames, so ImGui knows where the widgets are
+first_frames
 xdotool mousemove --window "$wid" "$x" "$y"
-sleep 0.3
+frames_pass 2
 xdotool click 3
 # The menu opens on the release; wait until its item has been drawn and reported.
 item=""
@@ -34,8 +36,8 @@ fi
 echo "crash item at $item"
 # shellcheck disable=SC2086
 xdotool mousemove --window "$wid" $item
-sleep 0.3
+frames_pass 2
 xdotool click 1
-sleep 0.6
+frames_pass 2
 hold_key ctrl+q
 wait "$pid"
