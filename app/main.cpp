@@ -10,7 +10,9 @@
 #ifdef WMQ_SIM_ENABLED
 #include "sim/run_command.h"
 #endif
-#ifdef WMQ_STOMP_ENABLED
+// A page in a browser cannot listen on a socket: no `serve`, no --listen there.
+#if defined(WMQ_STOMP_ENABLED) && !defined(__EMSCRIPTEN__)
+#define WMQ_SERVE_ENABLED 1
 void add_serve_command(CLI::App& app);  // app/serve_command.cpp
 #endif
 
@@ -57,11 +59,13 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   gui->add_option("--anchors-out", gui_opts.anchors_out,
                   "Rewrite the widget rectangles (JSON) to this file after every frame");
+#ifndef __EMSCRIPTEN__
   gui->add_option("--listen", gui_opts.listen,
                   "Open the scene to STOMP clients on this port (0: any free port, printed "
                   "first); the clock then follows the wall clock");
   gui->add_option("--bind", gui_opts.bind,
                   "Address --listen uses (default 127.0.0.1; 0.0.0.0: every interface)");
+#endif
   gui->add_option("--bench-frames", gui_opts.bench_frames,
                   "Render N frames unpaced and print frame-time percentiles (JSON)")
       ->check(CLI::NonNegativeNumber);
@@ -69,7 +73,7 @@ int main(int argc, char** argv) {
 #ifdef WMQ_SIM_ENABLED
   auto run = wmq::sim::add_run_command(app);
 #endif
-#ifdef WMQ_STOMP_ENABLED
+#ifdef WMQ_SERVE_ENABLED
   add_serve_command(app);  // runs the server from its callback; its exit code comes back below
 #endif
 
