@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""Opens a page in Debian's headless chromium and reports what the WarungMQ page shows.
+
+Drives chromium over the DevTools protocol (python3-websocket): loads URL, waits until the
+program has drawn --frames frames (Module.wmqState()["frames"]), then writes the page's state
+report (what `warungmq gui --state-out` writes) and a screenshot (Page.captureScreenshot, PNG).
+Prints one JSON line: {"first_frame_ms": navigation to the first drawn frame}.
+
+Usage: page.py URL --state FILE [--screenshot FILE] [--frames N] [--size WxH] [--timeout S]
+Exit: 0 done; 1 the page failed (its status line and console errors on stderr); 77 no chromium.
+"""
+import argparse
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import websocket
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def launch(size, profile):
+    w, h = size
+    args = [
+        CHROMIUM, "--headless=new", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+        "--no-sandbox", "--disable-gpu-sandbox", "--no-first-run",
+        # A closed network: no update checks, no component downloads, no sync.
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--user-data-dir=" + profile, "--remote-debugging-port=0",
+        "--window-size=%d,%d" % (w, h), "--force-device-scale-factor=1", "about:blank",
+    ]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port_file = os.path.join(profile, "DevToolsActivePort")
+    for _ in range(300):
+        if os.path.exists(port_file):
+            lines = open(port_file).read().split()
+            if lines:
+                return proc, int(lines[0])
+        if proc.poll() is not None:
+            raise RuntimeError("chromium exited with %d before it listened" % proc.returncode)
+        time.sleep(0.1)
+    raise RuntimeError("chromium did not open its DevTools port")
+
+
+class Page:
+    def __init__(self, port):
+        targets = json.load(urllib.request.urlopen("http://127.0.0.1:%d/json/list" % port))
+        page = next(t for t in targets if t["type"] == "page")
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60,
+                                              suppress_origin=True)
+        self.next_id = 0
+        self.console = []
+
+    def call(self, method, **params):
+        self.next_id += 1
+        my_id = self.next_id
+        self.ws.send(json.dumps({"id": my_id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("method") == "Runtime.consoleAPICalled":
+                self.console.append(" ".join(str(a.get("value", "")) for a in msg["params"]["args"]))
+            if msg.get("id") == my_id:
+                if "error" in msg:
+                    raise RuntimeError("%s: %s" % (method, msg["error"]))
+                return msg["result"]
+
+    def eval(self, expression):
+        r = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in r:
+            return None
+        return r["result"].get("value")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("url")
+    ap.add_argument("--state", required=True)
+    ap.add_argument("--screenshot")
+    ap.add_argument("--frames", type=int, default=5)
+    ap.add_argument("--size", default="1280x720")
+    ap.add_argument("--timeout", type=float, default=90)
+    a = ap.parse_args()
+    if not os.access(CHROMIUM, os.X_OK):
+        print("SKIP: %s is not installed (apt-get install chromium)" % CHROMIUM)
+        return 77
+    size = tuple(int(v) for v in a.size.split("x"))
+    profile = tempfile.mkdtemp(prefix="wmq-chromium-")
+    proc = None
+    try:
+        proc, port = launch(size, profile)
+        page = Page(port)
+        page.call("Runtime.enable")
+        page.call("Page.enable")
+        # The viewport exactly --size at one pixel per CSS pixel (the window has browser chrome).
+        page.call("Emulation.setDeviceMetricsOverride", width=size[0], height=size[1],
+                  deviceScaleFactor=1, mobile=False)
+        start = time.monotonic()
+        page.call("Page.navigate", url=a.url)
+        first_frame_ms = None
+        state = None
+        while time.monotonic() - start < a.timeout:
+            frames = page.eval("Module.wmqRunning ? Module.wmqState().frames : -1")
+            if frames is not None and frames >= 1 and first_frame_ms is None:
+                first_frame_ms = (time.monotonic() - start) * 1000
+            if frames is not None and frames >= a.frames:
+                state = page.eval("JSON.stringify(Module.wmqState())")
+                break
+            status = page.eval("document.getElementById('status').className === 'error' ? "
+                               "document.getElementById('status').textContent : ''")
+            if status:
+                sys.stderr.write("the page says: %s\n" % status)
+                break
+            time.sleep(0.05)
+        if state is None:
+            sys.stderr.write("the page drew no %d frames in %.0f s\n" % (a.frames, a.timeout))
+            for line in page.console[-20:]:
+                sys.stderr.write("console: %s\n" % line)
+            return 1
+        if a.screenshot:
+            shot = page.call("Page.captureScreenshot", format="png")
+            with open(a.screenshot, "wb") as f:
+                f.write(base64.b64decode(shot["data"]))
+            # The state that goes with the picture: its anchors are the frame just shown.
+            state = page.eval("JSON.stringify(Module.wmqState())")
+        with open(a.state, "w") as f:
+            f.write(json.dumps(json.loads(state), indent=2) + "\n")
+        print(json.dumps({"first_frame_ms": round(first_frame_ms or 0, 1)}))
+        return 0
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
