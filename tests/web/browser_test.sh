@@ -3,7 +3,8 @@
 # `tools/web --serve` serves, at lesson 3, 1m45s, paused (the address's options become the
 # program's command line). The page must draw a non-trivial warung (its screenshot is checked
 # by its pixels against the page's own anchors, as the Xvfb tests do) and land on the same
-# state as the desktop program given the same options (warungmq gui ... --state-out).
+# state as the desktop program given the same options (warungmq gui ... --state-out). Then real
+# mouse, touch and key input through chromium crash cooks and switch the language.
 # Skipped (77) when the site is not built (tools/web) or chromium or xvfb-run is missing.
 # Usage: browser_test.sh WARUNGMQ PNG_PROBE SOURCE_DIR WORKDIR
 set -u
@@ -63,4 +64,7 @@ PY
   --colour scene.cook.grill-1=cook_crashed:150 --no-colour scene.cook.grill-1=cook_cooking:10 \
   --colour scene.cook.grill-3=cook_cooking:150 ||
   fail "the page's screenshot does not look right"
+
+# Real input: a mouse right-click and a click, a long press and a tap, F2 (input_test.py).
+/usr/bin/python3 "$here/input_test.py" "http://127.0.0.1:$port/" || fail "input in the page"
 echo "PASS: the page at lesson 3, 1m45s matches the desktop; $(cat page.out)"

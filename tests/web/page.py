@@ -76,6 +76,64 @@ class Page:
             return None
         return r["result"].get("value")
 
+    def state(self):
+        text = self.eval("Module.wmqRunning ? JSON.stringify(Module.wmqState()) : null")
+        return json.loads(text) if text else None
+
+    def wait(self, predicate, timeout=30):
+        """The first state for which predicate(state) holds, or None after timeout seconds."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            s = self.state()
+            if s is not None and predicate(s):
+                return s
+            time.sleep(0.05)
+        return None
+
+    def click(self, x, y, button="left"):
+        """A real mouse click through chromium's input pipeline: move, press, release."""
+        self.call("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
+        time.sleep(0.1)
+        self.call("Input.dispatchMouseEvent", type="mousePressed", x=x, y=y, button=button,
+                  clickCount=1)
+        time.sleep(0.1)
+        self.call("Input.dispatchMouseEvent", type="mouseReleased", x=x, y=y, button=button,
+                  clickCount=1)
+
+    def touch(self, x, y, hold_s):
+        """A finger on the screen at x,y for hold_s seconds."""
+        self.call("Input.dispatchTouchEvent", type="touchStart", touchPoints=[{"x": x, "y": y}])
+        time.sleep(hold_s)
+        self.call("Input.dispatchTouchEvent", type="touchEnd", touchPoints=[])
+
+
+def centre(state, anchor):
+    r = state["anchors"][anchor]
+    return r["x"] + r["w"] // 2, r["y"] + r["h"] // 2
+
+
+def open_browser(size):
+    """Starts chromium; returns (process, Page, profile dir). close_browser ends it."""
+    profile = tempfile.mkdtemp(prefix="wmq-chromium-")
+    proc, port = launch(size, profile)
+    page = Page(port)
+    page.call("Runtime.enable")
+    page.call("Page.enable")
+    # The viewport exactly `size` at one pixel per CSS pixel (the window has browser chrome).
+    page.call("Emulation.setDeviceMetricsOverride", width=size[0], height=size[1],
+              deviceScaleFactor=1, mobile=False)
+    return proc, page, profile
+
+
+def close_browser(proc, profile):
+    if proc is not None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    shutil.rmtree(profile, ignore_errors=True)
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -90,16 +148,8 @@ def main():
         print("SKIP: %s is not installed (apt-get install chromium)" % CHROMIUM)
         return 77
     size = tuple(int(v) for v in a.size.split("x"))
-    profile = tempfile.mkdtemp(prefix="wmq-chromium-")
-    proc = None
+    proc, page, profile = open_browser(size)
     try:
-        proc, port = launch(size, profile)
-        page = Page(port)
-        page.call("Runtime.enable")
-        page.call("Page.enable")
-        # The viewport exactly --size at one pixel per CSS pixel (the window has browser chrome).
-        page.call("Emulation.setDeviceMetricsOverride", width=size[0], height=size[1],
-                  deviceScaleFactor=1, mobile=False)
         start = time.monotonic()
         page.call("Page.navigate", url=a.url)
         first_frame_ms = None
@@ -133,13 +183,7 @@ def main():
         print(json.dumps({"first_frame_ms": round(first_frame_ms or 0, 1)}))
         return 0
     finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        shutil.rmtree(profile, ignore_errors=True)
+        close_browser(proc, profile)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""Real input in the page: a mouse right-click on a cook and a click on Crash in its menu crash
+it and its order is given to another cook; a long press (touch) on a cook opens the same menu
+and a tap picks Crash; F2 switches to Bahasa Indonesia. Checked in the page's state report.
+
+Usage: input_test.py BASE_URL   (the site served by tools/web --serve)
+Exit: 0 passed; 1 failed (the reason on stderr); 77 no chromium.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import page as cdp  # noqa: E402
+
+
+def cook(state, name):
+    return next(k for k in state["sim"]["a"]["cooks"] if k["name"] == name)
+
+
+def order(state, number):
+    return next(o for o in state["sim"]["a"]["orders"] if o["number"] == number)
+
+
+def fail(message):
+    sys.stderr.write("FAIL: %s\n" % message)
+    return 1
+
+
+def crash_through_menu(page, name, press):
+    """Opens `name`'s menu with press(x, y), then picks Crash the cook with a tap or click."""
+    state = page.wait(lambda s: "scene.cook." + name in s["anchors"])
+    if state is None:
+        return "no anchor scene.cook." + name
+    press(*cdp.centre(state, "scene.cook." + name), "menu")
+    state = page.wait(lambda s: "popup.crash_cook" in s["anchors"], timeout=10)
+    if state is None:
+        return "the menu of %s did not open (no popup.crash_cook anchor)" % name
+    r = state["anchors"]["popup.crash_cook"]
+    press(r["x"] + 20, r["y"] + r["h"] // 2, "pick")
+    if page.wait(lambda s: cook(s, name)["state"] == "crashed", timeout=10) is None:
+        return "%s is not crashed after the menu's Crash" % name
+    return None
+
+
+def main():
+    base = sys.argv[1]
+    if not os.access(cdp.CHROMIUM, os.X_OK):
+        print("SKIP: %s is not installed" % cdp.CHROMIUM)
+        return 77
+    proc, page, profile = cdp.open_browser((1280, 720))
+    try:
+        page.call("Page.navigate", url=base + "?scenario=03-a-cook-faints&at=1m45s&paused")
+        state = page.wait(lambda s: s["frames"] >= 5, timeout=90)
+        if state is None:
+            return fail("the page drew no frames")
+        held = cook(state, "grill-3")["held"]
+        if held != [1]:
+            return fail("grill-3 holds %s at 1m45s, expected [1]" % held)
+
+        # The mouse: right button on grill-3, left on Crash.
+        def mouse(x, y, what):
+            page.click(x, y, "right" if what == "menu" else "left")
+        problem = crash_through_menu(page, "grill-3", mouse)
+        if problem:
+            return fail("mouse: " + problem)
+        state = page.wait(lambda s: any(1 in k["held"] for k in s["sim"]["a"]["cooks"]))
+        if state is None:
+            return fail("nobody holds order 1 again after grill-3 crashed")
+        holder = [k["name"] for k in state["sim"]["a"]["cooks"] if 1 in k["held"]]
+        steps = " ".join(str(step) for step in order(state, 1)["steps"])
+        if holder != ["grill-2"] or "requeued" not in steps:
+            return fail("order 1 after grill-3 crashed: held by %s, steps %s" % (holder, steps))
+        print("mouse: grill-3 crashed, order 1 given again to %s" % holder[0])
+
+        # A finger: a long press opens drinks-1's menu, a tap picks Crash.
+        def finger(x, y, what):
+            page.touch(x, y, 0.8 if what == "menu" else 0.1)
+        problem = crash_through_menu(page, "drinks-1", finger)
+        if problem:
+            return fail("touch: " + problem)
+        print("touch: a long press and a tap crashed drinks-1")
+
+        # F2: Bahasa Indonesia.
+        for kind in ("rawKeyDown", "keyUp"):
+            page.call("Input.dispatchKeyEvent", type=kind, key="F2", code="F2",
+                      windowsVirtualKeyCode=113)
+        if page.wait(lambda s: s["language"] == "id", timeout=10) is None:
+            return fail("F2 did not switch the page to Bahasa Indonesia")
+        print("F2: the page speaks Bahasa Indonesia")
+        commands = page.state()["commands"]
+        print("commands: %s" % commands)
+        return 0
+    finally:
+        cdp.close_browser(proc, profile)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
