@@ -73,7 +73,10 @@ EM_JS(void, wmq_download, (const char* path, const char* name), {
   a.click();
   a.remove();
   setTimeout(function() { URL.revokeObjectURL(url); }, 10000);
-  if (Module['wmqOnDownload']) Module['wmqOnDownload'](UTF8ToString(name), bytes);
+  // What was offered, newest last: for tests, and for pages that want to list them.
+  Module['wmqDownloads'] = Module['wmqDownloads'] || [];
+  Module['wmqDownloads'].push({name: UTF8ToString(name), size: bytes.length,
+                               head: Array.from(bytes.subarray(0, 8))});
 });
 
 EM_JS(void, wmq_report_running, (), { Module['wmqRunning'] = true; });

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Real input in the page: a mouse right-click on a cook and a click on Crash in its menu crash
 it and its order is given to another cook; a long press (touch) on a cook opens the same menu
-and a tap picks Crash; F2 switches to Bahasa Indonesia. Checked in the page's state report.
+and a tap picks Crash; F2 switches to Bahasa Indonesia; F12 offers a screenshot as a download; a collapsed window stays
+collapsed after a reload. Checked in the page's state report.
 
 Usage: input_test.py BASE_URL   (the site served by tools/web --serve)
 Exit: 0 passed; 1 failed (the reason on stderr); 77 no chromium.
@@ -87,8 +88,37 @@ def main():
         if page.wait(lambda s: s["language"] == "id", timeout=10) is None:
             return fail("F2 did not switch the page to Bahasa Indonesia")
         print("F2: the page speaks Bahasa Indonesia")
-        commands = page.state()["commands"]
-        print("commands: %s" % commands)
+        # F12: a screenshot, offered as a download (a PNG read back from WebGL).
+        for kind in ("rawKeyDown", "keyUp"):
+            page.call("Input.dispatchKeyEvent", type=kind, key="F12", code="F12",
+                      windowsVirtualKeyCode=123)
+        if page.wait(lambda s: len(s["screenshots"]) == 1, timeout=10) is None:
+            return fail("F12 took no screenshot")
+        downloads = page.eval("Module.wmqDownloads || []")
+        png = [137, 80, 78, 71, 13, 10, 26, 10]
+        if len(downloads) != 1 or not downloads[0]["name"].startswith("warungmq-") or \
+                downloads[0]["head"] != png or downloads[0]["size"] < 20000:
+            return fail("F12 offered %s, expected one warungmq-*.png download" % downloads)
+        print("F12: %s offered as a download (%d bytes)" % (downloads[0]["name"],
+                                                           downloads[0]["size"]))
+
+        # The window layout survives a reload (localStorage, as imgui.ini on the desktop):
+        # collapse the Inspector, wait for ImGui to save (every 5 s when changed), reload.
+        r = page.state()["anchors"]["view.inspector"]
+        page.click(r["x"] + 18, r["y"] + 12)  # the window's collapse arrow
+        if page.wait(lambda s: s["anchors"]["view.inspector"]["h"] < 40, timeout=10) is None:
+            return fail("the Inspector did not collapse")
+        if page.wait(lambda s: page.eval(
+                "window.localStorage.getItem('warungmq.imgui.ini') != null"), timeout=15) is None:
+            return fail("no window layout in localStorage 15 s after a change")
+        page.call("Page.reload")
+        page.wait(lambda s: s["frames"] < 3, timeout=20)  # the new page's first frames
+        state = page.wait(lambda s: s["frames"] >= 5, timeout=60)
+        if state is None or state["anchors"]["view.inspector"]["h"] >= 40:
+            return fail("after a reload the Inspector is open again: %s" %
+                        (state and state["anchors"]["view.inspector"]))
+        print("layout: the collapsed Inspector stays collapsed after a reload")
+        print("commands: %s" % page.state()["commands"])
         return 0
     finally:
         cdp.close_browser(proc, profile)
