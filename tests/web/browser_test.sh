@@ -4,7 +4,8 @@
 # program's command line). The page must draw a non-trivial warung (its screenshot is checked
 # by its pixels against the page's own anchors, as the Xvfb tests do) and land on the same
 # state as the desktop program given the same options (warungmq gui ... --state-out). Then real
-# mouse, touch and key input through chromium crash cooks and switch the language.
+# mouse, touch and key input through chromium crash cooks and switch the language; a bad
+# option, no WebGL2 and a missing wasm file each show a readable sentence.
 # Skipped (77) when the site is not built (tools/web) or chromium or xvfb-run is missing.
 # Usage: browser_test.sh WARUNGMQ PNG_PROBE SOURCE_DIR WORKDIR
 set -u
@@ -64,6 +65,23 @@ PY
   --colour scene.cook.grill-1=cook_crashed:150 --no-colour scene.cook.grill-1=cook_cooking:10 \
   --colour scene.cook.grill-3=cook_cooking:150 ||
   fail "the page's screenshot does not look right"
+
+# What cannot start says so in a sentence, never a blank page: a bad option (the program's own
+# message), a browser without WebGL2, a server without the wasm file.
+/usr/bin/python3 "$here/page.py" "http://127.0.0.1:$port/?at=banana" --timeout 60 \
+  --expect-error 'could not start: warungmq gui: --at: "banana" is not a duration' ||
+  fail "a bad option in the address does not show its sentence"
+/usr/bin/python3 "$here/page.py" "http://127.0.0.1:$port/" --chromium-flag=--disable-webgl \
+  --timeout 60 --expect-error "WarungMQ needs WebGL2" || fail "no WebGL2 does not say so"
+mkdir -p broken
+cp "$site/index.html" "$site/warungmq.js" "$site/warungmq.data" broken/
+/usr/bin/python3 -m http.server --bind 127.0.0.1 --directory broken "$((port + 1))" \
+  >broken.log 2>&1 &
+broken_server=$!
+trap 'kill $server $broken_server 2>/dev/null; wait 2>/dev/null' EXIT
+sleep 0.5
+/usr/bin/python3 "$here/page.py" "http://127.0.0.1:$((port + 1))/" --timeout 60 \
+  --expect-error "warungmq.wasm could not be loaded" || fail "a missing wasm does not say so"
 
 # Real input: a mouse right-click and a click, a long press and a tap, F2 (input_test.py).
 /usr/bin/python3 "$here/input_test.py" "http://127.0.0.1:$port/" || fail "input in the page"

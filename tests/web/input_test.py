@@ -82,16 +82,12 @@ def main():
         print("touch: a long press and a tap crashed drinks-1")
 
         # F2: Bahasa Indonesia.
-        for kind in ("rawKeyDown", "keyUp"):
-            page.call("Input.dispatchKeyEvent", type=kind, key="F2", code="F2",
-                      windowsVirtualKeyCode=113)
+        page.key("F2", 113)
         if page.wait(lambda s: s["language"] == "id", timeout=10) is None:
             return fail("F2 did not switch the page to Bahasa Indonesia")
         print("F2: the page speaks Bahasa Indonesia")
         # F12: a screenshot, offered as a download (a PNG read back from WebGL).
-        for kind in ("rawKeyDown", "keyUp"):
-            page.call("Input.dispatchKeyEvent", type=kind, key="F12", code="F12",
-                      windowsVirtualKeyCode=123)
+        page.key("F12", 123)
         if page.wait(lambda s: len(s["screenshots"]) == 1, timeout=10) is None:
             return fail("F12 took no screenshot")
         downloads = page.eval("Module.wmqDownloads || []")

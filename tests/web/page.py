@@ -6,7 +6,12 @@ program has drawn --frames frames (Module.wmqState()["frames"]), then writes the
 report (what `warungmq gui --state-out` writes) and a screenshot (Page.captureScreenshot, PNG).
 Prints one JSON line: {"first_frame_ms": navigation to the first drawn frame}.
 
-Usage: page.py URL --state FILE [--screenshot FILE] [--frames N] [--size WxH] [--timeout S]
+With --expect-error TEXT the page must instead fail to start and say so on its status line,
+with TEXT in the sentence (a bad option, no WebGL2); --chromium-flag adds a flag to chromium's
+command line (e.g. --disable-webgl).
+
+Usage: page.py URL [--state FILE] [--screenshot FILE] [--frames N] [--size WxH] [--timeout S]
+               [--expect-error TEXT] [--chromium-flag FLAG]...
 Exit: 0 done; 1 the page failed (its status line and console errors on stderr); 77 no chromium.
 """
 import argparse
@@ -25,7 +30,7 @@ import websocket
 CHROMIUM = "/usr/bin/chromium"
 
 
-def launch(size, profile):
+def launch(size, profile, extra_flags=()):
     w, h = size
     args = [
         CHROMIUM, "--headless=new", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
@@ -33,8 +38,8 @@ def launch(size, profile):
         # A closed network: no update checks, no component downloads, no sync.
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--user-data-dir=" + profile, "--remote-debugging-port=0",
-        "--window-size=%d,%d" % (w, h), "--force-device-scale-factor=1", "about:blank",
-    ]
+        "--window-size=%d,%d" % (w, h), "--force-device-scale-factor=1",
+    ] + list(extra_flags) + ["about:blank"]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port_file = os.path.join(profile, "DevToolsActivePort")
     for _ in range(300):
@@ -100,6 +105,15 @@ class Page:
         self.call("Input.dispatchMouseEvent", type="mouseReleased", x=x, y=y, button=button,
                   clickCount=1)
 
+    def key(self, name, virtual_code):
+        """Presses and releases a key, held over several frames: ImGui 1.86 samples the keys
+        once a frame, so a press and release inside one frame would be missed."""
+        self.call("Input.dispatchKeyEvent", type="rawKeyDown", key=name, code=name,
+                  windowsVirtualKeyCode=virtual_code)
+        time.sleep(0.2)
+        self.call("Input.dispatchKeyEvent", type="keyUp", key=name, code=name,
+                  windowsVirtualKeyCode=virtual_code)
+
     def touch(self, x, y, hold_s):
         """A finger on the screen at x,y for hold_s seconds."""
         self.call("Input.dispatchTouchEvent", type="touchStart", touchPoints=[{"x": x, "y": y}])
@@ -112,10 +126,10 @@ def centre(state, anchor):
     return r["x"] + r["w"] // 2, r["y"] + r["h"] // 2
 
 
-def open_browser(size):
+def open_browser(size, extra_flags=()):
     """Starts chromium; returns (process, Page, profile dir). close_browser ends it."""
     profile = tempfile.mkdtemp(prefix="wmq-chromium-")
-    proc, port = launch(size, profile)
+    proc, port = launch(size, profile, extra_flags)
     page = Page(port)
     page.call("Runtime.enable")
     page.call("Page.enable")
@@ -138,17 +152,19 @@ def close_browser(proc, profile):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("url")
-    ap.add_argument("--state", required=True)
+    ap.add_argument("--state")
     ap.add_argument("--screenshot")
     ap.add_argument("--frames", type=int, default=5)
     ap.add_argument("--size", default="1280x720")
     ap.add_argument("--timeout", type=float, default=90)
+    ap.add_argument("--expect-error")
+    ap.add_argument("--chromium-flag", action="append", default=[])
     a = ap.parse_args()
     if not os.access(CHROMIUM, os.X_OK):
         print("SKIP: %s is not installed (apt-get install chromium)" % CHROMIUM)
         return 77
     size = tuple(int(v) for v in a.size.split("x"))
-    proc, page, profile = open_browser(size)
+    proc, page, profile = open_browser(size, a.chromium_flag)
     try:
         start = time.monotonic()
         page.call("Page.navigate", url=a.url)
@@ -164,9 +180,18 @@ def main():
             status = page.eval("document.getElementById('status').className === 'error' ? "
                                "document.getElementById('status').textContent : ''")
             if status:
+                if a.expect_error is not None:
+                    if a.expect_error in status:
+                        print(json.dumps({"error": status}))
+                        return 0
+                    sys.stderr.write("expected an error with \"%s\"\n" % a.expect_error)
                 sys.stderr.write("the page says: %s\n" % status)
-                break
+                return 1
             time.sleep(0.05)
+        if a.expect_error is not None:
+            sys.stderr.write("the page started, expected it to fail with \"%s\"\n" %
+                             a.expect_error)
+            return 1
         if state is None:
             sys.stderr.write("the page drew no %d frames in %.0f s\n" % (a.frames, a.timeout))
             for line in page.console[-20:]:
@@ -178,8 +203,9 @@ def main():
                 f.write(base64.b64decode(shot["data"]))
             # The state that goes with the picture: its anchors are the frame just shown.
             state = page.eval("JSON.stringify(Module.wmqState())")
-        with open(a.state, "w") as f:
-            f.write(json.dumps(json.loads(state), indent=2) + "\n")
+        if a.state:
+            with open(a.state, "w") as f:
+                f.write(json.dumps(json.loads(state), indent=2) + "\n")
         print(json.dumps({"first_frame_ms": round(first_frame_ms or 0, 1)}))
         return 0
     finally:
