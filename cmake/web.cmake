@@ -35,8 +35,9 @@ add_library(SQLite::SQLite3 ALIAS wmq_sqlite)
 # Dear ImGui with the GLFW (emscripten's own JavaScript GLFW) and OpenGL 3 (WebGL2) backends, and
 # the PNG writer the screenshots use.
 set(WMQ_IMGUI_DIR ${WMQ_WEB_SOURCES}/imgui)
-file(WRITE ${CMAKE_BINARY_DIR}/stb_image_write.c
-     "#define STB_IMAGE_WRITE_IMPLEMENTATION\n#include <stb_image_write.h>\n")
+# file(CONFIGURE) writes only when the text changes: a rerun of tools/web relinks nothing.
+file(CONFIGURE OUTPUT ${CMAKE_BINARY_DIR}/stb_image_write.c
+     CONTENT "#define STB_IMAGE_WRITE_IMPLEMENTATION\n#include <stb_image_write.h>\n")
 add_library(wmq_imgui_web STATIC
   ${WMQ_IMGUI_DIR}/imgui.cpp
   ${WMQ_IMGUI_DIR}/imgui_demo.cpp
