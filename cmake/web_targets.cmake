@@ -20,6 +20,10 @@ set_target_properties(warungmq PROPERTIES SUFFIX ".js")
 # the working directory is the real one (node_fs.js mounts it), so relative paths such as
 # `scenarios/03-a-cook-faints.toml --out build/report.json` mean what they mean natively.
 add_executable(warungmq_node ${WMQ_SOURCE_DIR}/app/main.cpp)
+# Wherever `run` lives (app/sim today, perhaps app/ beside serve_command.cpp later).
+if(EXISTS ${WMQ_SOURCE_DIR}/app/run_command.cpp)
+  target_sources(warungmq_node PRIVATE ${WMQ_SOURCE_DIR}/app/run_command.cpp)
+endif()
 target_link_libraries(warungmq_node PRIVATE wmq_warnings wmq_broker wmq_sim CLI11::CLI11
                                             nlohmann_json::nlohmann_json)
 target_compile_definitions(warungmq_node PRIVATE WMQ_SIM_ENABLED=1
