@@ -11,6 +11,8 @@ target_link_options(warungmq PRIVATE
   -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString,FS
   "--preload-file=${WMQ_SOURCE_DIR}/scenarios@/scenarios"
   "--preload-file=${WMQ_SOURCE_DIR}/assets@/assets"
+  # The GUI bench scene, for web_frame_ms (tests/web/web_figures.py): a few kilobytes.
+  "--preload-file=${WMQ_SOURCE_DIR}/tests/gui/data/pileup.toml@/bench/pileup.toml"
   "--preload-file=${WMQ_WEB_FONT_DIR}/DejaVuSans.ttf@${WMQ_WEB_FONT_DIR}/DejaVuSans.ttf"
   "--preload-file=${WMQ_WEB_FONT_DIR}/DejaVuSans-Bold.ttf@${WMQ_WEB_FONT_DIR}/DejaVuSans-Bold.ttf")
 set_target_properties(warungmq PROPERTIES SUFFIX ".js")
