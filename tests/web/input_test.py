@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Real input in the page: a mouse right-click on a cook and a click on Crash in its menu crash
 it and its order is given to another cook; a long press (touch) on a cook opens the same menu
-and a tap picks Crash; F2 switches to Bahasa Indonesia; F12 offers a screenshot as a download; a collapsed window stays
+and a tap picks Crash; Ctrl+C copies to the page's clipboard; F2 switches to Bahasa Indonesia; F12 offers a screenshot as a download; a collapsed window stays
 collapsed after a reload. Checked in the page's state report.
 
 Usage: input_test.py BASE_URL   (the site served by tools/web --serve)
@@ -9,6 +9,7 @@ Exit: 0 passed; 1 failed (the reason on stderr); 77 no chromium.
 """
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import page as cdp  # noqa: E402
@@ -36,7 +37,11 @@ def crash_through_menu(page, name, press):
     state = page.wait(lambda s: "popup.crash_cook" in s["anchors"], timeout=10)
     if state is None:
         return "the menu of %s did not open (no popup.crash_cook anchor)" % name
-    r = state["anchors"]["popup.crash_cook"]
+    # A popup settles its size and place over its first frames: aim at where it stays.
+    time.sleep(0.3)
+    r = page.state()["anchors"].get("popup.crash_cook")
+    if r is None:
+        return "the menu of %s closed by itself" % name
     press(r["x"] + 20, r["y"] + r["h"] // 2, "pick")
     if page.wait(lambda s: cook(s, name)["state"] == "crashed", timeout=10) is None:
         return "%s is not crashed after the menu's Crash" % name
@@ -80,6 +85,18 @@ def main():
         if problem:
             return fail("touch: " + problem)
         print("touch: a long press and a tap crashed drinks-1")
+
+        # The clipboard is the page's: type in the log's order filter, select all, copy.
+        page.click(*cdp.centre(page.state(), "log.order"))
+        time.sleep(0.3)
+        page.type_text("42")
+        page.ctrl("a")
+        page.ctrl("c")
+        copied = page.eval("Module.wmqClipboard")
+        if copied != "42":
+            return fail("Ctrl+C in the order filter put %r on the clipboard, expected '42'" % copied)
+        print("clipboard: Ctrl+C copied the filter's text")
+        page.key("Escape", 27)  # leave the text field: ImGui keeps shortcuts from a typing user
 
         # F2: Bahasa Indonesia.
         page.key("F2", 113)

@@ -114,6 +114,31 @@ class Page:
         self.call("Input.dispatchKeyEvent", type="keyUp", key=name, code=name,
                   windowsVirtualKeyCode=virtual_code)
 
+    def type_text(self, text):
+        """Types plain characters (digits and letters) one key at a time."""
+        for ch in text:
+            code = ("Digit" if ch.isdigit() else "Key") + ch.upper()
+            self.call("Input.dispatchKeyEvent", type="keyDown", key=ch, text=ch, code=code,
+                      windowsVirtualKeyCode=ord(ch.upper()))
+            time.sleep(0.1)
+            self.call("Input.dispatchKeyEvent", type="keyUp", key=ch, code=code,
+                      windowsVirtualKeyCode=ord(ch.upper()))
+            time.sleep(0.1)
+
+    def ctrl(self, letter):
+        """Ctrl+letter, held over several frames."""
+        code, vk = "Key" + letter.upper(), ord(letter.upper())
+        self.call("Input.dispatchKeyEvent", type="rawKeyDown", key="Control", code="ControlLeft",
+                  windowsVirtualKeyCode=17, modifiers=2)
+        self.call("Input.dispatchKeyEvent", type="rawKeyDown", key=letter, code=code,
+                  windowsVirtualKeyCode=vk, modifiers=2)
+        time.sleep(0.2)
+        self.call("Input.dispatchKeyEvent", type="keyUp", key=letter, code=code,
+                  windowsVirtualKeyCode=vk, modifiers=2)
+        self.call("Input.dispatchKeyEvent", type="keyUp", key="Control", code="ControlLeft",
+                  windowsVirtualKeyCode=17)
+        time.sleep(0.2)
+
     def touch(self, x, y, hold_s):
         """A finger on the screen at x,y for hold_s seconds."""
         self.call("Input.dispatchTouchEvent", type="touchStart", touchPoints=[{"x": x, "y": y}])
