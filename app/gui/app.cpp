@@ -21,7 +21,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -33,6 +32,7 @@
 #include "gui/model/variant.h"
 #include "gui/model/workbench.h"
 #include "gui/paths.h"
+#include "gui/platform.h"
 #include "gui/screenshot.h"
 #include "gui/shell.h"
 #include "gui/theme.h"
@@ -47,10 +47,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// GLSL 1.30 goes with an OpenGL 3.0 context; Mesa's llvmpipe (Xvfb) and every desktop driver
-// of the last decade have it. A wrong string still "initialises" and draws nothing, so the
-// screenshot test checks pixels.
-constexpr const char* kGlslVersion = "#version 130";
 constexpr const char* kWindowTitle = "WarungMQ";
 constexpr double kDefaultSpeed = 8.0;
 constexpr const char* kDefaultBind = "127.0.0.1";
@@ -98,23 +94,6 @@ struct ImGuiSession {
     ImGui::DestroyContext();
   }
 };
-
-// Where imgui.ini goes; empty (no ini file) when there is no usable config directory.
-std::string ini_path() {
-  std::filesystem::path dir = config_dir(std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"));
-  if (dir.empty()) {
-    std::fprintf(stderr,
-                 "warungmq gui: neither XDG_CONFIG_HOME nor HOME is set; the window layout "
-                 "will not be remembered\n");
-    return {};
-  }
-  if (wmq::Status st = ensure_config_dir(dir); !st) {
-    std::fprintf(stderr, "warungmq gui: %s; the window layout will not be remembered\n",
-                 st.message().c_str());
-    return {};
-  }
-  return (dir / "imgui.ini").string();
-}
 
 // The keyboard shortcuts shown in the menus. With the GLFW backend of 1.86, ImGui's key indices
 // are GLFW key codes.
@@ -256,9 +235,51 @@ wmq::Status check_options(const GuiOptions& options) {
   return wmq::Status::ok();
 }
 
-int run_gui(const GuiOptions& given) {
-  if (wmq::Status st = check_options(given); !st) return fail(st.message());
-  GuiOptions options = given;  // a --link fills in what it holds
+namespace {
+
+// The window, its Dear ImGui and the warung: everything a frame needs, alive from open() to the
+// end of finish(). The platform layer drives it (platform.h): a paced loop on the desktop, the
+// browser's animation frames in a page.
+class GuiLoop final : public platform::FrameLoop {
+ public:
+  explicit GuiLoop(const GuiOptions& options) : options_(options) {}
+
+  // Everything before the first frame: strings, scenario, window, ImGui, the shell. kExitOk, or
+  // the code run_gui returns (its message already on stderr).
+  int open();
+  bool frame() override;
+  std::optional<Clock::time_point> next_frame_at() const override;
+  int finish() override;
+
+ private:
+  // What --state-out writes (app.h), "exit_reason" "running" until the last frame.
+  nlohmann::json state_report() const;
+
+  GuiOptions options_;  // a --link fills in what it holds (open())
+  std::filesystem::path scenarios_dir_;
+  std::filesystem::path scenario_;
+  // Destroyed in reverse: the warung and the shell before ImGui, ImGui before GLFW.
+  Workbench bench_;
+  std::optional<GlfwSession> glfw_;
+  std::optional<ImGuiSession> imgui_;
+  std::unique_ptr<Shell> shell_;
+  std::unique_ptr<WarungUi> warung_;
+
+  bool benching_ = false;
+  bool bounded_ = false;  // a fixed number of frames: a test or a recording, run unpaced
+  int frame_limit_ = 0;
+  std::vector<double> frame_ms_;
+  Clock::time_point start_;
+  Clock::time_point frame_start_;
+  Clock::time_point last_frame_start_;
+  int status_ = kExitOk;
+  std::string exit_reason_;
+  int fb_width_ = 0;
+  int fb_height_ = 0;
+};
+
+int GuiLoop::open() {
+  if (wmq::Status st = check_options(options_); !st) return fail(st.message());
 #ifdef __GLIBC__
   // Mesa's llvmpipe allocates its vertex and scene buffers anew every frame. With glibc's
   // defaults the heap is trimmed back to the kernel after each frame and faulted in again at
@@ -270,98 +291,96 @@ int run_gui(const GuiOptions& given) {
 
   // Strings first: a missing asset should fail before a window flashes up.
   std::filesystem::path assets =
-      options.assets_dir.empty() ? std::filesystem::path(WMQ_GUI_ASSETS_DIR) : options.assets_dir;
-  wmq::Result<I18n> i18n = I18n::load(assets / "i18n", kLanguages, options.language);
+      options_.assets_dir.empty() ? std::filesystem::path(WMQ_GUI_ASSETS_DIR) : options_.assets_dir;
+  wmq::Result<I18n> i18n = I18n::load(assets / "i18n", kLanguages, options_.language);
   if (!i18n) return fail(i18n.status().message());
-  i18n.value().set_vocabulary(options.vocabulary == "broker" ? Vocabulary::kBroker
-                                                             : Vocabulary::kRestaurant);
+  i18n.value().set_vocabulary(options_.vocabulary == "broker" ? Vocabulary::kBroker
+                                                              : Vocabulary::kRestaurant);
 
   // The scenario next, for the same reason: a typo in a file should not open a window.
-  const std::filesystem::path scenarios_dir = options.scenarios_dir.empty()
-                                                  ? std::filesystem::path(WMQ_GUI_SCENARIOS_DIR)
-                                                  : options.scenarios_dir;
-  Workbench bench;
+  scenarios_dir_ = options_.scenarios_dir.empty() ? std::filesystem::path(WMQ_GUI_SCENARIOS_DIR)
+                                                  : options_.scenarios_dir;
   const std::string link_problem =
-      options.link ? open_link(options, scenarios_dir, i18n.value(), bench) : std::string();
-  const std::filesystem::path scenario =
-      options.scenario.empty() ? scenarios_dir / "00-sandbox.toml" : options.scenario;
+      options_.link ? open_link(options_, scenarios_dir_, i18n.value(), bench_) : std::string();
+  scenario_ = options_.scenario.empty() ? scenarios_dir_ / "00-sandbox.toml" : options_.scenario;
   if (wmq::Status st =
-          bench.loaded() ? wmq::Status::ok() : bench.load(scenario.string(), options.seed);
+          bench_.loaded() ? wmq::Status::ok() : bench_.load(scenario_.string(), options_.seed);
       !st) {
     return fail(st.message());
   }
-  if (!options.compare.empty()) {
+  if (!options_.compare.empty()) {
     if (wmq::Status st =
-            bench.set_variant(make_variant(*preset_named(options.compare), bench.scenario()));
+            bench_.set_variant(make_variant(*preset_named(options_.compare), bench_.scenario()));
         !st) {
       return fail(st.message());
     }
   }
-  if (!options.at.empty()) {
-    if (wmq::Status st = bench.seek(sim::parse_duration(options.at).value()); !st) {
+  if (!options_.at.empty()) {
+    if (wmq::Status st = bench_.seek(sim::parse_duration(options_.at).value()); !st) {
       return fail(st.message());
     }
   }
-  if (!options.select.empty()) {
-    std::optional<Selection> sel = parse_selection(options.select, bench.a().sim());
-    if (!sel) return fail("--select \"" + options.select + "\" names nothing in this scenario");
-    bench.select(*sel);
+  if (!options_.select.empty()) {
+    std::optional<Selection> sel = parse_selection(options_.select, bench_.a().sim());
+    if (!sel) return fail("--select \"" + options_.select + "\" names nothing in this scenario");
+    bench_.select(*sel);
   }
-  bench.set_speed(options.speed.value_or(kDefaultSpeed));
-  if (options.listen) {
+  bench_.set_speed(options_.speed.value_or(kDefaultSpeed));
+  if (options_.listen) {
     sim::ListenOptions lo;
-    lo.bind = options.bind.empty() ? std::string(kDefaultBind) : options.bind;
-    lo.port = *options.listen;
+    lo.bind = options_.bind.empty() ? std::string(kDefaultBind) : options_.bind;
+    lo.port = *options_.listen;
     lo.log = [](std::string_view line) {
       std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
     };
-    if (wmq::Status st = bench.listen(lo); !st) return fail(st.message());
+    if (wmq::Status st = bench_.listen(lo); !st) return fail(st.message());
     // Tests and scripts read the port from this first line (--listen 0 picks one).
     std::printf("warungmq gui: listening on %s port %u\n", lo.bind.c_str(),
-                static_cast<unsigned>(bench.listen_port()));
+                static_cast<unsigned>(bench_.listen_port()));
     std::fflush(stdout);
     // A client that vanished mid-write must not end the class's window.
     std::signal(SIGPIPE, SIG_IGN);
   }
-  const bool benching = options.bench_frames > 0;
-  const int frame_limit = benching ? options.bench_frames + kBenchWarmup : options.frames;
-  if (!options.paused) bench.play();
+  benching_ = options_.bench_frames > 0;
+  frame_limit_ = benching_ ? options_.bench_frames + kBenchWarmup : options_.frames;
+  if (!options_.paused) bench_.play();
 
   g_glfw_error.clear();
   glfwSetErrorCallback(on_glfw_error);
   if (glfwInit() == GLFW_FALSE) return no_display("cannot start GLFW");
-  GlfwSession glfw;
+  glfw_.emplace();
 
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-  glfw.window = glfwCreateWindow(options.width, options.height, kWindowTitle, nullptr, nullptr);
-  if (glfw.window == nullptr) return no_display("cannot open an OpenGL 3.0 window");
-  glfwMakeContextCurrent(glfw.window);
-  const bool bounded = frame_limit > 0;
+  platform::window_hints();
+  int width = options_.width, height = options_.height;
+  platform::fit_initial_size(width, height);
+  glfw_->window = glfwCreateWindow(width, height, kWindowTitle, nullptr, nullptr);
+  if (glfw_->window == nullptr) return no_display("cannot open an OpenGL 3.0 window");
+  glfwMakeContextCurrent(glfw_->window);
+  bounded_ = frame_limit_ > 0;
   // A fixed number of frames is a test or a recording: render them as fast as possible.
-  glfwSwapInterval(bounded ? 0 : 1);
+  glfwSwapInterval(bounded_ ? 0 : 1);
 
-  // ImGui keeps only the pointer and writes the file when the context ends, so the string is
-  // declared before `imgui` and outlives it.
-  const std::string ini = ini_path();
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
-  ImGuiSession imgui;
+  imgui_.emplace();
   ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = ini.empty() ? nullptr : ini.c_str();
+  platform::start_preferences(io);
   // A fixed number of frames is a picture or a measurement: wherever the pointer happens to be
   // (Xvfb puts it mid-screen) must not hover a widget and open a tooltip in it.
-  if (bounded) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;
+  if (bounded_) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;
 
   apply_theme(ImGui::GetStyle());
   Fonts fonts = load_fonts(io);
 
-  if (!ImGui_ImplGlfw_InitForOpenGL(glfw.window, true)) {
+  if (!ImGui_ImplGlfw_InitForOpenGL(glfw_->window, true)) {
     return no_display("cannot attach Dear ImGui to the window");
   }
-  imgui.glfw_backend = true;
-  if (!ImGui_ImplOpenGL3_Init(kGlslVersion)) return no_display("cannot load OpenGL 3 functions");
-  imgui.gl_backend = true;
+  imgui_->glfw_backend = true;
+  platform::install_clipboard(io);  // after the backend, which installs GLFW's
+  if (!ImGui_ImplOpenGL3_Init(platform::glsl_version())) {
+    return no_display("cannot load OpenGL 3 functions");
+  }
+  imgui_->gl_backend = true;
   // Every glyph is drawn at the size it was rasterised at (the scene snaps to loaded sizes), so
   // the atlas can be sampled nearest-neighbour: one texel fetch a pixel instead of four, which
   // halves the frame time on Mesa's software renderer (llvmpipe) at 1280x720.
@@ -370,116 +389,138 @@ int run_gui(const GuiOptions& given) {
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
 
-  Shell shell(std::move(i18n).value(), fonts, WMQ_GUI_VERSION);
-  shell.add_view(std::make_unique<AboutView>(WMQ_GUI_VERSION));
-  WarungUi warung(shell, bench, scenarios_dir);
-  if (!link_problem.empty()) warung.links().show_problem(link_problem);
-  if (options.projector) shell.queue_set_projector(true);
-  shell.commands().apply_all();  // before the first frame, so it is drawn in projector mode
-  warung.sync_layout();
-  if (options.setup) options.setup(shell);
-  std::vector<double> frame_ms;
-  Clock::time_point last_frame_start;
+  shell_ = std::make_unique<Shell>(std::move(i18n).value(), fonts, WMQ_GUI_VERSION);
+  shell_->add_view(std::make_unique<AboutView>(WMQ_GUI_VERSION));
+  warung_ = std::make_unique<WarungUi>(*shell_, bench_, scenarios_dir_);
+  if (!link_problem.empty()) warung_->links().show_problem(link_problem);
+  if (options_.projector) shell_->queue_set_projector(true);
+  shell_->commands().apply_all();  // before the first frame, so it is drawn in projector mode
+  warung_->sync_layout();
+  if (options_.setup) options_.setup(*shell_);
+  platform::publish_state([this] { return state_report().dump(2); });
+  start_ = Clock::now();
+  return kExitOk;
+}
 
-  const Clock::time_point start = Clock::now();
-  const auto time_limit = std::chrono::milliseconds(options.exit_after_ms);
-  int status = kExitOk;
-  std::string exit_reason;
-  int fb_width = 0;
-  int fb_height = 0;
+bool GuiLoop::frame() {
+  if (glfwWindowShouldClose(glfw_->window)) {
+    exit_reason_ = "window-closed";
+    return false;
+  }
+  if (shell_->quit_requested()) {
+    exit_reason_ = "quit-command";
+    return false;
+  }
+  if (bounded_ && shell_->frames() >= frame_limit_) {
+    exit_reason_ = "frames";
+    return false;
+  }
+  if (options_.exit_after_ms > 0 &&
+      Clock::now() - start_ >= std::chrono::milliseconds(options_.exit_after_ms)) {
+    exit_reason_ = "time-limit";
+    return false;
+  }
+  frame_start_ = Clock::now();
+  // A frame's time is the whole loop, from one frame's start to the next: input, the
+  // simulation, drawing, the GL work and the swap.
+  if (benching_ && shell_->frames() > kBenchWarmup) {
+    frame_ms_.push_back(
+        std::chrono::duration<double, std::milli>(frame_start_ - last_frame_start_).count());
+  }
+  last_frame_start_ = frame_start_;
 
-  for (;;) {
-    if (glfwWindowShouldClose(glfw.window)) {
-      exit_reason = "window-closed";
-      break;
-    }
-    if (shell.quit_requested()) {
-      exit_reason = "quit-command";
-      break;
-    }
-    if (bounded && shell.frames() >= frame_limit) {
-      exit_reason = "frames";
-      break;
-    }
-    if (options.exit_after_ms > 0 && Clock::now() - start >= time_limit) {
-      exit_reason = "time-limit";
-      break;
-    }
-    const Clock::time_point frame_start = Clock::now();
-    // A frame's time is the whole loop, from one frame's start to the next: input, the
-    // simulation, drawing, the GL work and the swap.
-    if (benching && shell.frames() > kBenchWarmup) {
-      frame_ms.push_back(
-          std::chrono::duration<double, std::milli>(frame_start - last_frame_start).count());
-    }
-    last_frame_start = frame_start;
+  glfwPollEvents();
+  platform::follow_page_size(glfw_->window);
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  // Two frames can share a timestamp (a browser's frozen or virtual clock, a coarse timer), and
+  // ImGui asserts on a zero step.
+  ImGuiIO& io = ImGui::GetIO();
+  if (!(io.DeltaTime > 0.0f)) io.DeltaTime = 1e-4f;
+  ImGui::NewFrame();
+  handle_shortcuts(*shell_);
+  shell_->draw();
+  ImGui::Render();
 
-    glfwPollEvents();
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
-    ImGui::NewFrame();
-    handle_shortcuts(shell);
-    shell.draw();
-    ImGui::Render();
+  glfwGetFramebufferSize(glfw_->window, &fb_width_, &fb_height_);
+  glViewport(0, 0, fb_width_, fb_height_);
+  // The clear colour is the windows' paper (projector mode has its own): bare windows show it.
+  const ImVec4 paper = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(paper.x, paper.y, paper.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
-    glfwGetFramebufferSize(glfw.window, &fb_width, &fb_height);
-    glViewport(0, 0, fb_width, fb_height);
-    // The clear colour is the windows' paper (projector mode has its own): bare windows show it.
-    const ImVec4 paper = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-    glClearColor(paper.x, paper.y, paper.z, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-
-    // Captures read the back buffer, so they happen here: drawn, not yet swapped.
-    const bool last_frame = bounded && shell.frames() + 1 == frame_limit;
-    if (last_frame && !options.screenshot.empty()) {
-      wmq::Status st = save_framebuffer_png(options.screenshot, fb_width, fb_height);
-      if (!st) status = fail(st.message());
-    }
-    if (shell.take_screenshot_request()) {
-      std::filesystem::path file =
-          new_screenshot_path(std::filesystem::current_path(), std::time(nullptr));
-      wmq::Status st = save_framebuffer_png(file, fb_width, fb_height);
-      shell.report_screenshot(file, st);
-      if (st) {
-        std::printf("warungmq gui: screenshot saved to %s\n", file.c_str());
-      } else {
-        std::fprintf(stderr, "warungmq gui: %s\n", st.message().c_str());
-      }
-    }
-
-    glfwSwapBuffers(glfw.window);
-    if (!options.anchors_out.empty()) write_anchors(options.anchors_out, shell.anchors().to_json());
-    shell.end_frame();
-    // A live run is paced even with --frames: its clock follows the wall clock whatever the
-    // frame rate, so racing through frames would only burn the CPU its clients share.
-    if (!bounded || (bench.live() && !benching)) {
-      std::this_thread::sleep_until(frame_start + kFramePeriod);
+  // Captures read the back buffer, so they happen here: drawn, not yet swapped.
+  const bool last_frame = bounded_ && shell_->frames() + 1 == frame_limit_;
+  if (last_frame && !options_.screenshot.empty()) {
+    wmq::Status st = save_framebuffer_png(options_.screenshot, fb_width_, fb_height_);
+    if (!st) status_ = fail(st.message());
+  }
+  if (shell_->take_screenshot_request()) {
+    std::filesystem::path file =
+        new_screenshot_path(platform::user_files_dir(), std::time(nullptr));
+    wmq::Status st = save_framebuffer_png(file, fb_width_, fb_height_);
+    shell_->report_screenshot(file, st);
+    if (st) {
+      std::printf("warungmq gui: screenshot saved to %s\n", file.c_str());
+      platform::offer_file(file);
+    } else {
+      std::fprintf(stderr, "warungmq gui: %s\n", st.message().c_str());
     }
   }
 
-  if (!options.state_out.empty()) {
-    nlohmann::json state = shell.state_json();
-    state["exit_reason"] = exit_reason;
-    state["window"] = {{"width", fb_width}, {"height", fb_height}};
-    state["version"] = WMQ_GUI_VERSION;
-    state["scenario"] = scenario.string();
-    state["seed"] = bench.seed();
-    wmq::Status st = write_state(options.state_out, state);
-    if (!st) status = fail(st.message());
+  glfwSwapBuffers(glfw_->window);
+  platform::keep_preferences(io);
+  if (!options_.anchors_out.empty()) {
+    write_anchors(options_.anchors_out, shell_->anchors().to_json());
   }
-  if (benching) {
+  shell_->end_frame();
+  return true;
+}
+
+std::optional<platform::FrameLoop::Clock::time_point> GuiLoop::next_frame_at() const {
+  // A live run is paced even with --frames: its clock follows the wall clock whatever the frame
+  // rate, so racing through frames would only burn the CPU its clients share.
+  if (!bounded_ || (bench_.live() && !benching_)) return frame_start_ + kFramePeriod;
+  return std::nullopt;
+}
+
+nlohmann::json GuiLoop::state_report() const {
+  nlohmann::json state = shell_->state_json();
+  state["exit_reason"] = exit_reason_.empty() ? std::string("running") : exit_reason_;
+  state["window"] = {{"width", fb_width_}, {"height", fb_height_}};
+  state["version"] = WMQ_GUI_VERSION;
+  state["scenario"] = scenario_.string();
+  state["seed"] = bench_.seed();
+  return state;
+}
+
+int GuiLoop::finish() {
+  platform::publish_state({});
+  if (!options_.state_out.empty()) {
+    wmq::Status st = write_state(options_.state_out, state_report());
+    if (!st) status_ = fail(st.message());
+  }
+  if (benching_) {
     nlohmann::json figures = {
-        {"gui_frame_ms_p50", percentile(frame_ms, 0.50)},
-        {"gui_frame_ms_p99", percentile(frame_ms, 0.99)},
-        {"frames", frame_ms.size()},
+        {"gui_frame_ms_p50", percentile(frame_ms_, 0.50)},
+        {"gui_frame_ms_p99", percentile(frame_ms_, 0.99)},
+        {"frames", frame_ms_.size()},
         // What the software renderer pays for per primitive, whatever its size.
         {"triangles", ImGui::GetIO().MetricsRenderIndices / 3},
         {"orders_waiting",
-         bench.a().charts().waiting.empty() ? 0.0f : bench.a().charts().waiting.back()}};
+         bench_.a().charts().waiting.empty() ? 0.0f : bench_.a().charts().waiting.back()}};
     std::printf("%s\n", figures.dump().c_str());
   }
-  return status;
+  return status_;
+}
+
+}  // namespace
+
+int run_gui(const GuiOptions& options) {
+  auto loop = std::make_unique<GuiLoop>(options);
+  if (int code = loop->open(); code != kExitOk) return code;
+  return platform::run_frames(std::move(loop));
 }
 
 }  // namespace wmq::gui

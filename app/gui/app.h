@@ -83,6 +83,10 @@ wmq::Status check_options(const GuiOptions& options);
 // clock follows the wall clock anyway).
 // The window layout is kept in $XDG_CONFIG_HOME/warungmq/imgui.ini (or ~/.config/warungmq/),
 // never in the working directory. F12 saves a screenshot in the working directory.
+// In a browser (platform.h, platform_web.cpp) the same frames are driven by the page: run_gui
+// returns kExitOk once the window is open and the frames go on after main() returns; the
+// layout lives in localStorage, F12 screenshots become downloads, and the state report is also
+// Module.wmqState() (with "exit_reason" "running" until the last frame).
 // The --state-out report is Shell::state_json() plus "exit_reason" ("frames", "time-limit",
 // "quit-command" or "window-closed"), "window" (framebuffer size), "version", "scenario" (the
 // path), "seed", and "sim" (model/state_json.h). With bench_frames, the last line on stdout is

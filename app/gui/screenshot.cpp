@@ -41,11 +41,14 @@ wmq::Status save_framebuffer_png(const std::filesystem::path& file, int width, i
                               "screenshot \"" + file.string() + "\": the window has no pixels (" +
                                   std::to_string(width) + "x" + std::to_string(height) + ")");
   }
-  std::vector<unsigned char> rgb(static_cast<size_t>(width) * static_cast<size_t>(height) * 3);
-  // RGB rows of width*3 bytes are not 4-byte aligned in general; ask GL for packed rows.
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadBuffer(GL_BACK);
-  glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE, rgb.data());
+  // RGBA: the one format every GL reads back, WebGL included (GL_RGB is not valid there).
+  const size_t pixels = static_cast<size_t>(width) * static_cast<size_t>(height);
+  std::vector<unsigned char> rgba(pixels * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 4);
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  std::vector<unsigned char> rgb(pixels * 3);
+  for (size_t i = 0; i < pixels; ++i)
+    std::memcpy(&rgb[i * 3], &rgba[i * 4], 3);
   flip_rows(rgb, width * 3, height);
   return write_png(file, rgb, width, height);
 }

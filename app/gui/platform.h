@@ -1,0 +1,90 @@
+// platform: what the desktop window and a page in a browser do differently, and nothing else.
+//
+// Everything above this layer (the frame, the shell, the views) is one set of sources. Two
+// implementations, of which the build links one: platform_desktop.cpp (GLFW on X11/Wayland,
+// OpenGL 3) and platform_web.cpp (emscripten: GLFW in JavaScript, WebGL2 on a canvas).
+//   - frame driving: a loop paced by the program, or the browser's animation frames;
+//   - the window's size: the monitor's work area, or the page's canvas and its pixel ratio;
+//   - preferences (imgui.ini): a file in the config directory, or the browser's localStorage;
+//   - files meant for the user (screenshots, saved scenarios, reports): left where they were
+//     written, or offered as downloads;
+//   - the clipboard: GLFW's, or the page's;
+//   - the state report: a file (--state-out), and in a page also Module.wmqState() for tests.
+//
+// Thread-safety: the main thread only, like GLFW.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+struct GLFWwindow;
+struct ImGuiIO;
+
+namespace wmq::gui::platform {
+
+// The program as a sequence of frames. The platform calls frame() until it returns false, then
+// finish() once, then destroys the loop.
+class FrameLoop {
+ public:
+  using Clock = std::chrono::steady_clock;
+  virtual ~FrameLoop() = default;
+  // Handles input and draws one frame; false once the program is done (no frame was drawn).
+  virtual bool frame() = 0;
+  // On the desktop, the earliest start of the next frame (pacing); nullopt: at once. A page is
+  // paced by the browser and never asks.
+  virtual std::optional<Clock::time_point> next_frame_at() const = 0;
+  // After the last frame: writes what is asked on exit; its result is the exit code.
+  virtual int finish() = 0;
+};
+
+// Desktop: runs the loop to its end, sleeping until next_frame_at() between frames, and returns
+// finish()'s code. Web: hands the loop to the browser (one frame per animation frame, never
+// sleeping, no Asyncify) and returns 0 at once; the page lives on after main() returns, and
+// finish() runs after the last frame.
+int run_frames(std::unique_ptr<FrameLoop> loop);
+
+// The GLSL version line ImGui's OpenGL 3 backend compiles its shaders with: "#version 130"
+// (OpenGL 3.0) or "#version 300 es" (WebGL2).
+const char* glsl_version();
+
+// Asks for the kind of context the platform draws with (before glfwCreateWindow).
+void window_hints();
+
+// The window size to open with, for a request of width x height screen pixels: on the desktop at
+// most the primary monitor's work area (a 1024x768 projector gets a window that fits); in a page
+// the size of the canvas in device pixels, whatever was asked.
+void fit_initial_size(int& width, int& height);
+
+// At the start of each frame: in a page, follows the browser window's size and device pixel
+// ratio (the canvas keeps one pixel per device pixel, so text stays crisp). Nothing on the
+// desktop, where the user resizes the window.
+void follow_page_size(GLFWwindow* window);
+
+// Where the window layout (imgui.ini) is kept; call once after ImGui::CreateContext. Desktop:
+// $XDG_CONFIG_HOME/warungmq/imgui.ini (or ~/.config/warungmq/), written by ImGui itself, with a
+// line on stderr when there is no usable directory. Web: the page's localStorage.
+void start_preferences(ImGuiIO& io);
+// After each frame: in a page, stores the layout when ImGui says it changed. Nothing on the
+// desktop (ImGui writes its file).
+void keep_preferences(ImGuiIO& io);
+
+// Routes ImGui's clipboard to the page's (navigator.clipboard) in a browser; GLFW's backend
+// already does it on the desktop.
+void install_clipboard(ImGuiIO& io);
+
+// Where user files go (F12 screenshots): the working directory on the desktop, a scratch folder
+// of the page's in-memory file system in a browser.
+std::filesystem::path user_files_dir();
+// A file the program just wrote for the user. Desktop: nothing (it is where it was written).
+// Web: the browser offers it as a download under its file name.
+void offer_file(const std::filesystem::path& file);
+
+// In a page, Module.wmqState() returns what `state` returns (the --state-out report) for the
+// page's tests. Nothing on the desktop. An empty function withdraws it.
+void publish_state(std::function<std::string()> state);
+
+}  // namespace wmq::gui::platform
