@@ -37,7 +37,8 @@ struct ServeArgs {
   std::string data;
   std::string users;
   size_t max_connections = 256;
-  size_t max_frame = Limits{}.max_frame_size;
+  // 64 MiB, as a 16 MiB body that RabbitMQ takes must go through here too.
+  size_t max_frame = size_t{64} << 20;
 };
 
 void install_signals() {

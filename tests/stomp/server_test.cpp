@@ -370,3 +370,39 @@ TEST_CASE("a destroyed server drops its clients as a crash would: no ERROR, no l
   CHECK(c.read_frame().command == "EOF");
   CHECK(log.get().empty());
 }
+
+TEST_CASE("over loopback an ack:auto MESSAGE written before UNSUBSCRIBE never comes back") {
+  Running r;
+  TcpClient second(r.port());
+  second.connect();
+  {
+    TcpClient first(r.port());
+    first.connect();
+    // One write, as python3-stomp's command-line client sends it.
+    first.write(serialize(make("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/p3"}})) +
+                serialize(send_frame("/queue/p3", "sate")) +
+                serialize(make("UNSUBSCRIBE", {{"id", "1"}, {"receipt", "u"}})));
+    Frame m = first.read_frame();
+    CHECK(m.body == "sate");
+    CHECK(header(m, "delivery-count") == "1");
+    CHECK(header(first.read_frame(), "receipt-id") == "u");
+  }
+  second.send(make("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/p3"}, {"receipt", "s"}}));
+  CHECK(header(second.read_frame(), "receipt-id") == "s");
+  CHECK(second.read_frame(300ms).command.empty());  // nothing more: it was settled
+}
+
+TEST_CASE("over loopback a STOMP 1.2 ACK with only message-id gets ERROR and is closed") {
+  Running r;
+  TcpClient cook(r.port()), cashier(r.port());
+  cook.connect();
+  cashier.connect();
+  cook.send(make("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/q"}, {"ack", "client"}}));
+  cashier.send(send_frame("/queue/q", "x"));
+  Frame m = cook.read_frame();
+  cook.send(make("ACK", {{"message-id", header(m, "message-id")}}));
+  Frame e = cook.read_frame();
+  CHECK(e.command == "ERROR");
+  CHECK(header(e, "message") == "missing header");
+  CHECK(cook.read_frame().command == "EOF");
+}
