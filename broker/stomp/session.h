@@ -141,6 +141,9 @@ class StompSession final : private SessionSink {
   // True while a publish of this session waits for the broker's confirm
   // (a commit): the server commits without waiting when one does.
   bool awaiting_confirms() const { return confirmed_ < published_; }
+  // True once the broker accepted a publish of this session: a publisher, for
+  // the server's flow control.
+  bool has_published() const { return published_ > 0; }
   // The broker session (0 before CONNECT).
   SessionId broker_session() const { return sid_; }
   // "1.0", "1.1" or "1.2" once connected; empty before.

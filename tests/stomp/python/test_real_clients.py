@@ -9,6 +9,7 @@ Bad input that python3-stomp would never send goes through raw sockets.
 import os
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -604,6 +605,74 @@ class WhatRabbitMQUsersExpect(unittest.TestCase):
             self.assertEqual(prec.errors, [])
             cook.disconnect()
             pub.disconnect()
+
+
+def rss_bytes(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+class FlowControl(unittest.TestCase):
+    def test_publishers_flooding_a_queue_wait_and_lose_nothing(self):
+        limit = 16 << 20
+        publishers, each, size = 8, 1500, 4096  # 48 MiB sent: three times the limit
+        with Server("--max-memory", str(limit)) as s:
+            base = rss_bytes(s.proc.pid)
+            sent = {}
+            recs = []
+
+            def publish(p):
+                conn, rec = connect(s)
+                recs.append(rec)
+                for i in range(each):
+                    body = "%d-%d " % (p, i) + "x" * size
+                    conn.send("/queue/flood", body, headers={"receipt": "%d-%d" % (p, i)})
+                sent[p] = conn
+
+            threads = [threading.Thread(target=publish, args=(p,), daemon=True)
+                       for p in range(publishers)]
+            for t in threads:
+                t.start()
+            # The flood stops at the limit: receipts stop coming, RSS stops growing.
+            peak, last, quiet_since = 0, -1, time.monotonic()
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and time.monotonic() - quiet_since < 1.0:
+                time.sleep(0.05)
+                peak = max(peak, rss_bytes(s.proc.pid))
+                n = sum(len(r.receipts) for r in recs)
+                if n != last:
+                    last, quiet_since = n, time.monotonic()
+            held_back = publishers * each - last
+            self.assertGreater(held_back, 0)
+            self.assertLess(peak - base, 2 * limit)
+            self.assertIn("stomp: memory alarm: messages hold", s.stderr())
+            # A bystander that does not publish is answered at once.
+            by, brec = connect(s)
+            t0 = time.monotonic()
+            by.subscribe("/queue/other", id="1", receipt="s")
+            self.assertTrue(brec.wait_receipt("s"))
+            round_trip_ms = (time.monotonic() - t0) * 1000
+            print("\n  flood: %d of %d held back, RSS +%.1f MiB (limit %d MiB), bystander "
+                  "round trip %.1f ms" % (held_back, publishers * each, (peak - base) / 2**20,
+                                          limit >> 20, round_trip_ms), file=sys.stderr)
+            self.assertLess(round_trip_ms, 1000)
+            # A consumer drains: the publishers go on, every message arrives once.
+            cook, rec = connect(s)
+            cook.subscribe("/queue/flood", id="1", ack="auto")
+            self.assertTrue(rec.wait_messages(publishers * each, 120))
+            for t in threads:
+                t.join(30)
+            for r in recs:
+                self.assertTrue(r.wait(lambda r=r: len(r.receipts) == each, 30))
+            bodies = sorted(m.body.split(" ")[0] for m in rec.messages)
+            expected = sorted("%d-%d" % (p, i) for p in range(publishers) for i in range(each))
+            self.assertEqual(bodies, expected)
+            self.assertIn("stomp: memory alarm over", s.stderr())
+            for c in list(sent.values()) + [by, cook]:
+                c.disconnect()
 
 
 if __name__ == "__main__":
