@@ -8,6 +8,7 @@
 // connection closes. SIGKILL loses nothing that was receipted.
 #include "serve_command.h"
 
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -39,7 +40,18 @@ struct ServeArgs {
   std::string data;
   std::string users;
   size_t max_connections = 256;
-  size_t max_frame = Limits{}.max_frame_size;
+  // 64 MiB, as a 16 MiB body that RabbitMQ takes must go through here too.
+  size_t max_frame = size_t{64} << 20;
+  // Bytes of messages held before publishers are paused; 0 = no limit.
+  size_t max_memory = default_max_memory();
+
+  // 40% of the machine's memory, as RabbitMQ's memory alarm.
+  static size_t default_max_memory() {
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long page = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page <= 0) return 0;
+    return static_cast<size_t>(pages) / 5 * 2 * static_cast<size_t>(page);
+  }
 };
 
 void install_signals() {
@@ -86,6 +98,7 @@ int serve(const ServeArgs& args) {
   so.bind = args.bind;
   so.port = args.port;
   so.max_connections = args.max_connections;
+  so.max_memory = args.max_memory;
   so.session.limits.max_frame_size = args.max_frame;
   so.session.users = users ? &*users : nullptr;
   so.session.server_name = std::string("WarungMQ/") + WMQ_VERSION;
@@ -143,6 +156,10 @@ void add_serve_command(CLI::App& app) {
   sub->add_option("--max-connections", args->max_connections, "Connections served at once")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{100000}));
+  sub->add_option("--max-memory", args->max_memory,
+                  "Bytes of messages held before connections that publish are paused "
+                  "(0: no limit; default 40% of the machine's memory)")
+      ->capture_default_str();
   sub->add_option("--max-frame", args->max_frame, "Largest frame accepted, in bytes")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1024}, size_t{1} << 30));

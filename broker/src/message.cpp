@@ -1,5 +1,6 @@
 #include "broker/message.h"
 
+#include <atomic>
 #include <cassert>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +16,9 @@ std::optional<std::string_view> Message::header(std::string_view name) const {
 }
 
 namespace {
+
+// Relaxed: a gauge read by a server's loop, never a synchronisation point.
+std::atomic<size_t> g_live_bytes{0};
 
 size_t encoded_headers_size(const std::vector<Header>* headers) {
   if (headers == nullptr) return 0;
@@ -42,6 +46,7 @@ Payload* Payload::make(const Fields& f) {
   p->key_len_ = static_cast<uint16_t>(f.routing_key.size());
   p->type_len_ = static_cast<uint8_t>(f.content_type.size());
   p->persistent_ = f.persistent ? 1 : 0;
+  g_live_bytes.fetch_add(p->footprint(), std::memory_order_relaxed);
   char* out = p->bytes();
   auto put = [&out](const void* src, size_t n) {
     if (n != 0) std::memcpy(out, src, n);
@@ -65,6 +70,7 @@ Payload* Payload::make(const Fields& f) {
 }
 
 void Payload::destroy() {
+  g_live_bytes.fetch_sub(footprint(), std::memory_order_relaxed);
   this->~Payload();
   std::free(this);
 }
@@ -94,6 +100,10 @@ std::optional<std::string> Payload::header(std::string_view name) const {
     if (h.name == name) return std::move(h.value);
   }
   return std::nullopt;
+}
+
+size_t Payload::live_bytes() {
+  return g_live_bytes.load(std::memory_order_relaxed);
 }
 
 size_t Payload::footprint() const {

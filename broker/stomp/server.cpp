@@ -70,6 +70,7 @@ struct StompServer::Connection final : Transport {
   bool half_closed = false;  // SHUT_WR done: waiting for the peer's EOF, discarding input
   bool dead = false;         // to be closed and freed by reap()
   bool epollout = false;     // EPOLLOUT is registered
+  bool paused = false;       // EPOLLIN is not registered: the memory alarm holds it
   Micros linger_until = kNever;
 
   void send(std::string_view bytes) override {
@@ -255,9 +256,50 @@ bool StompServer::read_from(Connection& c) {
 void StompServer::set_epollout(Connection& c, bool on) {
   if (c.epollout == on || c.dead) return;
   epoll_event ev{};
-  ev.events = EPOLLIN | (on ? EPOLLOUT : 0u);
+  ev.events = (c.paused ? 0u : EPOLLIN) | (on ? EPOLLOUT : 0u);
   ev.data.ptr = &c;
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev) == 0) c.epollout = on;
+}
+
+void StompServer::set_reading(Connection& c, bool on) {
+  if (c.paused == !on || c.dead) return;
+  epoll_event ev{};
+  ev.events = (on ? EPOLLIN : 0u) | (c.epollout ? EPOLLOUT : 0u);
+  ev.data.ptr = &c;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev) == 0) c.paused = !on;
+}
+
+// Raises or clears the memory alarm; while it holds, pauses every
+// connection that publishes (just_read: the one read last, when only it
+// can have become a publisher since the last look).
+void StompServer::check_memory(Connection* just_read) {
+  if (options_.max_memory == 0) return;
+  const size_t used = Payload::live_bytes();
+  const size_t resume_below = options_.max_memory - options_.max_memory / 10;
+  if (!alarm_ && used > options_.max_memory) {
+    alarm_ = true;
+    just_read = nullptr;  // look at every connection
+    log("stomp: memory alarm: messages hold " + std::to_string(used) + " bytes, over " +
+        std::to_string(options_.max_memory) + ": connections that publish are not read until " +
+        "it falls to " + std::to_string(resume_below));
+  } else if (alarm_ && used <= resume_below) {
+    alarm_ = false;
+    log("stomp: memory alarm over: messages hold " + std::to_string(used) +
+        " bytes; publishers are read again");
+    for (auto& c : connections_)
+      set_reading(*c, true);
+    return;
+  }
+  if (!alarm_) return;
+  auto pause_publisher = [this](Connection& c) {
+    if (!c.paused && c.session != nullptr && c.session->has_published()) set_reading(c, false);
+  };
+  if (just_read != nullptr) {
+    pause_publisher(*just_read);
+  } else {
+    for (auto& c : connections_)
+      pause_publisher(*c);
+  }
 }
 
 void StompServer::write_out(Connection& c) {
@@ -331,6 +373,8 @@ void StompServer::run_timers() {
   for (size_t i = 0; i < connections_.size(); ++i) {
     Connection& c = *connections_[i];
     if (c.dead) continue;
+    // Not read, so not heard: a paused publisher is alive for all we know.
+    if (c.paused && c.session != nullptr) (void)broker_.heartbeat(c.session->broker_session());
     if (c.half_closed && now >= c.linger_until) c.dead = true;
     if (c.session != nullptr && now >= c.session->next_timer()) c.session->on_timer();
   }
@@ -362,9 +406,21 @@ bool StompServer::poll(Micros timeout) {
       continue;
     }
     if (c->dead) continue;
-    if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) read_any |= read_from(*c);
+    if (c->paused && (events[i].events & (EPOLLHUP | EPOLLERR))) {
+      // A paused publisher that is gone: its unread SENDs were never
+      // receipted, so they are dropped with it (reading them would publish).
+      if (c->session != nullptr) c->session->on_peer_closed();
+      c->dead = true;
+      continue;
+    }
+    if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+      read_any |= read_from(*c);
+      check_memory(c);
+    }
     if ((events[i].events & EPOLLOUT) && !c->dead) mark_dirty(*c);
   }
+  // Acks and deliveries free payloads too: the alarm may clear without a read.
+  check_memory(nullptr);
   run_timers();
   flush_output();
   return read_any;
@@ -390,6 +446,10 @@ void StompServer::shutdown() {
     c.session->shut_down();
     ++told;
   }
+  // Closing connections' input is read only to be dropped (and to see EOF).
+  alarm_ = false;
+  for (auto& c : connections_)
+    set_reading(*c, true);
   if (told > 0) log("stomp: shutting down: told " + std::to_string(told) + " client(s)");
   // Each connection is closing now: flush_output() writes its bytes and
   // half-closes it; its peer's EOF (read below) lets reap() close it.

@@ -26,6 +26,15 @@
 // a later flush took it along: one commit less per message at low rates,
 // and a commit blocks the loop.
 //
+// Flow control, as RabbitMQ's memory alarm: with options.max_memory set,
+// once the payloads of the process hold more bytes than that
+// (Payload::live_bytes), the server stops reading from every connection that
+// has published (TCP back-pressure: their SENDs wait in the kernel and in the
+// client, nothing is dropped) and keeps serving the others: consumers, acks,
+// heart-beats both ways (a paused connection is kept alive for the broker).
+// It reads them again once the figure falls to 90% of the limit, so it does
+// not flap. A paused publisher that is also a consumer cannot ack until then.
+//
 // Bad input is the session's business: it sends ERROR and ends; the server
 // then flushes what is queued, half-closes (so the ERROR is not lost to a
 // reset), waits briefly for the peer to hang up, and closes. One connection
@@ -59,8 +68,10 @@ struct ServerOptions {
   // How long a closing connection waits for the peer to hang up after the
   // server's last bytes before it is closed anyway.
   Micros linger = 2 * kSeconds;
+  // Payload bytes above which publishers are paused (see above); 0 = no limit.
+  size_t max_memory = 0;
   // One line per notable thing (listening, refused connections, ERRORs
-  // sent, commit failures). Empty: silent.
+  // sent, commit failures, memory alarms). Empty: silent.
   std::function<void(std::string_view line)> log;
 };
 
@@ -113,6 +124,8 @@ class StompServer {
 
   // Connections with a live session.
   size_t connection_count() const;
+  // True while the memory alarm holds publishers back.
+  bool memory_alarm() const { return alarm_; }
 
  private:
   struct Connection;
@@ -125,6 +138,8 @@ class StompServer {
   void reap();
   void mark_dirty(Connection& c);
   bool confirms_awaited() const;
+  void check_memory(Connection* just_read);
+  void set_reading(Connection& c, bool on);
   void log(const std::string& line) const;
 
   Broker& broker_;
@@ -133,6 +148,7 @@ class StompServer {
   int epoll_fd_ = -1;
   uint16_t port_ = 0;
   bool shut_down_ = false;  // shutdown() ran: no listening socket, no connections
+  bool alarm_ = false;      // over max_memory: publishers are not read
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<Connection*> dirty_;  // connections with bytes to write or a close to finish
   std::vector<char> read_buf_;

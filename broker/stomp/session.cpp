@@ -117,6 +117,27 @@ bool parse_u64(std::string_view text, uint64_t* out) {
   return res.ec == std::errc() && res.ptr == text.data() + text.size();
 }
 
+// true/false in any case: RabbitMQ takes Python's True/False on purpose,
+// and python3-stomp writes booleans so. Nothing for any other text.
+std::optional<bool> parse_bool(std::string_view text) {
+  auto same = [text](std::string_view word) {
+    return text.size() == word.size() &&
+           std::equal(text.begin(), text.end(), word.begin(), [](char a, char b) {
+             return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+           });
+  };
+  if (same("true")) return true;
+  if (same("false")) return false;
+  return std::nullopt;
+}
+
+// A flag header that is true only when it says so; absent or anything else
+// is false (persistent, and durable on SUBSCRIBE and UNSUBSCRIBE, as in RabbitMQ).
+bool flag(const Frame& frame, std::string_view name) {
+  auto v = frame.header(name);
+  return v && parse_bool(*v).value_or(false);
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ')
     s.remove_prefix(1);
@@ -197,25 +218,33 @@ void StompSession::on_peer_closed() {
 void StompSession::on_output_drained() {
   end_broker_session();
   if (state_ != State::kConnected) return;
-  // Acks release credit, which may deliver (and write) more into `written`:
-  // take each list before acking its entries.
+  // Settling may deliver more: take the list of subscriptions first.
   std::vector<Subscription*> subs;
   for (auto& [id, sub] : subs_) {
-    if (sub->mode == AckMode::kAuto && !sub->written.empty()) subs.push_back(sub.get());
-  }
-  for (Subscription* sub : subs) {
-    std::vector<DeliveryTag> tags;
-    tags.swap(sub->written);
-    for (DeliveryTag tag : tags) {
-      Status st = broker_.ack(sid_, tag);
-      if (!st.is_ok() && config_.log) {
-        // Not the peer's doing: every written tag is live until acked here
-        // or returned with its consumer. Say so rather than hide it.
-        config_.log(config_.peer + ": internal: auto-ack failed: " + st.message());
-      }
+    if (sub->mode == AckMode::kAuto && !sub->written.empty() && !sub->held) {
+      subs.push_back(sub.get());
     }
   }
+  for (Subscription* sub : subs)
+    settle_written(*sub);
   end_broker_session();
+}
+
+// Acks the ack:auto deliveries of `sub` written so far. Acks release credit,
+// which may deliver (and write) more into `written`: the list is taken first.
+void StompSession::settle_written(Subscription& sub) {
+  std::vector<DeliveryTag> tags;
+  tags.swap(sub.written);
+  // Held MESSAGEs never reached the wire: they go back with the consumer.
+  if (sub.held || broker_session_ended_) return;
+  for (DeliveryTag tag : tags) {
+    Status st = broker_.ack(sid_, tag);
+    if (!st.is_ok() && config_.log) {
+      // Not the peer's doing: every written tag is live until acked here
+      // or returned with its consumer. Say so rather than hide it.
+      config_.log(config_.peer + ": internal: auto-ack failed: " + st.message());
+    }
+  }
 }
 
 void StompSession::shut_down() {
@@ -446,8 +475,9 @@ bool StompSession::ensure_queue(const Frame& frame, const std::string& name) {
   uint64_t n = 0;
   if (auto v = frame.header("durable")) {
     asked = true;
-    if (*v != "true" && *v != "false") return refuse("durable", *v);
-    o.durable = *v == "true";
+    std::optional<bool> durable = parse_bool(*v);
+    if (!durable) return refuse("durable", *v);
+    o.durable = *durable;
   }
   if (auto v = frame.header("x-max-length")) {
     asked = true;
@@ -524,11 +554,9 @@ void StompSession::on_send(Frame& frame) {
            &frame);
       return;
     }
-    auto receipt = frame.header("receipt");
-    std::optional<std::string> id;
-    if (receipt) id = std::string(*receipt);
+    // Its receipt comes once COMMIT has enqueued it, as in RabbitMQ: a
+    // receipt always means "in its queues (and written, if persistent)".
     it->second.push_back(std::move(frame));
-    if (id) receipt_after_publishes(std::move(*id), false);
     return;
   }
   publish(frame, dest.value(), true);
@@ -574,7 +602,7 @@ bool StompSession::publish(Frame& frame, const Destination& dest, bool with_rece
     m.content_type = std::string(*ct);
     if (config_.register_content_types) broker_.register_content_type(m.content_type);
   }
-  if (auto p = frame.header("persistent")) m.persistent = *p == "true";
+  m.persistent = flag(frame, "persistent");
   if (auto e = frame.header("expiration")) {
     uint64_t ms = 0;
     if (!parse_u64(*e, &ms) || ms > static_cast<uint64_t>(INT64_MAX / kMillis)) {
@@ -774,8 +802,7 @@ void StompSession::on_subscribe(const Frame& frame) {
       const std::string exchange = topic ? std::string(kTopicExchange) : sub->dest.name;
       const std::string key = topic ? sub->dest.name : sub->dest.key;
       if (!ensure_exchange(frame, exchange)) return;
-      const auto d = frame.header("durable").value_or(frame.header("persistent").value_or(""));
-      sub->durable = d == "true";
+      sub->durable = frame.header("durable") ? flag(frame, "durable") : flag(frame, "persistent");
       if (auto qn = frame.header("x-queue-name"); qn && !qn->empty()) {
         sub->queue = std::string(*qn);
       } else if (sub->durable) {
@@ -805,12 +832,31 @@ void StompSession::on_subscribe(const Frame& frame) {
       return;  // refused above
   }
   Subscription* raw = sub.get();
+  raw->serial = next_serial_++;
+  auto receipt = frame.header("receipt");
+  // The RECEIPT comes first (it may wait for earlier SENDs' commit): the
+  // MESSAGEs the subscription gets meanwhile are held until it is sent.
+  raw->held = receipt.has_value();
   subs_.emplace(id, std::move(sub));
   if (!start_consumer(frame, raw, static_cast<uint32_t>(prefetch))) return;
-  if (auto r = frame.header("receipt")) receipt_after_publishes(std::string(*r), false);
+  if (receipt) receipt_after_publishes(std::string(*receipt), false, raw->serial);
+}
+
+void StompSession::release_held(uint64_t serial) {
+  for (auto& [id, sub] : subs_) {
+    if (sub->serial != serial) continue;
+    sub->held = false;
+    if (!sub->held_bytes.empty()) emit_raw(sub->held_bytes);
+    std::string().swap(sub->held_bytes);
+    return;
+  }
 }
 
 void StompSession::end_subscription(Subscription& sub, bool delete_durable) {
+  // What was written is settled (ack:auto): it must not come back with the
+  // cancel. What the acks' credit delivers now is not written, and goes back.
+  sub.ending = true;
+  settle_written(sub);
   if (!broker_session_ended_) {
     Status st = broker_.cancel(sid_, sub.consumer);
     (void)st;  // kNotFound: the broker cancelled it already (its queue is gone)
@@ -840,7 +886,7 @@ void StompSession::on_unsubscribe(const Frame& frame) {
     fail(err::kSubscription, "There is no subscription with id " + quoted(id) + ".", &frame);
     return;
   }
-  end_subscription(*it->second, frame.header("durable").value_or("") == "true");
+  end_subscription(*it->second, flag(frame, "durable"));
   subs_.erase(it);
   if (auto r = frame.header("receipt")) receipt_after_publishes(std::string(*r), false);
 }
@@ -856,11 +902,15 @@ StompSession::Subscription* StompSession::holder_of(DeliveryTag tag) {
 
 void StompSession::on_ack(const Frame& frame, bool nack) {
   const char* verb = nack ? "NACK" : "ACK";
-  auto id = frame.header("id");
-  if (!id) id = frame.header("message-id");  // STOMP 1.0 and 1.1 name it so
+  auto id = ack_id(frame);
   if (!id) {
     fail(err::kMissingHeader,
-         std::string("An ") + verb + " frame needs an id header (the MESSAGE's ack header).",
+         version_ == "1.2"
+             ? std::string("A STOMP 1.2 ") + verb +
+                   " frame needs an id header (the MESSAGE's ack header); message-id is STOMP "
+                   "1.0 and 1.1."
+             : std::string("A STOMP ") + version_ + " " + verb +
+                   " frame needs a message-id header (the MESSAGE's message-id).",
          &frame);
     return;
   }
@@ -875,12 +925,13 @@ void StompSession::on_ack(const Frame& frame, bool nack) {
   }
   bool requeue = true;
   if (auto rq = frame.header("requeue")) {
-    if (*rq != "true" && *rq != "false") {
+    std::optional<bool> b = parse_bool(*rq);
+    if (!b) {
       fail(err::kBadHeader, "The requeue header must be true or false; got " + quoted(*rq) + ".",
            &frame);
       return;
     }
-    requeue = *rq == "true";
+    requeue = *b;
   }
   if (auto tx = frame.header("transaction")) {
     auto it = transactions_.find(std::string(*tx));
@@ -901,6 +952,14 @@ void StompSession::on_ack(const Frame& frame, bool nack) {
   }
   if (!settle(frame, tag, nack, requeue)) return;
   if (auto r = frame.header("receipt")) receipt_after_publishes(std::string(*r), false);
+}
+
+// The delivery an ACK or NACK names: `id` in STOMP 1.2 (message-id is not
+// enough: the spec requires id), message-id in 1.0 and 1.1 (or id).
+std::optional<std::string_view> StompSession::ack_id(const Frame& frame) const {
+  if (version_ == "1.2") return frame.header("id");
+  auto id = frame.header("message-id");
+  return id ? id : frame.header("id");
 }
 
 // Acks or nacks `tag` (and, in client mode, every earlier delivery of its
@@ -977,13 +1036,11 @@ void StompSession::on_commit(const Frame& frame) {
     if (f.command == "SEND") {
       // Parsed when it was buffered, so it parses again.
       Result<Destination> dest = parse_destination(*f.header("destination"));
-      if (!publish(f, dest.value(), false)) return;
+      if (!publish(f, dest.value(), true)) return;
     } else {
       uint64_t tag = 0;
-      auto id = f.header("id");
-      if (!id) id = f.header("message-id");
-      (void)parse_u64(*id, &tag);
-      const bool requeue = f.header("requeue").value_or("true") == "true";
+      (void)parse_u64(*ack_id(f), &tag);
+      const bool requeue = parse_bool(f.header("requeue").value_or("true")).value_or(true);
       if (!settle(f, tag, f.command == "NACK", requeue)) return;
     }
   }
@@ -1037,7 +1094,7 @@ void StompSession::on_delivery(const Delivery& d) {
   }
   // After an ERROR or DISCONNECT nothing is written; the delivery goes back
   // to its queue when the broker session ends.
-  if (sub == nullptr || state_ != State::kConnected) return;
+  if (sub == nullptr || state_ != State::kConnected || sub->ending) return;
   write_message(*sub, d);
   if (sub->mode == AckMode::kAuto) {
     sub->written.push_back(d.tag);
@@ -1100,13 +1157,14 @@ void StompSession::on_cancel(ConsumerId consumer) {
 
 // ================================================================== receipts
 
-void StompSession::receipt_after_publishes(std::string id, bool disconnect) {
+void StompSession::receipt_after_publishes(std::string id, bool disconnect, uint64_t release_sub) {
   if (confirmed_ >= published_ && receipts_.empty()) {
     send_receipt(id);
+    if (release_sub != 0) release_held(release_sub);
     if (disconnect) finish_disconnect();
     return;
   }
-  receipts_.push_back(PendingReceipt{published_, std::move(id), disconnect});
+  receipts_.push_back(PendingReceipt{published_, std::move(id), disconnect, release_sub});
   drain_receipts();
 }
 
@@ -1116,6 +1174,7 @@ void StompSession::drain_receipts() {
     receipts_.pop_front();
     if (state_ == State::kEnded) continue;
     send_receipt(p.id);
+    if (p.release_sub != 0) release_held(p.release_sub);
     if (p.disconnect) finish_disconnect();
   }
 }
@@ -1168,7 +1227,7 @@ void StompSession::append_header(std::string_view name, std::string_view value) 
   out_.push_back('\n');
 }
 
-void StompSession::write_message(const Subscription& sub, const Delivery& d) {
+void StompSession::write_message(Subscription& sub, const Delivery& d) {
   const Payload& p = *d.message;
   out_.clear();
   out_ += "MESSAGE\n";
@@ -1182,10 +1241,14 @@ void StompSession::write_message(const Subscription& sub, const Delivery& d) {
       dest = scratch_;
       break;
     case DestinationKind::kExchange:
+      // A SEND to /exchange/NAME has no routing key: its MESSAGE says
+      // /exchange/NAME, with no slash after (so does RabbitMQ).
       scratch_.assign("/exchange/");
       scratch_.append(sub.dest.name);
-      scratch_.push_back('/');
-      scratch_.append(p.routing_key());
+      if (!p.routing_key().empty()) {
+        scratch_.push_back('/');
+        scratch_.append(p.routing_key());
+      }
       dest = scratch_;
       break;
     case DestinationKind::kReplyQueue:
@@ -1220,7 +1283,11 @@ void StompSession::write_message(const Subscription& sub, const Delivery& d) {
   out_ += '\n';
   out_.append(p.body());
   out_.push_back('\0');
-  emit_raw(out_);
+  if (sub.held) {
+    sub.held_bytes += out_;
+  } else {
+    emit_raw(out_);
+  }
 }
 
 void StompSession::emit(const Frame& frame) {
@@ -1291,6 +1358,11 @@ void StompSession::end_broker_session() {
   cleanup_pending_ = false;
   cleaned_up_ = true;
   if (!broker_session_ended_) {
+    // The ack:auto MESSAGEs written are settled, even on a killed connection
+    // (RabbitMQ settles them as it sends them). state_ is kEnded: what the
+    // acks' credit delivers now is not written, and goes back with the kill.
+    for (auto& [id, sub] : subs_)
+      settle_written(*sub);
     broker_session_ended_ = true;
     Status st = broker_end_clean_ ? broker_.close_session(sid_)
                                   : broker_.kill_session(sid_, broker_end_reason_);

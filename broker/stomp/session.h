@@ -28,15 +28,19 @@
 // - A RECEIPT is sent only when every SEND before it (in this connection) is
 //   confirmed by the broker: for a persistent message on a durable queue,
 //   after the commit that wrote it. A SEND inside a transaction is answered
-//   when it is buffered; its COMMIT's RECEIPT carries the durability promise.
+//   after its COMMIT has enqueued it (and written it, when persistent);
+//   never, when the transaction is aborted. A SUBSCRIBE's RECEIPT comes
+//   before the subscription's first MESSAGE.
 // - MESSAGE frames carry `subscription`, `destination`, `message-id`, `ack`
 //   (1.2, client modes), `redelivered`, `delivery-count` (1 on the first
 //   delivery), `persistent` (when it is), `content-type`, `content-length`
 //   and the headers the publisher sent.
-// - ack:auto deliveries count as settled once the host reports that the
-//   bytes have left (on_output_drained), with at most prefetch-count (or
-//   SessionConfig::auto_window) of them in flight: a slow reader holds back
-//   its own subscription instead of filling the server's memory.
+// - An ack:auto delivery is settled once it is written to the transport: it
+//   never comes back, whatever happens to the connection after. Its credit
+//   is returned only when the host reports that the bytes have left
+//   (on_output_drained), so at most prefetch-count (or
+//   SessionConfig::auto_window) of them are in flight: a slow reader holds
+//   back its own subscription instead of filling the server's memory.
 //
 // Thread-safety: a session belongs to the thread that owns its broker. The
 // broker, the transport and the users must outlive it; destroy sessions
@@ -137,6 +141,9 @@ class StompSession final : private SessionSink {
   // True while a publish of this session waits for the broker's confirm
   // (a commit): the server commits without waiting when one does.
   bool awaiting_confirms() const { return confirmed_ < published_; }
+  // True once the broker accepted a publish of this session: a publisher, for
+  // the server's flow control.
+  bool has_published() const { return published_ > 0; }
   // The broker session (0 before CONNECT).
   SessionId broker_session() const { return sid_; }
   // "1.0", "1.1" or "1.2" once connected; empty before.
@@ -164,13 +171,21 @@ class StompSession final : private SessionSink {
     ConsumerId consumer = 0;
     std::deque<DeliveryTag> unacked;   // client modes: on the wire, unsettled, ascending
     std::vector<DeliveryTag> written;  // ack:auto: on the wire, settled when drained
+    uint64_t serial = 0;               // tells a subscription from a later one of the same id
+    // Until its SUBSCRIBE's RECEIPT is sent, a subscription's MESSAGEs wait
+    // here (the receipt may wait for earlier SENDs' commit): nothing of it is
+    // on the wire yet, so nothing of it is settled.
+    bool held = false;
+    std::string held_bytes;
+    bool ending = false;  // being cancelled: deliveries now are not written
   };
 
   // A receipt waiting for the broker to confirm publish `seq`.
   struct PendingReceipt {
     PublishSeq seq;
     std::string id;
-    bool disconnect;  // the DISCONNECT's: the connection ends once it is sent
+    bool disconnect;           // the DISCONNECT's: the connection ends once it is sent
+    uint64_t release_sub = 0;  // a SUBSCRIBE's: the subscription's held MESSAGEs follow it
   };
 
   // ---- frames from the client ----------------------------------------------
@@ -196,15 +211,18 @@ class StompSession final : private SessionSink {
   bool publish(Frame& frame, const Destination& dest, bool with_receipt);
   bool settle(const Frame& frame, DeliveryTag tag, bool nack, bool requeue);
   Subscription* holder_of(DeliveryTag tag);
+  std::optional<std::string_view> ack_id(const Frame& frame) const;
   bool ensure_queue(const Frame& frame, const std::string& name);
   bool ensure_exchange(const Frame& frame, const std::string& name);
   std::optional<std::string> temp_queue(const Frame& frame, std::string_view name);
   bool start_consumer(const Frame& frame, Subscription* sub, uint32_t prefetch);
   void end_subscription(Subscription& sub, bool delete_durable);
-  void receipt_after_publishes(std::string id, bool disconnect);
+  void settle_written(Subscription& sub);
+  void release_held(uint64_t serial);
+  void receipt_after_publishes(std::string id, bool disconnect, uint64_t release_sub = 0);
   void drain_receipts();
   void send_receipt(std::string_view id);
-  void write_message(const Subscription& sub, const Delivery& delivery);
+  void write_message(Subscription& sub, const Delivery& delivery);
   void append_header(std::string_view name, std::string_view value);
   void emit(const Frame& frame);
   void emit_raw(std::string_view bytes);
@@ -236,6 +254,7 @@ class StompSession final : private SessionSink {
   std::unordered_map<ConsumerId, Subscription*> by_consumer_;
   Subscription* subscribing_ = nullptr;  // during subscribe(): early deliveries land here
   uint64_t next_queue_number_ = 1;       // for names of queues made per subscription
+  uint64_t next_serial_ = 1;             // Subscription::serial
   std::map<std::string, std::string> temp_queues_;  // /temp-queue/NAME -> queue
 
   std::map<std::string, std::vector<Frame>> transactions_;  // id -> buffered frames

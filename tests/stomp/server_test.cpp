@@ -8,6 +8,7 @@
 
 #include <doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -369,4 +370,102 @@ TEST_CASE("a destroyed server drops its clients as a crash would: no ERROR, no l
   r.server.reset();
   CHECK(c.read_frame().command == "EOF");
   CHECK(log.get().empty());
+}
+
+TEST_CASE("over loopback an ack:auto MESSAGE written before UNSUBSCRIBE never comes back") {
+  Running r;
+  TcpClient second(r.port());
+  second.connect();
+  {
+    TcpClient first(r.port());
+    first.connect();
+    // One write, as python3-stomp's command-line client sends it.
+    first.write(serialize(make("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/p3"}})) +
+                serialize(send_frame("/queue/p3", "sate")) +
+                serialize(make("UNSUBSCRIBE", {{"id", "1"}, {"receipt", "u"}})));
+    Frame m = first.read_frame();
+    CHECK(m.body == "sate");
+    CHECK(header(m, "delivery-count") == "1");
+    CHECK(header(first.read_frame(), "receipt-id") == "u");
+  }
+  second.send(make("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/p3"}, {"receipt", "s"}}));
+  CHECK(header(second.read_frame(), "receipt-id") == "s");
+  CHECK(second.read_frame(300ms).command.empty());  // nothing more: it was settled
+}
+
+TEST_CASE("over loopback a STOMP 1.2 ACK with only message-id gets ERROR and is closed") {
+  Running r;
+  TcpClient cook(r.port()), cashier(r.port());
+  cook.connect();
+  cashier.connect();
+  cook.send(make("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/q"}, {"ack", "client"}}));
+  cashier.send(send_frame("/queue/q", "x"));
+  Frame m = cook.read_frame();
+  cook.send(make("ACK", {{"message-id", header(m, "message-id")}}));
+  Frame e = cook.read_frame();
+  CHECK(e.command == "ERROR");
+  CHECK(header(e, "message") == "missing header");
+  CHECK(cook.read_frame().command == "EOF");
+}
+
+TEST_CASE("over max_memory publishers are not read; others are served; all arrive once after") {
+  constexpr size_t kLimit = 256 * 1024;
+  constexpr int kPublishers = 4;
+  constexpr int kEach = 400;  // 4 x 400 x 1 KiB: over six times the limit
+  ServerOptions o;
+  o.max_memory = kLimit;
+  Running r(o);
+  const size_t base = Payload::live_bytes();
+  std::vector<std::thread> publishers;
+  std::atomic<int> receipts{0};
+  for (int p = 0; p < kPublishers; ++p) {
+    publishers.emplace_back([&, p] {
+      TcpClient pub(r.port());
+      pub.connect();
+      std::string bytes;
+      for (int i = 0; i < kEach; ++i) {
+        bytes += serialize(send_frame(
+            "/queue/flood", std::to_string(p) + "-" + std::to_string(i) + std::string(1000, 'x'),
+            {{"receipt", std::to_string(i)}}));
+      }
+      pub.write(bytes);  // blocks while the server does not read: back-pressure
+      for (int i = 0; i < kEach; ++i) {
+        Frame f = pub.read_frame(10000ms);
+        if (f.command != "RECEIPT") break;
+        ++receipts;
+      }
+    });
+  }
+  // The flood goes over the limit and stops there (a read budget above it).
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (Payload::live_bytes() - base < kLimit && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(5ms);
+  std::this_thread::sleep_for(200ms);
+  const size_t held = Payload::live_bytes() - base;
+  CHECK(held > kLimit);
+  CHECK(held < kLimit + kPublishers * 300 * 1024);
+  CHECK(receipts.load() < kPublishers * kEach);
+  // A bystander that does not publish is served at once.
+  TcpClient bystander(r.port());
+  CHECK(bystander.connect().command == "CONNECTED");
+  bystander.send(
+      make("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/other"}, {"receipt", "s"}}));
+  CHECK(header(bystander.read_frame(), "receipt-id") == "s");
+  // A consumer drains the queue: the publishers are read again and every
+  // message arrives once.
+  TcpClient cook(r.port());
+  cook.connect();
+  cook.send(make("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/flood"}}));
+  std::vector<std::string> seen;
+  for (int i = 0; i < kPublishers * kEach; ++i) {
+    Frame m = cook.read_frame(10000ms);
+    if (m.command != "MESSAGE") break;
+    seen.push_back(m.body.substr(0, m.body.find('x')));
+  }
+  for (auto& t : publishers)
+    t.join();
+  CHECK(receipts.load() == kPublishers * kEach);
+  std::sort(seen.begin(), seen.end());
+  CHECK(seen.size() == static_cast<size_t>(kPublishers * kEach));
+  CHECK(std::adjacent_find(seen.begin(), seen.end()) == seen.end());
 }

@@ -77,6 +77,9 @@ class Payload {
   std::optional<std::string> header(std::string_view name) const;
   // Bytes held by this payload, allocation header excluded.
   size_t footprint() const;
+  // The footprints of every payload alive in this process, summed: what a
+  // server's memory limit counts (--max-memory). Any thread may read it.
+  static size_t live_bytes();
   // Test hook: how many references are held, to check who shares a payload.
   uint32_t TEST_refs() const { return refs_; }
 

@@ -150,8 +150,10 @@ class Recorder(stomp.ConnectionListener):
         return self.wait(lambda: rid in self.receipts, timeout)
 
 
-def connect(server, version="1.2", heartbeats=(0, 0), login=None, passcode=None, **kw):
-    """A connected python3-stomp connection and its Recorder."""
+def connect(server, version="1.2", heartbeats=(0, 0), login=None, passcode=None,
+            connect_headers=None, **kw):
+    """A connected python3-stomp connection and its Recorder (connect_headers:
+    extra CONNECT headers, e.g. client-id)."""
     cls = {"1.0": stomp.Connection10, "1.1": stomp.Connection11, "1.2": stomp.Connection12}[version]
     args = dict(reconnect_attempts_max=1, **kw)
     if version != "1.0":
@@ -159,7 +161,7 @@ def connect(server, version="1.2", heartbeats=(0, 0), login=None, passcode=None,
     conn = cls([("127.0.0.1", server.port)], **args)
     rec = Recorder()
     conn.set_listener("recorder", rec)
-    conn.connect(login, passcode, wait=True)
+    conn.connect(login, passcode, wait=True, headers=connect_headers)
     return conn, rec
 
 

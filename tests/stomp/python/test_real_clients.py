@@ -9,6 +9,7 @@ Bad input that python3-stomp would never send goes through raw sockets.
 import os
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -493,6 +494,185 @@ class BadInput(unittest.TestCase):
                 self.assertNotIn("salah", body)
                 self.assertTrue(raw.at_eof())
                 raw.close()
+
+
+class WhatRabbitMQUsersExpect(unittest.TestCase):
+    """Behaviour a program written against RabbitMQ relies on (issue 14)."""
+
+    def test_auto_ack_message_never_comes_back_after_unsubscribe_or_disconnect(self):
+        # python3-stomp's command-line client writes these in one go.
+        for ending in ("UNSUBSCRIBE\nid:1\nreceipt:u\n\n\0", "DISCONNECT\nreceipt:u\n\n\0"):
+            with Server() as s:
+                raw = Raw(s)
+                raw.send(connect_frame() +
+                         "SUBSCRIBE\ndestination:/queue/p3\nid:1\nack:auto\n\n\0"
+                         "SEND\ndestination:/queue/p3\n\nsate\0" + ending)
+                self.assertEqual(raw.read_frame()[0], "CONNECTED")
+                cmd, headers, body = raw.read_frame()
+                self.assertEqual((cmd, body, headers["delivery-count"]), ("MESSAGE", "sate", "1"))
+                cmd, headers, _ = raw.read_frame()
+                self.assertEqual((cmd, headers["receipt-id"]), ("RECEIPT", "u"))
+                raw.close()
+                later, rec = connect(s)
+                later.subscribe("/queue/p3", id="1", ack="client")
+                self.assertTrue(nothing_arrives(rec))
+                later.disconnect()
+
+    def test_python_booleans_in_headers(self):
+        with Server() as s:
+            pub, _ = connect(s)
+            pub.send("/queue/orders", "a", persistent=True, durable=False)
+            pub.send("/queue/orders", "b")
+            cook, rec = connect(s)
+            cook.subscribe("/queue/orders", id="1", ack="client-individual")
+            self.assertTrue(rec.wait_messages(2))
+            self.assertEqual(rec.messages[0].headers.get("persistent"), "true")
+            cook.nack(rec.messages[0].headers["ack"], requeue=False)
+            cook.nack(rec.messages[1].headers["ack"], requeue=True, receipt="n")
+            self.assertTrue(rec.wait_receipt("n"))
+            self.assertEqual(rec.errors, [])
+            self.assertTrue(rec.wait_messages(3))
+            self.assertTrue(nothing_arrives(rec, 0.3, 3))
+            self.assertEqual(rec.messages[2].body, "b")  # "a" was dropped, not requeued
+            cook.disconnect()
+            pub.disconnect()
+
+    def test_durable_topic_subscription_with_python_booleans(self):
+        with Server() as s:
+            a, _ = connect(s, connect_headers={"client-id": "dapur"})
+            a.subscribe("/topic/menu", id="news", ack="client", headers={"durable": True})
+            a.disconnect()
+            pub, _ = connect(s)
+            pub.send("/topic/menu", "es teh", headers={"receipt": "sent"})
+            again, rec = connect(s, connect_headers={"client-id": "dapur"})
+            again.subscribe("/topic/menu", id="news", ack="client", headers={"durable": True})
+            self.assertTrue(rec.wait_messages(1))
+            self.assertEqual(rec.messages[0].body, "es teh")
+            again.disconnect()
+            pub.disconnect()
+
+    def test_message_keeps_the_exchange_destination(self):
+        with Server() as s:
+            cook, rec = connect(s)
+            cook.subscribe("/exchange/amq.fanout", id="1", receipt="s")
+            self.assertTrue(rec.wait_receipt("s"))
+            pub, _ = connect(s)
+            pub.send("/exchange/amq.fanout", "semua")
+            self.assertTrue(rec.wait_messages(1))
+            self.assertEqual(rec.messages[0].headers["destination"], "/exchange/amq.fanout")
+            cook.disconnect()
+            pub.disconnect()
+
+    def test_receipts_of_sends_in_a_transaction_come_at_commit(self):
+        with Server() as s:
+            pub, prec = connect(s)
+            t = pub.begin()
+            pub.send("/queue/orders", "a", transaction=t, headers={"receipt": "ra"})
+            pub.send("/queue/other", "x", headers={"receipt": "later"})
+            self.assertTrue(prec.wait_receipt("later"))
+            self.assertNotIn("ra", prec.receipts)
+            pub.commit(t, headers={"receipt": "c"})
+            self.assertTrue(prec.wait_receipt("c"))
+            self.assertEqual(prec.receipts, ["later", "ra", "c"])
+            pub.disconnect()
+
+    def test_subscribe_receipt_comes_before_waiting_messages(self):
+        with Server() as s:
+            pub, _ = connect(s)
+            pub.send("/queue/orders", "1")
+            pub.send("/queue/orders", "2", headers={"receipt": "sent"})
+            raw = Raw(s)
+            raw.send(connect_frame() +
+                     "SUBSCRIBE\ndestination:/queue/orders\nid:1\nack:client\nreceipt:r\n\n\0")
+            self.assertEqual(raw.read_frame()[0], "CONNECTED")
+            got = [raw.read_frame() for _ in range(3)]
+            self.assertEqual([(f[0], f[2]) for f in got],
+                             [("RECEIPT", ""), ("MESSAGE", "1"), ("MESSAGE", "2")])
+            raw.close()
+            pub.disconnect()
+
+    def test_a_16_mib_body_goes_through_by_default(self):
+        with Server() as s:
+            body = "x" * (16 << 20)
+            cook, rec = connect(s)
+            cook.subscribe("/queue/big", id="1", receipt="s")
+            self.assertTrue(rec.wait_receipt("s"))
+            pub, prec = connect(s)
+            pub.send("/queue/big", body, headers={"receipt": "big"})
+            self.assertTrue(prec.wait_receipt("big", 20))
+            self.assertTrue(rec.wait_messages(1, 20))
+            self.assertEqual(len(rec.messages[0].body), len(body))
+            self.assertEqual(prec.errors, [])
+            cook.disconnect()
+            pub.disconnect()
+
+
+def rss_bytes(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+class FlowControl(unittest.TestCase):
+    def test_publishers_flooding_a_queue_wait_and_lose_nothing(self):
+        limit = 16 << 20
+        publishers, each, size = 8, 1500, 4096  # 48 MiB sent: three times the limit
+        with Server("--max-memory", str(limit)) as s:
+            base = rss_bytes(s.proc.pid)
+            sent = {}
+            recs = []
+
+            def publish(p):
+                conn, rec = connect(s)
+                recs.append(rec)
+                for i in range(each):
+                    body = "%d-%d " % (p, i) + "x" * size
+                    conn.send("/queue/flood", body, headers={"receipt": "%d-%d" % (p, i)})
+                sent[p] = conn
+
+            threads = [threading.Thread(target=publish, args=(p,), daemon=True)
+                       for p in range(publishers)]
+            for t in threads:
+                t.start()
+            # The flood stops at the limit: receipts stop coming, RSS stops growing.
+            peak, last, quiet_since = 0, -1, time.monotonic()
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and time.monotonic() - quiet_since < 1.0:
+                time.sleep(0.05)
+                peak = max(peak, rss_bytes(s.proc.pid))
+                n = sum(len(r.receipts) for r in recs)
+                if n != last:
+                    last, quiet_since = n, time.monotonic()
+            held_back = publishers * each - last
+            self.assertGreater(held_back, 0)
+            self.assertLess(peak - base, 2 * limit)
+            self.assertIn("stomp: memory alarm: messages hold", s.stderr())
+            # A bystander that does not publish is answered at once.
+            by, brec = connect(s)
+            t0 = time.monotonic()
+            by.subscribe("/queue/other", id="1", receipt="s")
+            self.assertTrue(brec.wait_receipt("s"))
+            round_trip_ms = (time.monotonic() - t0) * 1000
+            print("\n  flood: %d of %d held back, RSS +%.1f MiB (limit %d MiB), bystander "
+                  "round trip %.1f ms" % (held_back, publishers * each, (peak - base) / 2**20,
+                                          limit >> 20, round_trip_ms), file=sys.stderr)
+            self.assertLess(round_trip_ms, 1000)
+            # A consumer drains: the publishers go on, every message arrives once.
+            cook, rec = connect(s)
+            cook.subscribe("/queue/flood", id="1", ack="auto")
+            self.assertTrue(rec.wait_messages(publishers * each, 120))
+            for t in threads:
+                t.join(30)
+            for r in recs:
+                self.assertTrue(r.wait(lambda r=r: len(r.receipts) == each, 30))
+            bodies = sorted(m.body.split(" ")[0] for m in rec.messages)
+            expected = sorted("%d-%d" % (p, i) for p in range(publishers) for i in range(each))
+            self.assertEqual(bodies, expected)
+            self.assertIn("stomp: memory alarm over", s.stderr())
+            for c in list(sent.values()) + [by, cook]:
+                c.disconnect()
 
 
 if __name__ == "__main__":
