@@ -945,16 +945,17 @@ class Simulation::Impl : public EventListener {
         if (e.seq != 0 && tagged != 0) map_message(e.seq, tagged);
         [[fallthrough]];
       case EventKind::kDropped:
-        if (e.reason == "maxlen" || e.reason == "commit failed" || e.reason == "queue deleted")
+        if (e.drop == DropReason::kMaxLength || e.drop == DropReason::kCommitFailed ||
+            e.drop == DropReason::kQueueDeleted)
           ready_down();
         if (o && (station || pickup)) {
           copy_down();
-          if (e.reason != "expired" && e.reason != "commit failed") {
+          if (e.drop != DropReason::kExpired && e.drop != DropReason::kCommitFailed) {
             o->dead_lettered = true;
             if (o->reason.empty()) o->reason = std::string(e.reason);
             if (o->copies == 0 && o->served == 0) o->status = OrderStatus::kDeadLettered;
             history(n, StepKind::kDeadLettered, 0, e.count, e.message, false, q);
-          } else if (e.reason == "expired" && o->copies == 0 && o->served == 0) {
+          } else if (e.drop == DropReason::kExpired && o->copies == 0 && o->served == 0) {
             o->status = OrderStatus::kExpired;
           }
         }
