@@ -512,22 +512,12 @@ void StompSession::on_send(Frame& frame) {
     return;
   }
   if (auto tx = frame.header("transaction")) {
-    auto it = transactions_.find(std::string(*tx));
-    if (it == transactions_.end()) {
-      fail(err::kTransaction, "Transaction " + quoted(*tx) + " was not begun.", &frame);
-      return;
-    }
-    if (it->second.size() >= config_.max_transaction_frames) {
-      fail(err::kLimit,
-           "Transaction " + quoted(*tx) + " holds " +
-               std::to_string(config_.max_transaction_frames) + " frames, the most allowed.",
-           &frame);
-      return;
-    }
+    std::vector<Frame>* held = transaction_room(frame, *tx);
+    if (held == nullptr) return;
     auto receipt = frame.header("receipt");
     std::optional<std::string> id;
     if (receipt) id = std::string(*receipt);
-    it->second.push_back(std::move(frame));
+    held->push_back(std::move(frame));
     if (id) receipt_after_publishes(std::move(*id), false);
     return;
   }
@@ -883,24 +873,30 @@ void StompSession::on_ack(const Frame& frame, bool nack) {
     requeue = *rq == "true";
   }
   if (auto tx = frame.header("transaction")) {
-    auto it = transactions_.find(std::string(*tx));
-    if (it == transactions_.end()) {
-      fail(err::kTransaction, "Transaction " + quoted(*tx) + " was not begun.", &frame);
-      return;
-    }
-    if (it->second.size() >= config_.max_transaction_frames) {
-      fail(err::kLimit,
-           "Transaction " + quoted(*tx) + " holds " +
-               std::to_string(config_.max_transaction_frames) + " frames, the most allowed.",
-           &frame);
-      return;
-    }
-    it->second.push_back(frame);
+    std::vector<Frame>* held = transaction_room(frame, *tx);
+    if (held == nullptr) return;
+    held->push_back(frame);
     if (auto r = frame.header("receipt")) receipt_after_publishes(std::string(*r), false);
     return;
   }
   if (!settle(frame, tag, nack, requeue)) return;
   if (auto r = frame.header("receipt")) receipt_after_publishes(std::string(*r), false);
+}
+
+std::vector<Frame>* StompSession::transaction_room(const Frame& frame, std::string_view tx) {
+  auto it = transactions_.find(std::string(tx));
+  if (it == transactions_.end()) {
+    fail(err::kTransaction, "Transaction " + quoted(tx) + " was not begun.", &frame);
+    return nullptr;
+  }
+  if (it->second.size() >= config_.max_transaction_frames) {
+    fail(err::kLimit,
+         "Transaction " + quoted(tx) + " holds " + std::to_string(config_.max_transaction_frames) +
+             " frames, the most allowed.",
+         &frame);
+    return nullptr;
+  }
+  return &it->second;
 }
 
 // Acks or nacks `tag` (and, in client mode, every earlier delivery of its

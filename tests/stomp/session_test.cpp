@@ -929,6 +929,33 @@ TEST_CASE("ACKs in a transaction settle at COMMIT") {
   CHECK(queue_of(w.broker, "q").counters.acked == 1);
 }
 
+TEST_CASE("an ACK in a transaction never begun, or in a full one, is an error") {
+  for (const bool begun : {false, true}) {
+    World w;
+    SessionConfig c;
+    c.max_transaction_frames = 1;
+    Peer cook(w.broker, c), cashier(w.broker);
+    cook.connect();
+    cashier.connect();
+    cook.send(subscribe_frame("1", "/queue/q", "client-individual"));
+    cashier.send(send_frame("/queue/q", "a"));
+    cashier.send(send_frame("/queue/q", "b"));
+    std::vector<Frame> got = cook.frames();
+    REQUIRE(got.size() == 2);
+    if (begun) {
+      cook.send(make("BEGIN", {{"transaction", "t"}}));
+      cook.send(make("ACK", {{"id", header(got[0], "ack")}, {"transaction", "t"}}));
+    }
+    cook.send(make("ACK", {{"id", header(got[1], "ack")}, {"transaction", "t"}}));
+    Frame e = cook.one();
+    CHECK(header(e, "message") == (begun ? "limit reached" : "bad transaction"));
+    CHECK(e.body.substr(0, e.body.find('\n')) ==
+          (begun ? "Transaction \"t\" holds 1 frames, the most allowed."
+                 : "Transaction \"t\" was not begun."));
+    CHECK(cook.wire.closed);
+  }
+}
+
 TEST_CASE("a COMMIT's receipt waits for the commit of its persistent messages") {
   TempDir dir;
   World w;
