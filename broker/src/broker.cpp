@@ -45,6 +45,12 @@ Broker::Impl::Impl(Clock& clock, BrokerOptions options) : clock_(clock), opt_(st
   exchanges_.emplace("", std::move(ex));
 }
 
+void Broker::Impl::tell(Event& e) {
+  e.at = now();
+  for (EventListener* l : listeners_)
+    l->on_event(e);
+}
+
 Broker::Impl::~Impl() {
   for (auto& [name, q] : queues_) {
     for (Entry& e : q->ready)

@@ -1,7 +1,10 @@
 // Broker::Impl: the broker's state and the declarations of its parts. Private
 // to broker/src; the contract is broker/include/broker/broker.h.
 //
-// One class, its implementation in files of one concern each:
+// One class, its implementation in files of one concern each. A part that only
+// its own file calls is defined `inline` there, so the compiler may fold it into
+// its caller as it could when the whole class sat in one file (tools/bench's
+// core_e2e measures the difference):
 //   broker.cpp       the public facade, the call scope, construction
 //   publish.cpp      the publish pipeline: size, translate, validate, route,
 //                    admit, store, confirm
@@ -169,14 +172,16 @@ class Broker::Impl {
   // runs, so it may do the work only an event needs.
   template <typename Fill>
   void emit(EventKind kind, Fill&& fill) {
-    if (listeners_.empty()) return;
+    if (listeners_.empty()) [[likely]]
+      return;
     Event e;
     e.kind = kind;
     fill(e);
-    e.at = now();
-    for (EventListener* l : listeners_)
-      l->on_event(e);
+    tell(e);
   }
+  // Stamps `e` and hands it to every listener. Out of line, so that each
+  // emit() adds only the test and the fields to the code of a hot path.
+  void tell(Event& e);
   // The same for an event about one message in one queue, the most common
   // shape; `fill` adds what else the caller knows.
   template <typename Fill>
@@ -300,9 +305,26 @@ class Broker::Impl {
 
   std::string session_label(const Session& s) const;
   // The session if it may act now; otherwise why not. Any call counts as
-  // being heard from.
-  Result<Session*> live_session(SessionId id);
-  void touch(Session& s);
+  // being heard from. In the header: every publish and ack starts here.
+  Result<Session*> live_session(SessionId id) {
+    Session* s = find_session(id);
+    if (s == nullptr) return no_session(id);
+    if (s->state == SessionState::kConnecting) {
+      return Status::error(Code::kClosed, session_label(*s) + ": not connected yet");
+    }
+    if (s->ended()) {
+      return Status::error(Code::kClosed, session_label(*s) + ": is " +
+                                              session_state_name(s->state) +
+                                              "; its deliveries went back to their queues");
+    }
+    touch(*s);
+    return s;
+  }
+  void touch(Session& s) {
+    s.last_seen = now();
+    if (s.state == SessionState::kSuspected)
+      set_state(s, SessionState::kActive, "heard from again");
+  }
   void set_state(Session& s, SessionState to, std::string_view reason);
   SessionId open_session(SessionOptions o, SessionSink* sink);
   Status connected(SessionId id);

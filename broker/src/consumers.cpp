@@ -14,25 +14,6 @@ std::string Broker::Impl::session_label(const Session& s) const {
   return label;
 }
 
-Result<Session*> Broker::Impl::live_session(SessionId id) {
-  Session* s = find_session(id);
-  if (s == nullptr) return no_session(id);
-  if (s->state == SessionState::kConnecting) {
-    return Status::error(Code::kClosed, session_label(*s) + ": not connected yet");
-  }
-  if (s->ended()) {
-    return Status::error(Code::kClosed, session_label(*s) + ": is " + session_state_name(s->state) +
-                                            "; its deliveries went back to their queues");
-  }
-  touch(*s);
-  return s;
-}
-
-void Broker::Impl::touch(Session& s) {
-  s.last_seen = now();
-  if (s.state == SessionState::kSuspected) set_state(s, SessionState::kActive, "heard from again");
-}
-
 void Broker::Impl::set_state(Session& s, SessionState to, std::string_view reason) {
   SessionState from = s.state;
   if (from == to) return;

@@ -41,7 +41,7 @@ bool Broker::Impl::enqueue(Queue& q, Payload* p, uint32_t count, bool redelivere
   return written;
 }
 
-void Broker::Impl::insert_in_order(Queue& q, const Entry& e) {
+inline void Broker::Impl::insert_in_order(Queue& q, const Entry& e) {
   auto it = std::lower_bound(q.ready.begin(), q.ready.end(), e.msg->id(),
                              [](const Entry& a, MessageId v) { return a.msg->id() < v; });
   q.ready.insert(it, e);
@@ -146,7 +146,7 @@ void Broker::Impl::expire_head(Queue& q) {
   }
 }
 
-Consumer* Broker::Impl::next_consumer(Queue& q) {
+inline Consumer* Broker::Impl::next_consumer(Queue& q) {
   const size_t n = q.consumers.size();
   for (size_t i = 0; i < n; ++i) {
     Consumer* c = q.consumers[(q.next_consumer + i) % n];
@@ -177,7 +177,7 @@ void Broker::Impl::dispatch(Queue& q) {
   dispatching_ = false;
 }
 
-void Broker::Impl::dispatch_one(Queue& q) {
+inline void Broker::Impl::dispatch_one(Queue& q) {
   while (!q.ready.empty() && !q.deleted) {
     Consumer* c = next_consumer(q);
     if (c == nullptr) return;
@@ -192,7 +192,7 @@ void Broker::Impl::dispatch_one(Queue& q) {
   }
 }
 
-void Broker::Impl::deliver(Queue& q, Consumer& c, Entry e) {
+inline void Broker::Impl::deliver(Queue& q, Consumer& c, Entry e) {
   Session& s = *c.session;
   e.delivery_count++;
   const DeliveryTag tag = s.base_tag + s.unacked.size();
@@ -246,14 +246,14 @@ void Broker::Impl::deliver(Queue& q, Consumer& c, Entry e) {
 }
 
 // Drops settled slots from the front of the session's unacked window.
-void Broker::Impl::compact(Session& s) {
+inline void Broker::Impl::compact(Session& s) {
   while (!s.unacked.empty() && !s.unacked.front().live) {
     s.unacked.pop_front();
     s.base_tag++;
   }
 }
 
-Result<Unacked*> Broker::Impl::find_unacked(Session& s, DeliveryTag tag) {
+inline Result<Unacked*> Broker::Impl::find_unacked(Session& s, DeliveryTag tag) {
   if (tag < s.base_tag || tag >= s.base_tag + s.unacked.size() ||
       !s.unacked[tag - s.base_tag].live) {
     const bool issued = tag >= 1 && tag < s.base_tag + s.unacked.size();
@@ -264,14 +264,14 @@ Result<Unacked*> Broker::Impl::find_unacked(Session& s, DeliveryTag tag) {
   return &s.unacked[tag - s.base_tag];
 }
 
-void Broker::Impl::settle(Session& s, Unacked& u) {
+inline void Broker::Impl::settle(Session& s, Unacked& u) {
   u.live = false;
   s.unacked_live--;
   u.queue->unacked--;
   u.consumer->unacked--;
 }
 
-Result<Broker::Impl::Held> Broker::Impl::held(SessionId sid, DeliveryTag tag) {
+inline Result<Broker::Impl::Held> Broker::Impl::held(SessionId sid, DeliveryTag tag) {
   Result<Session*> sr = live_session(sid);
   if (!sr.is_ok()) return sr.status();
   Result<Unacked*> ur = find_unacked(*sr.value(), tag);

@@ -65,7 +65,7 @@ Status Broker::Impl::reject(const InFlight& p, Status st) {
 
 // 1. Size: the body against the broker's limit, and the lengths Payload
 // keeps in 8 and 16 bits.
-Status Broker::Impl::check_size(const InFlight& p) const {
+inline Status Broker::Impl::check_size(const InFlight& p) const {
   const Message& in = p.in;
   if (in.body.size() > opt_.max_body_bytes) {
     return Status::error(Code::kTooLarge, message_label(p.id) + " rejected: body is " +
@@ -93,7 +93,7 @@ Status Broker::Impl::check_size(const InFlight& p) const {
 
 // 2. Translate: through the translator of its content type, or as is when
 // the type is known.
-Status Broker::Impl::translate(InFlight& p) {
+inline Status Broker::Impl::translate(InFlight& p) {
   const Message& in = p.in;
   auto t = translators_.find(in.content_type);
   if (t == translators_.end()) {
@@ -121,7 +121,7 @@ Status Broker::Impl::translate(InFlight& p) {
 }
 
 // 3. Validate: the exchange exists and its validators accept the message.
-Status Broker::Impl::validate(InFlight& p) {
+inline Status Broker::Impl::validate(InFlight& p) {
   p.x = find_exchange(p.exchange);
   if (p.x == nullptr) {
     return Status::error(Code::kNotFound, message_label(p.id) + " rejected: exchange " +
@@ -141,7 +141,7 @@ Status Broker::Impl::validate(InFlight& p) {
 }
 
 // 4. Route into targets_, through alternate exchanges while nothing matches.
-Status Broker::Impl::route(InFlight& p) {
+inline Status Broker::Impl::route(InFlight& p) {
   const std::string& key = p.m->routing_key;
   targets_.clear();
   collect_targets(*p.x, key);
@@ -202,7 +202,7 @@ void Broker::Impl::collect_targets(const Exchange& x, std::string_view key) {
 }
 
 // 5. Admit: room in every routed queue, or in none.
-Status Broker::Impl::admit(const InFlight& p) {
+inline Status Broker::Impl::admit(const InFlight& p) {
   for (Queue* q : targets_) {
     if (q->opt.max_length != 0 && q->opt.overflow == Overflow::kRejectPublish &&
         q->ready.size() >= q->opt.max_length) {
@@ -225,7 +225,7 @@ Status Broker::Impl::admit(const InFlight& p) {
 
 // 6. Store: one payload, a reference in each queue; true when a copy went to
 // the store's batch.
-bool Broker::Impl::store(const InFlight& p, const std::vector<Queue*>& targets) {
+inline bool Broker::Impl::store(const InFlight& p, const std::vector<Queue*>& targets) {
   const Message& m = *p.m;
   Payload::Fields f;
   f.id = p.id;
@@ -246,7 +246,7 @@ bool Broker::Impl::store(const InFlight& p, const std::vector<Queue*>& targets) 
 }
 
 // 7. Confirm: now, or when the batch holding it commits.
-Published Broker::Impl::confirm(InFlight& p, bool waits, uint32_t queues) {
+inline Published Broker::Impl::confirm(InFlight& p, bool waits, uint32_t queues) {
   Session& s = p.session;
   Published out;
   out.id = p.id;
