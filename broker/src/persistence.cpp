@@ -135,7 +135,9 @@ Status Broker::Impl::flush() {
   // Nothing of the batch is on disk. Messages it carried that are still
   // ready are taken back out, so a nacked publish is not also delivered
   // later; one already in a consumer's hands cannot be taken back.
-  for (auto& [q, id] : inserted) {
+  for (const auto& [queue, message] : inserted) {
+    Queue* q = queue;  // named again: clang 14's lambdas cannot capture a structured binding
+    const MessageId id = message;
     if (q->deleted) continue;
     auto it = std::lower_bound(q->ready.begin(), q->ready.end(), id,
                                [](const Entry& e, MessageId v) { return e.msg->id() < v; });

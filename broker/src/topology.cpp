@@ -229,7 +229,8 @@ Status Broker::Impl::bind(std::string_view queue, std::string_view exchange, std
   }
   Result<BindingEnds> ends = binding_ends(queue, exchange);
   if (!ends.is_ok()) return ends.status();
-  auto [q, x] = ends.value();
+  Queue* q = ends.value().queue;
+  Exchange* x = ends.value().exchange;
   if (add_binding(*x, *q, key)) binding_changed(EventKind::kBound, *x, *q, key);
   return Status::ok();
 }
@@ -238,7 +239,8 @@ Status Broker::Impl::unbind(std::string_view queue, std::string_view exchange,
                             std::string_view key) {
   Result<BindingEnds> ends = binding_ends(queue, exchange);
   if (!ends.is_ok()) return ends.status();
-  auto [q, x] = ends.value();
+  Queue* q = ends.value().queue;
+  Exchange* x = ends.value().exchange;
   auto it = std::find_if(x->bindings.begin(), x->bindings.end(),
                          [&](const Binding& b) { return b.queue == q && b.key == key; });
   if (it == x->bindings.end()) {
