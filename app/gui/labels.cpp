@@ -1,9 +1,11 @@
 #include "gui/labels.h"
 
 #include <cstdio>
+#include <optional>
 #include <string_view>
 #include <utility>
 
+#include "broker/events.h"
 #include "gui/model/tickets.h"
 #include "sim/duration.h"
 #include "sim/simulation.h"
@@ -47,19 +49,38 @@ void add_part(std::string& out, const std::string& part) {
   out += part;
 }
 
-// The reasons the simulator and the broker write as fixed English words, and their keys. Any
-// other text (a validator's sentence, a STOMP program's words) is shown as written.
+// The key of a broker's drop reason in words; nullptr for those shown as the broker spells them.
+const char* drop_reason_key(DropReason reason) {
+  switch (reason) {
+    case DropReason::kMaxLength:
+      return "log.reason.maxlen";
+    case DropReason::kDeliveryLimit:
+      return "log.reason.delivery_limit";
+    case DropReason::kExpired:
+      return "log.reason.expired";
+    case DropReason::kRejected:
+      return "log.reason.rejected";
+    case DropReason::kNone:
+    case DropReason::kCommitFailed:
+    case DropReason::kQueueDeleted:
+      return nullptr;
+  }
+  return nullptr;
+}
+
+// The reasons the simulator writes as fixed English words and the broker's drop reasons (an
+// order keeps the name drop_reason_name gave it), in words. Any other text (a validator's
+// sentence, a STOMP program's words) is shown as written.
 std::string known_reason(const I18n& t, const std::string& text) {
   static constexpr std::pair<std::string_view, std::string_view> kKnown[] = {
       {"crashed", "log.reason.crashed"},
       {"a poison order made the cook ill", "log.reason.poisoned"},
-      {"maxlen", "log.reason.maxlen"},
-      {"delivery_limit", "log.reason.delivery_limit"},
-      {"expired", "log.reason.expired"},
-      {"rejected", "log.reason.rejected"},
   };
   for (const auto& [words, key] : kKnown) {
     if (text == words) return t.tr(key);
+  }
+  if (std::optional<DropReason> drop = drop_reason_from_name(text)) {
+    if (const char* key = drop_reason_key(*drop)) return t.tr(key);
   }
   return text;
 }

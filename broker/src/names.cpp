@@ -113,4 +113,34 @@ const char* event_kind_name(EventKind kind) {
   return "?";
 }
 
+const char* drop_reason_name(DropReason reason) {
+  switch (reason) {
+    case DropReason::kNone:
+      return "";
+    case DropReason::kMaxLength:
+      return "maxlen";
+    case DropReason::kDeliveryLimit:
+      return "delivery_limit";
+    case DropReason::kExpired:
+      return "expired";
+    case DropReason::kRejected:
+      return "rejected";
+    case DropReason::kCommitFailed:
+      return "commit failed";
+    case DropReason::kQueueDeleted:
+      return "queue deleted";
+  }
+  assert(false && "drop_reason_name: unknown DropReason");
+  return "?";
+}
+
+std::optional<DropReason> drop_reason_from_name(std::string_view name) {
+  for (DropReason r :
+       {DropReason::kMaxLength, DropReason::kDeliveryLimit, DropReason::kExpired,
+        DropReason::kRejected, DropReason::kCommitFailed, DropReason::kQueueDeleted}) {
+    if (name == drop_reason_name(r)) return r;
+  }
+  return std::nullopt;
+}
+
 }  // namespace wmq

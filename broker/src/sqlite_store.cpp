@@ -33,6 +33,7 @@
 #include <utility>
 
 #include "broker/store.h"
+#include "broker/store_batch.h"
 
 namespace wmq {
 namespace {
@@ -339,37 +340,6 @@ bool decode_headers(std::string_view in, std::vector<Header>& out) {
   return true;
 }
 
-struct MessageKey {
-  QueueKey queue;
-  MessageId id;
-  bool operator==(const MessageKey&) const = default;
-  bool operator<(const MessageKey& o) const {
-    return queue != o.queue ? queue < o.queue : id < o.id;
-  }
-};
-
-struct MessageKeyHash {
-  size_t operator()(const MessageKey& k) const {
-    return static_cast<size_t>((k.id * 0x9E3779B97F4A7C15ull) ^ (uint64_t{k.queue} << 29));
-  }
-};
-
-// What the batch will do to one message, after coalescing:
-//   insert  -> a new row (a later set_delivery_count is folded in; a later
-//              remove erases the entry: nothing is written)
-//   update  -> the delivery count of a committed row (the last one wins)
-//   remove  -> a DELETE of a committed row
-enum class MessageOp : uint8_t { kInsert, kUpdate, kRemove };
-
-struct PendingMessage {
-  MessageOp op = MessageOp::kInsert;
-  uint32_t delivery_count = 0;       // kInsert, kUpdate
-  Micros entry_expires_at = kNever;  // kInsert
-  PayloadRef payload;                // kInsert: held until the batch is written or dropped
-};
-
-using BindingKey = std::tuple<std::string, std::string, std::string>;
-
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, sqlite3* db, std::unique_ptr<FileLock> lock)
@@ -388,28 +358,25 @@ class SqliteStore final : public Store {
 
   Result<Recovered> recover() override;
 
-  void put_exchange(const ExchangeRecord& exchange) override {
-    exchanges_[exchange.name] = exchange;
-  }
-  void delete_exchange(const std::string& name) override { exchanges_[name] = std::nullopt; }
-  void put_queue(const QueueRecord& queue) override { queues_[queue.key] = queue; }
-  void delete_queue(QueueKey queue) override;
-  void put_binding(const BindingRecord& b) override {
-    bindings_[BindingKey{b.exchange, b.queue, b.binding_key}] = true;
-  }
-  void delete_binding(const BindingRecord& b) override {
-    bindings_[BindingKey{b.exchange, b.queue, b.binding_key}] = false;
-  }
+  void put_exchange(const ExchangeRecord& exchange) override { batch_.put_exchange(exchange); }
+  void delete_exchange(const std::string& name) override { batch_.delete_exchange(name); }
+  void put_queue(const QueueRecord& queue) override { batch_.put_queue(queue); }
+  void delete_queue(QueueKey queue) override { batch_.delete_queue(queue); }
+  void put_binding(const BindingRecord& b) override { batch_.put_binding(b); }
+  void delete_binding(const BindingRecord& b) override { batch_.delete_binding(b); }
 
   void insert_message(QueueKey queue, PayloadRef payload, Micros entry_expires_at,
-                      uint32_t delivery_count) override;
-  void set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) override;
-  void remove_message(QueueKey queue, MessageId id) override;
-
-  size_t pending() const override {
-    return messages_.size() + exchanges_.size() + queues_.size() + purged_queues_.size() +
-           bindings_.size();
+                      uint32_t delivery_count) override {
+    assert((!payload || payload->id() <= static_cast<MessageId>(INT64_MAX)) &&
+           "Store::insert_message: message ids above INT64_MAX do not fit SQLite's INTEGER");
+    batch_.insert_message(queue, std::move(payload), entry_expires_at, delivery_count);
   }
+  void set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) override {
+    batch_.set_delivery_count(queue, id, delivery_count);
+  }
+  void remove_message(QueueKey queue, MessageId id) override { batch_.remove_message(queue, id); }
+
+  size_t pending() const override { return batch_.pending(); }
   Status commit() override;
 
   StoreStats stats() const override {
@@ -456,19 +423,12 @@ class SqliteStore final : public Store {
   const std::unique_ptr<FileLock> lock_;
   std::vector<std::unique_ptr<Stmt>> statements_;
 
-  // The pending batch; see PendingMessage for the coalescing rules.
-  std::unordered_map<MessageKey, PendingMessage, MessageKeyHash> messages_;
-  std::map<std::string, std::optional<ExchangeRecord>> exchanges_;  // nullopt: delete
-  std::map<QueueKey, std::optional<QueueRecord>> queues_;           // nullopt: delete
-  std::set<QueueKey> purged_queues_;     // delete_queue: every message of the queue goes
-  std::map<BindingKey, bool> bindings_;  // true: put, false: delete
-  MessageId batch_max_id_ = 0;  // highest id inserted into this batch, even if coalesced away
+  StoreBatch batch_;  // the pending batch, coalesced by the rules of store_batch.h
 
-  MessageId committed_max_id_ = 0;       // meta.max_message_id as committed
-  int64_t committed_message_count_ = 0;  // meta.message_count as committed
-  std::string error_;                    // SQLite's words for the last failed statement
-  std::string header_scratch_;           // encoded headers of the row being inserted
-  std::vector<std::pair<MessageKey, PendingMessage*>> sorted_;  // reused by commit()
+  MessageId committed_max_id_ = 0;             // meta.max_message_id as committed
+  int64_t committed_message_count_ = 0;        // meta.message_count as committed
+  std::string error_;                          // SQLite's words for the last failed statement
+  std::string header_scratch_;                 // encoded headers of the row being inserted
   StoreStats stats_;                           // file_bytes and pending are filled in by stats()
   mutable std::optional<int64_t> file_bytes_;  // nullopt: changed by a commit since last read
 };
@@ -570,54 +530,6 @@ Status SqliteStore::init(const StoreOptions& options) {
   return Status::ok();
 }
 
-void SqliteStore::delete_queue(QueueKey queue) {
-  // The purge deletes every row of the queue, so what the batch meant to do
-  // to single messages of it before now is moot.
-  for (auto it = messages_.begin(); it != messages_.end();) {
-    it = it->first.queue == queue ? messages_.erase(it) : std::next(it);
-  }
-  purged_queues_.insert(queue);
-  queues_[queue] = std::nullopt;
-}
-
-void SqliteStore::insert_message(QueueKey queue, PayloadRef payload, Micros entry_expires_at,
-                                 uint32_t delivery_count) {
-  assert(payload && "Store::insert_message: the payload is null; pass the message's PayloadRef");
-  const MessageId id = payload->id();
-  assert(id <= static_cast<MessageId>(INT64_MAX) &&
-         "Store::insert_message: message ids above INT64_MAX do not fit SQLite's INTEGER");
-  auto [it, inserted] = messages_.try_emplace(MessageKey{queue, id});
-  assert(
-      inserted &&
-      "Store::insert_message: this (queue, id) already has a write pending; ids are never reused");
-  (void)inserted;
-  PendingMessage& m = it->second;
-  m.op = MessageOp::kInsert;
-  m.delivery_count = delivery_count;
-  m.entry_expires_at = entry_expires_at;
-  m.payload = std::move(payload);  // the batch's reference, not a body copy
-  batch_max_id_ = std::max(batch_max_id_, id);
-}
-
-void SqliteStore::set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) {
-  auto [it, inserted] = messages_.try_emplace(MessageKey{queue, id});
-  PendingMessage& m = it->second;
-  if (inserted) m.op = MessageOp::kUpdate;
-  assert(m.op != MessageOp::kRemove &&
-         "Store::set_delivery_count: the message was removed earlier in this batch");
-  m.delivery_count = delivery_count;
-}
-
-void SqliteStore::remove_message(QueueKey queue, MessageId id) {
-  auto [it, inserted] = messages_.try_emplace(MessageKey{queue, id});
-  PendingMessage& m = it->second;
-  if (!inserted && m.op == MessageOp::kInsert) {
-    messages_.erase(it);  // never written, nothing to delete
-    return;
-  }
-  m.op = MessageOp::kRemove;
-}
-
 bool SqliteStore::run(StatementId id, int64_t* changed) {
   sqlite3_stmt* s = stmt(id);
   const int rc = sqlite3_step(s);
@@ -631,14 +543,14 @@ bool SqliteStore::run(StatementId id, int64_t* changed) {
 bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
   // Whole queues first, so single-message writes made after a delete_queue
   // land after its purge.
-  for (QueueKey q : purged_queues_) {
+  for (QueueKey q : batch_.purged_queues()) {
     sqlite3_bind_int64(stmt(kPurgeQueue), 1, q);
     int64_t purged = 0;
     if (!run(kPurgeQueue, &purged)) return false;
     rows += purged;
     message_delta -= purged;
   }
-  for (const auto& [name, record] : exchanges_) {
+  for (const auto& [name, record] : batch_.exchanges()) {
     sqlite3_stmt* s = stmt(record ? kPutExchange : kDeleteExchange);
     bind_text(s, 1, name);
     if (record) {
@@ -647,7 +559,7 @@ bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
     }
     if (!run(record ? kPutExchange : kDeleteExchange, &rows)) return false;
   }
-  for (const auto& [key, record] : queues_) {
+  for (const auto& [key, record] : batch_.queues()) {
     sqlite3_stmt* s = stmt(record ? kPutQueue : kDeleteQueue);
     sqlite3_bind_int64(s, 1, key);
     if (record) {
@@ -656,7 +568,7 @@ bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
     }
     if (!run(record ? kPutQueue : kDeleteQueue, &rows)) return false;
   }
-  for (const auto& [key, put] : bindings_) {
+  for (const auto& [key, put] : batch_.bindings()) {
     sqlite3_stmt* s = stmt(put ? kPutBinding : kDeleteBinding);
     bind_text(s, 1, std::get<0>(key));
     bind_text(s, 2, std::get<1>(key));
@@ -665,15 +577,9 @@ bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
   }
 
   // Messages in key order: one walk down the b-tree instead of a random one.
-  sorted_.clear();
-  sorted_.reserve(messages_.size());
-  for (auto& [key, m] : messages_)
-    sorted_.emplace_back(key, &m);
-  std::sort(sorted_.begin(), sorted_.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [key, m] : sorted_) {
+  for (const auto& [key, m] : batch_.messages_in_order()) {
     switch (m->op) {
-      case MessageOp::kInsert: {
+      case StoreBatch::Op::kInsert: {
         sqlite3_stmt* s = stmt(kInsertMessage);
         const Payload& p = *m->payload;
         sqlite3_bind_int64(s, 1, key.queue);
@@ -696,7 +602,7 @@ bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
         message_delta += added;
         break;
       }
-      case MessageOp::kUpdate: {
+      case StoreBatch::Op::kUpdate: {
         sqlite3_stmt* s = stmt(kUpdateMessage);
         sqlite3_bind_int64(s, 1, key.queue);
         sqlite3_bind_int64(s, 2, to_sql(key.id));
@@ -704,7 +610,7 @@ bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
         if (!run(kUpdateMessage, &rows)) return false;
         break;
       }
-      case MessageOp::kRemove: {
+      case StoreBatch::Op::kRemove: {
         sqlite3_stmt* s = stmt(kDeleteMessage);
         sqlite3_bind_int64(s, 1, key.queue);
         sqlite3_bind_int64(s, 2, to_sql(key.id));
@@ -717,7 +623,7 @@ bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
     }
   }
 
-  const MessageId max_id = std::max(committed_max_id_, batch_max_id_);
+  const MessageId max_id = std::max(committed_max_id_, batch_.max_inserted_id());
   if (max_id != committed_max_id_ || message_delta != 0) {
     sqlite3_stmt* s = stmt(kWriteMeta);
     sqlite3_bind_int64(s, 1, to_sql(max_id));
@@ -730,7 +636,7 @@ bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
 Status SqliteStore::commit() {
   // An id handed out and coalesced away still counts as used: the meta row
   // must learn of it, or a recovered broker could hand it out again.
-  if (pending() == 0 && batch_max_id_ <= committed_max_id_) return Status::ok();
+  if (pending() == 0 && batch_.max_inserted_id() <= committed_max_id_) return Status::ok();
 
   int64_t rows = 0;
   int64_t message_delta = 0;
@@ -750,7 +656,7 @@ Status SqliteStore::commit() {
     ++stats_.failed_commits;
     return io_error(path_, "commit failed: " + error_);
   }
-  committed_max_id_ = std::max(committed_max_id_, batch_max_id_);
+  committed_max_id_ = std::max(committed_max_id_, batch_.max_inserted_id());
   committed_message_count_ += message_delta;
   drop_batch();
   ++stats_.commits;
@@ -760,13 +666,7 @@ Status SqliteStore::commit() {
 }
 
 void SqliteStore::drop_batch() {
-  messages_.clear();  // keeps the buckets for the next batch
-  exchanges_.clear();
-  queues_.clear();
-  purged_queues_.clear();
-  bindings_.clear();
-  sorted_.clear();
-  batch_max_id_ = 0;
+  batch_.clear();
 }
 
 int64_t SqliteStore::file_bytes() const {

@@ -210,6 +210,9 @@ class StompSession final : private SessionSink {
   // ---- helpers ----------------------------------------------------------------
   bool publish(Frame& frame, const Destination& dest, bool with_receipt);
   bool settle(const Frame& frame, DeliveryTag tag, bool nack, bool requeue);
+  // The frames open transaction `tx` holds, with room for one more (a SEND,
+  // ACK or NACK inside it); nullptr after an ERROR: never begun, or full.
+  std::vector<Frame>* transaction_room(const Frame& frame, std::string_view tx);
   Subscription* holder_of(DeliveryTag tag);
   std::optional<std::string_view> ack_id(const Frame& frame) const;
   bool ensure_queue(const Frame& frame, const std::string& name);

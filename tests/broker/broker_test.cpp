@@ -474,7 +474,7 @@ TEST_CASE("a dead session's deliveries are redelivered with counts, and its late
   REQUIRE(f.broker.subscribe(f.con, "q", ConsumeOptions{2, false}).is_ok());
   REQUIRE(f.con_sink.got.size() == 2);
   REQUIRE(f.broker.kill_session(f.con, "crashed").is_ok());
-  CHECK(f.broker.session_state(f.con) == SessionState::kDead);
+  CHECK(f.broker.session_state(f.con).value() == SessionState::kDead);
   SessionId s = client(f.broker, &other, "cook 2");
   REQUIRE(f.broker.subscribe(s, "q", ConsumeOptions{0, false}).is_ok());
   REQUIRE(other.got.size() == 3);
@@ -534,14 +534,14 @@ TEST_CASE("heartbeats: a silent session is suspected, then dead, and its deliver
   REQUIRE(f.broker.heartbeat(cook).is_ok());
   f.clock.set(3 * kSeconds - 1);
   f.broker.tick();
-  CHECK(f.broker.session_state(cook) == SessionState::kActive);
+  CHECK(f.broker.session_state(cook).value() == SessionState::kActive);
   f.clock.set(3 * kSeconds);
   f.broker.tick();
-  CHECK(f.broker.session_state(cook) == SessionState::kSuspected);
+  CHECK(f.broker.session_state(cook).value() == SessionState::kSuspected);
   CHECK(queue_of(f.broker, "q").unacked == 1);
   f.clock.set(7 * kSeconds);
   f.broker.tick();
-  CHECK(f.broker.session_state(cook) == SessionState::kDead);
+  CHECK(f.broker.session_state(cook).value() == SessionState::kDead);
   CHECK(queue_of(f.broker, "q").ready == 1);
   CHECK(r.states == std::vector<SessionState>{SessionState::kActive, SessionState::kSuspected,
                                               SessionState::kDead});
@@ -553,9 +553,58 @@ TEST_CASE("a suspected session that is heard from again is active") {
   SessionId s = client(f.broker, &r, "x", kSeconds, 10 * kSeconds);
   f.clock.set(kSeconds);
   f.broker.tick();
-  CHECK(f.broker.session_state(s) == SessionState::kSuspected);
+  CHECK(f.broker.session_state(s).value() == SessionState::kSuspected);
   REQUIRE(f.broker.heartbeat(s).is_ok());
-  CHECK(f.broker.session_state(s) == SessionState::kActive);
+  CHECK(f.broker.session_state(s).value() == SessionState::kActive);
+}
+
+TEST_CASE("session_state of an unknown or released session is kNotFound") {
+  Fixture f;
+  Result<SessionState> never = f.broker.session_state(99);
+  REQUIRE_FALSE(never.is_ok());
+  CHECK(never.status().code() == Code::kNotFound);
+  CHECK(never.status().message() == "session 99: no such session");
+  REQUIRE(f.broker.close_session(f.con).is_ok());
+  CHECK(f.broker.session_state(f.con).value() == SessionState::kClosed);
+  f.broker.release_session(f.con);
+  CHECK(f.broker.session_state(f.con).status().message() ==
+        "session " + std::to_string(f.con) + ": no such session");
+}
+
+TEST_CASE("every way out of a queue for good carries its DropReason, spelled in the reason") {
+  Fixture f;
+  QueueOptions full;
+  full.max_length = 1;
+  full.overflow = Overflow::kDropHead;
+  QueueOptions limited;
+  limited.delivery_limit = 1;
+  QueueOptions ttl;
+  ttl.message_ttl = kSeconds;
+  REQUIRE(f.broker.declare_queue("full", full).is_ok());
+  REQUIRE(f.broker.declare_queue("limited", limited).is_ok());
+  REQUIRE(f.broker.declare_queue("ttl", ttl).is_ok());
+  REQUIRE(f.broker.declare_queue("plain", {}).is_ok());
+  for (const char* q : {"full", "full", "limited", "limited", "ttl", "plain", "plain"})
+    REQUIRE(f.broker.publish(f.pub, "", msg("x", q)).is_ok());
+  // limited: one delivery, then a requeue past the limit; the other is rejected.
+  REQUIRE(f.broker.subscribe(f.con, "limited", ConsumeOptions{1, false}).is_ok());
+  REQUIRE(f.broker.nack(f.con, 1, true).is_ok());
+  REQUIRE(f.broker.nack(f.con, 2, false).is_ok());
+  f.clock.set(kSeconds);
+  f.broker.tick();
+  REQUIRE(f.broker.delete_queue("plain").is_ok());
+  CHECK(f.log.drops == std::vector<DropReason>{DropReason::kMaxLength, DropReason::kDeliveryLimit,
+                                               DropReason::kRejected, DropReason::kExpired,
+                                               DropReason::kQueueDeleted,
+                                               DropReason::kQueueDeleted});
+  CHECK(f.log.has("dropped full #1 maxlen"));
+  CHECK(f.log.has("dropped limited #3 delivery_limit"));
+  CHECK(f.log.has("dropped limited #4 rejected"));
+  CHECK(f.log.has("dropped ttl #5 expired"));
+  CHECK(f.log.has("dropped plain #6 queue deleted"));
+  for (DropReason r : f.log.drops)
+    CHECK(drop_reason_from_name(drop_reason_name(r)) == r);
+  CHECK(drop_reason_from_name("crashed") == std::nullopt);
 }
 
 TEST_CASE("a session that has not connected cannot publish") {
@@ -713,7 +762,7 @@ TEST_CASE("a sink may end its own session when told its consumer was cancelled")
   REQUIRE(b.publish(p, "", msg("x", "other")).is_ok());
   REQUIRE(b.delete_queue("q").is_ok());
   CHECK(quitter.cancels == 2);
-  CHECK(b.session_state(quitter.self) == SessionState::kDead);
+  CHECK(b.session_state(quitter.self).value() == SessionState::kDead);
   CHECK(queue_of(b, "other").ready == 1);
   CHECK(queue_of(b, "other").consumers == 0);
 }

@@ -142,15 +142,15 @@ TEST_CASE("random operations keep every accepted message in exactly one place") 
       // Mostly the living act; now and then a dead or closed client tries too.
       std::vector<Client*> living;
       for (auto& x : clients) {
-        SessionState st = b.session_state(x->id);
+        SessionState st = b.session_state(x->id).value();
         if (st == SessionState::kActive || st == SessionState::kSuspected)
           living.push_back(x.get());
       }
       if (living.empty()) new_client();
       Client& c = (rng.below(10) == 0 || living.empty()) ? *clients[rng.below(clients.size())]
                                                          : *living[rng.below(living.size())];
-      const bool live = b.session_state(c.id) == SessionState::kActive ||
-                        b.session_state(c.id) == SessionState::kSuspected;
+      const bool live = b.session_state(c.id).value() == SessionState::kActive ||
+                        b.session_state(c.id).value() == SessionState::kSuspected;
       switch (rng.below(10)) {
         case 0:
         case 1:

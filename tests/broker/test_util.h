@@ -52,6 +52,8 @@ class EventLog : public EventListener {
  public:
   void on_event(const Event& e) override {
     kinds.push_back(e.kind);
+    if (e.kind == EventKind::kDropped || e.kind == EventKind::kDeadLettered)
+      drops.push_back(e.drop);
     std::string line = event_kind_name(e.kind);
     if (!e.queue.empty()) line += " " + std::string(e.queue);
     if (e.message != 0) line += " #" + std::to_string(e.message);
@@ -72,6 +74,7 @@ class EventLog : public EventListener {
   }
   std::vector<EventKind> kinds;
   std::vector<std::string> lines;
+  std::vector<DropReason> drops;  // of kDropped and kDeadLettered, in order
 };
 
 inline Message msg(std::string body, std::string key = "") {

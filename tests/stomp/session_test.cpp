@@ -73,7 +73,7 @@ TEST_CASE("CONNECT with accept-version 1.2 is answered CONNECTED 1.2 without hea
   CHECK(header(c, "heart-beat") == "0,0");
   CHECK(header(c, "session") == std::to_string(p.session->broker_session()));
   CHECK(header(c, "server") == "WarungMQ");
-  CHECK(w.broker.session_state(p.session->broker_session()) == SessionState::kActive);
+  CHECK(w.broker.session_state(p.session->broker_session()).value() == SessionState::kActive);
 }
 
 TEST_CASE("a CONNECT without accept-version is spoken to as STOMP 1.0") {
@@ -128,7 +128,7 @@ TEST_CASE("a second CONNECT is an error") {
   p.connect();
   p.send(make("CONNECT", {{"accept-version", "1.2"}}));
   CHECK(error_of(p) == "already connected");
-  CHECK(w.broker.session_state(p.session->broker_session()) == SessionState::kDead);
+  CHECK(w.broker.session_state(p.session->broker_session()).value() == SessionState::kDead);
 }
 
 TEST_CASE("a connection that sends no CONNECT in time gets ERROR") {
@@ -281,13 +281,13 @@ TEST_CASE("a silent client is suspected, then dead: ERROR, and its unacked messa
   cook.send_raw("\n");  // a heart-beat: still alive
   w.clock.advance(1499 * kMillis);
   w.broker.tick();
-  CHECK(w.broker.session_state(sid) == SessionState::kActive);
+  CHECK(w.broker.session_state(sid).value() == SessionState::kActive);
   w.clock.advance(1 * kMillis);
   w.broker.tick();
-  CHECK(w.broker.session_state(sid) == SessionState::kSuspected);
+  CHECK(w.broker.session_state(sid).value() == SessionState::kSuspected);
   w.clock.advance(1500 * kMillis);
   w.broker.tick();
-  CHECK(w.broker.session_state(sid) == SessionState::kDead);
+  CHECK(w.broker.session_state(sid).value() == SessionState::kDead);
   Frame e = cook.one();
   CHECK(header(e, "message") == "heart-beat timeout");
   CHECK(e.body ==
@@ -309,9 +309,9 @@ TEST_CASE("any bytes from a suspected client make it active again") {
   const SessionId sid = p.session->broker_session();
   w.clock.advance(1600 * kMillis);
   w.broker.tick();
-  REQUIRE(w.broker.session_state(sid) == SessionState::kSuspected);
+  REQUIRE(w.broker.session_state(sid).value() == SessionState::kSuspected);
   p.send_raw("\r\n");
-  CHECK(w.broker.session_state(sid) == SessionState::kActive);
+  CHECK(w.broker.session_state(sid).value() == SessionState::kActive);
 }
 
 // ================================================================ sending
@@ -932,6 +932,33 @@ TEST_CASE("ACKs in a transaction settle at COMMIT") {
   CHECK(queue_of(w.broker, "q").counters.acked == 1);
 }
 
+TEST_CASE("an ACK in a transaction never begun, or in a full one, is an error") {
+  for (const bool begun : {false, true}) {
+    World w;
+    SessionConfig c;
+    c.max_transaction_frames = 1;
+    Peer cook(w.broker, c), cashier(w.broker);
+    cook.connect();
+    cashier.connect();
+    cook.send(subscribe_frame("1", "/queue/q", "client-individual"));
+    cashier.send(send_frame("/queue/q", "a"));
+    cashier.send(send_frame("/queue/q", "b"));
+    std::vector<Frame> got = cook.frames();
+    REQUIRE(got.size() == 2);
+    if (begun) {
+      cook.send(make("BEGIN", {{"transaction", "t"}}));
+      cook.send(make("ACK", {{"id", header(got[0], "ack")}, {"transaction", "t"}}));
+    }
+    cook.send(make("ACK", {{"id", header(got[1], "ack")}, {"transaction", "t"}}));
+    Frame e = cook.one();
+    CHECK(header(e, "message") == (begun ? "limit reached" : "bad transaction"));
+    CHECK(e.body.substr(0, e.body.find('\n')) ==
+          (begun ? "Transaction \"t\" holds 1 frames, the most allowed."
+                 : "Transaction \"t\" was not begun."));
+    CHECK(cook.wire.closed);
+  }
+}
+
 TEST_CASE("a COMMIT's receipt waits for the commit of its persistent messages") {
   TempDir dir;
   World w;
@@ -1014,7 +1041,7 @@ TEST_CASE("DISCONNECT with a receipt: RECEIPT, then the transport closes and the
                 serialize(send_frame("/queue/q", "ignored")));
   CHECK(header(cook.one(), "receipt-id") == "bye");
   CHECK(cook.wire.closed);
-  CHECK(w.broker.session_state(sid) == SessionState::kClosed);
+  CHECK(w.broker.session_state(sid).value() == SessionState::kClosed);
   CHECK(queue_of(w.broker, "q").ready == 1);  // back, and the frame after DISCONNECT ignored
   CHECK(queue_of(w.broker, "q").counters.enqueued == 1);
 }
@@ -1048,7 +1075,7 @@ TEST_CASE("a vanished peer's broker session is killed and its deliveries come ba
   cook.frames();
   const SessionId sid = cook.session->broker_session();
   cook.session->on_peer_closed();
-  CHECK(w.broker.session_state(sid) == SessionState::kDead);
+  CHECK(w.broker.session_state(sid).value() == SessionState::kDead);
   CHECK(queue_of(w.broker, "q").ready == 1);
   CHECK(cook.frames().empty());  // nothing is sent to a vanished peer
 }
@@ -1096,7 +1123,7 @@ TEST_CASE("every malformed frame gets ERROR quoting it, then the connection clos
     CHECK(header(e, "message") == "malformed frame");
     CHECK(e.body == c.body);
     CHECK(p.wire.closed);
-    CHECK(w.broker.session_state(p.session->broker_session()) == SessionState::kDead);
+    CHECK(w.broker.session_state(p.session->broker_session()).value() == SessionState::kDead);
   }
 }
 
@@ -1199,7 +1226,7 @@ TEST_CASE("a session shut down by its server is told so, and its unacked message
         "went back to their queues; connect again once it is back.\n");
   CHECK(t.cook.wire.closed);
   CHECK(t.cook.session->ended());
-  CHECK(t.w.broker.session_state(sid) == SessionState::kDead);
+  CHECK(t.w.broker.session_state(sid).value() == SessionState::kDead);
   CHECK(queue_of(t.w.broker, "q").ready == 1);
   CHECK(t.lines.empty());       // the server logs the shutdown once, not once per client
   t.cook.session->shut_down();  // twice: nothing more

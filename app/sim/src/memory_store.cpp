@@ -40,78 +40,49 @@ Result<Recovered> MemoryStore::recover() {
 }
 
 void MemoryStore::put_exchange(const ExchangeRecord& x) {
-  exchanges_[x.name] = x;
+  batch_.put_exchange(x);
 }
 void MemoryStore::delete_exchange(const std::string& name) {
-  exchanges_[name] = std::nullopt;
+  batch_.delete_exchange(name);
 }
 void MemoryStore::put_queue(const QueueRecord& q) {
-  queues_[q.key] = q;
+  batch_.put_queue(q);
 }
-
 void MemoryStore::delete_queue(QueueKey queue) {
-  for (auto it = messages_.begin(); it != messages_.end();) {
-    it = it->first.first == queue ? messages_.erase(it) : std::next(it);
-  }
-  purged_.insert(queue);
-  queues_[queue] = std::nullopt;
+  batch_.delete_queue(queue);
 }
-
 void MemoryStore::put_binding(const BindingRecord& b) {
-  bindings_[BindingKey{b.exchange, b.queue, b.binding_key}] = true;
+  batch_.put_binding(b);
 }
 void MemoryStore::delete_binding(const BindingRecord& b) {
-  bindings_[BindingKey{b.exchange, b.queue, b.binding_key}] = false;
+  batch_.delete_binding(b);
 }
-
 void MemoryStore::insert_message(QueueKey queue, PayloadRef payload, Micros entry_expires_at,
                                  uint32_t delivery_count) {
-  assert(payload && "Store::insert_message: the payload is null; pass the message's PayloadRef");
-  const MessageId id = payload->id();
-  auto [it, inserted] = messages_.try_emplace({queue, id});
-  assert(inserted && "Store::insert_message: this (queue, id) already has a write pending");
-  (void)inserted;
-  Pending& p = it->second;
-  p.op = Op::kInsert;
-  p.delivery_count = delivery_count;
-  p.entry_expires_at = entry_expires_at;
-  p.payload = std::move(payload);  // the batch's reference, not a body copy
-  batch_max_id_ = std::max(batch_max_id_, id);
+  batch_.insert_message(queue, std::move(payload), entry_expires_at, delivery_count);
 }
-
 void MemoryStore::set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) {
-  auto [it, inserted] = messages_.try_emplace({queue, id});
-  if (inserted) it->second.op = Op::kUpdate;
-  assert(it->second.op != Op::kRemove &&
-         "Store::set_delivery_count: the message was removed earlier in this batch");
-  it->second.delivery_count = delivery_count;
+  batch_.set_delivery_count(queue, id, delivery_count);
 }
-
 void MemoryStore::remove_message(QueueKey queue, MessageId id) {
-  auto [it, inserted] = messages_.try_emplace({queue, id});
-  if (!inserted && it->second.op == Op::kInsert) {
-    messages_.erase(it);
-    return;
-  }
-  it->second.op = Op::kRemove;
-  it->second.payload = PayloadRef();
+  batch_.remove_message(queue, id);
 }
 
 size_t MemoryStore::pending() const {
-  return messages_.size() + exchanges_.size() + queues_.size() + purged_.size() + bindings_.size();
+  return batch_.pending();
 }
 
 Status MemoryStore::commit() {
-  if (pending() == 0 && batch_max_id_ <= disk_->max_message_id) return Status::ok();
+  if (pending() == 0 && batch_.max_inserted_id() <= disk_->max_message_id) return Status::ok();
   MemoryDisk& d = *disk_;
   uint64_t rows = 0;
-  for (QueueKey q : purged_) {
+  for (QueueKey q : batch_.purged_queues()) {
     auto lo = d.messages.lower_bound({q, 0});
     auto hi = d.messages.lower_bound({q + 1, 0});
     rows += static_cast<uint64_t>(std::distance(lo, hi));
     d.messages.erase(lo, hi);
   }
-  for (const auto& [name, rec] : exchanges_) {
+  for (const auto& [name, rec] : batch_.exchanges()) {
     if (rec) {
       d.exchanges[name] = *rec;
     } else {
@@ -119,7 +90,7 @@ Status MemoryStore::commit() {
     }
     ++rows;
   }
-  for (const auto& [key, rec] : queues_) {
+  for (const auto& [key, rec] : batch_.queues()) {
     if (rec) {
       d.queues[key] = *rec;
     } else {
@@ -127,7 +98,7 @@ Status MemoryStore::commit() {
     }
     ++rows;
   }
-  for (const auto& [key, put] : bindings_) {
+  for (const auto& [key, put] : batch_.bindings()) {
     if (put) {
       d.bindings.insert(key);
     } else {
@@ -135,37 +106,38 @@ Status MemoryStore::commit() {
     }
     ++rows;
   }
-  for (auto& [key, p] : messages_) {
-    switch (p.op) {
-      case Op::kInsert: {
+  for (const auto& [mk, p] : batch_.messages_in_order()) {
+    const std::pair<QueueKey, MessageId> key{mk.queue, mk.id};
+    switch (p->op) {
+      case StoreBatch::Op::kInsert: {
         MessageRecord m;
-        m.queue = key.first;
-        m.id = key.second;
-        m.routing_key = std::string(p.payload->routing_key());
-        m.content_type = std::string(p.payload->content_type());
-        m.headers = p.payload->headers();
-        m.body = std::string(p.payload->body());
-        m.expires_at = p.payload->expires_at();
-        m.entry_expires_at = p.entry_expires_at;
-        m.delivery_count = p.delivery_count;
+        m.queue = mk.queue;
+        m.id = mk.id;
+        m.routing_key = std::string(p->payload->routing_key());
+        m.content_type = std::string(p->payload->content_type());
+        m.headers = p->payload->headers();
+        m.body = std::string(p->payload->body());
+        m.expires_at = p->payload->expires_at();
+        m.entry_expires_at = p->entry_expires_at;
+        m.delivery_count = p->delivery_count;
         d.messages[key] = std::move(m);
         ++rows;
         break;
       }
-      case Op::kUpdate: {
+      case StoreBatch::Op::kUpdate: {
         auto it = d.messages.find(key);
         if (it != d.messages.end()) {
-          it->second.delivery_count = p.delivery_count;
+          it->second.delivery_count = p->delivery_count;
           ++rows;
         }
         break;
       }
-      case Op::kRemove:
+      case StoreBatch::Op::kRemove:
         rows += d.messages.erase(key);
         break;
     }
   }
-  d.max_message_id = std::max(d.max_message_id, batch_max_id_);
+  d.max_message_id = std::max(d.max_message_id, batch_.max_inserted_id());
   d.commits++;
   drop_batch();
   stats_.commits++;
@@ -182,12 +154,7 @@ StoreStats MemoryStore::stats() const {
 }
 
 void MemoryStore::drop_batch() {
-  messages_.clear();
-  exchanges_.clear();
-  queues_.clear();
-  purged_.clear();
-  bindings_.clear();
-  batch_max_id_ = 0;
+  batch_.clear();
 }
 
 }  // namespace wmq::sim

@@ -179,16 +179,17 @@ OrderLedger::Seen OrderLedger::on_broker_event(const Event& e) {
       if (e.seq != 0 && tagged != 0) map_message(e.seq, tagged);
       [[fallthrough]];
     case EventKind::kDropped:
-      if (e.reason == "maxlen" || e.reason == "commit failed" || e.reason == "queue deleted")
+      if (e.drop == DropReason::kMaxLength || e.drop == DropReason::kCommitFailed ||
+          e.drop == DropReason::kQueueDeleted)
         ready_down();
       if (o && (station || pickup)) {
         copy_down();
-        if (e.reason != "expired" && e.reason != "commit failed") {
+        if (e.drop != DropReason::kExpired && e.drop != DropReason::kCommitFailed) {
           o->dead_lettered = true;
           if (o->reason.empty()) o->reason = std::string(e.reason);
           if (o->copies == 0 && o->served == 0) o->status = OrderStatus::kDeadLettered;
           record(n, StepKind::kDeadLettered, {.count = e.count, .message = e.message, .queue = q});
-        } else if (e.reason == "expired" && o->copies == 0 && o->served == 0) {
+        } else if (e.drop == DropReason::kExpired && o->copies == 0 && o->served == 0) {
           o->status = OrderStatus::kExpired;
         }
       }

@@ -99,6 +99,9 @@ class Broker {
   // about to end too, and each such bounce counts a delivery (and can reach a delivery limit).
   // Messages requeued from then on wait in their queues, in order, for the next start.
   void stop_delivering();
+  // Sets how long a batch may stay open after its first write before tick()
+  // commits it (BrokerOptions::commit_window). Takes effect at the next
+  // tick(); a batch open already is judged by the new window. Never fails.
   void set_commit_window(Micros window);
 
   // ---- Content types, translators -----------------------------------------
@@ -124,8 +127,13 @@ class Broker {
   Status update_queue(std::string_view name, QueueOptions options);
   // Deletes a queue, its messages (dropped) and bindings; cancels consumers.
   Status delete_queue(std::string_view name);
-  // Binds a queue to an exchange with a key. Idempotent.
+  // Binds a queue to an exchange with a key. Idempotent. kNotFound for an
+  // unknown queue or exchange (the queue is looked up first); kInvalid for the
+  // default exchange, which binds every queue by its name already.
   Status bind(std::string_view queue, std::string_view exchange, std::string_view key);
+  // Removes one binding. kNotFound for an unknown queue, an unknown exchange
+  // (the queue is looked up first) or a binding that is not there (the
+  // default exchange has none to remove).
   Status unbind(std::string_view queue, std::string_view exchange, std::string_view key);
   bool has_queue(std::string_view name) const;
   bool has_exchange(std::string_view name) const;
@@ -145,7 +153,9 @@ class Broker {
   Status kill_session(SessionId session, std::string_view reason);
   // Forgets a CLOSED or DEAD session (its record answered late calls until now).
   void release_session(SessionId session);
-  SessionState session_state(SessionId session) const;
+  // The session's state. kNotFound for an id never opened or already
+  // released, as every other session call answers.
+  Result<SessionState> session_state(SessionId session) const;
 
   // ---- Publish --------------------------------------------------------------
 

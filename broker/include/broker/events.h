@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "broker/clock.h"
@@ -59,6 +60,25 @@ enum class EventKind : uint8_t {
 // "published", "rejected", ... (stable, used in traces).
 const char* event_kind_name(EventKind kind);
 
+// Why a message left a queue for good: the `drop` of a kDeadLettered or
+// kDropped event (kNone on every other event).
+enum class DropReason : uint8_t {
+  kNone,
+  kMaxLength,      // pushed out of a full drop-head queue by a newer message
+  kDeliveryLimit,  // came back once more than the queue's delivery limit allows
+  kExpired,        // its TTL ran out
+  kRejected,       // a consumer nacked it without requeue
+  kCommitFailed,   // its batch never reached the disk (kDropped only)
+  kQueueDeleted,   // its queue was deleted (kDropped only)
+};
+
+// "maxlen", "delivery_limit", "expired", "rejected", "commit failed",
+// "queue deleted" ("" for kNone): stable, written as the event's `reason` and
+// as a dead letter's x-death-reason header.
+const char* drop_reason_name(DropReason reason);
+// The reason drop_reason_name() spells `name`, or nullopt for any other text.
+std::optional<DropReason> drop_reason_from_name(std::string_view name);
+
 struct Event {
   EventKind kind = EventKind::kPublished;
   Micros at = 0;
@@ -70,6 +90,7 @@ struct Event {
   std::string_view queue;
   std::string_view routing_key;
   std::string_view reason;
+  DropReason drop = DropReason::kNone;  // kDeadLettered, kDropped; `reason` spells it
   Code code = Code::kOk;
   uint32_t count = 0;  // delivery count, queues reached, writes committed
   bool redelivered = false;

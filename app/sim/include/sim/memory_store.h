@@ -5,11 +5,9 @@
 // The "disk" is a MemoryDisk the simulator owns; it outlives each broker and
 // each MemoryStore, so destroying the broker (a crash) and opening a new
 // MemoryStore on the same disk recovers exactly what was committed, as with
-// the SQLite file. The pending batch coalesces by the same rules as the
-// SQLite store (see store.h): a message inserted and removed in one batch is
-// never written; a later delivery count is folded into a pending insert; a
-// queue's purge drops what the batch meant to do to its messages. pending()
-// counts the same entries, so group commits fall at the same moments
+// the SQLite file. The pending batch is the same StoreBatch the SQLite store
+// keeps (broker/store_batch.h), so it coalesces by the same rules and
+// pending() counts the same entries: group commits fall at the same moments
 // whichever store a run uses.
 //
 // Thread-safety: one thread.
@@ -17,13 +15,12 @@
 
 #include <map>
 #include <memory>
-#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
-#include <unordered_map>
 
 #include "broker/store.h"
+#include "broker/store_batch.h"
 
 namespace wmq::sim {
 
@@ -65,30 +62,11 @@ class MemoryStore final : public Store {
   MemoryStore(std::shared_ptr<MemoryDisk> disk, std::string name)
       : disk_(std::move(disk)), name_(std::move(name)) {}
 
-  enum class Op : uint8_t { kInsert, kUpdate, kRemove };
-  struct Pending {
-    Op op = Op::kInsert;
-    uint32_t delivery_count = 0;
-    Micros entry_expires_at = kNever;
-    PayloadRef payload;  // kInsert
-  };
-  struct KeyHash {
-    size_t operator()(const std::pair<QueueKey, MessageId>& k) const {
-      return static_cast<size_t>((k.second * 0x9E3779B97F4A7C15ull) ^ (uint64_t{k.first} << 29));
-    }
-  };
-  using BindingKey = std::tuple<std::string, std::string, std::string>;
-
   void drop_batch();
 
   std::shared_ptr<MemoryDisk> disk_;
   std::string name_;
-  std::unordered_map<std::pair<QueueKey, MessageId>, Pending, KeyHash> messages_;
-  std::map<std::string, std::optional<ExchangeRecord>> exchanges_;
-  std::map<QueueKey, std::optional<QueueRecord>> queues_;
-  std::set<QueueKey> purged_;
-  std::map<BindingKey, bool> bindings_;
-  MessageId batch_max_id_ = 0;
+  StoreBatch batch_;
   StoreStats stats_;
 };
 
