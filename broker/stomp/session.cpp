@@ -542,21 +542,11 @@ void StompSession::on_send(Frame& frame) {
     return;
   }
   if (auto tx = frame.header("transaction")) {
-    auto it = transactions_.find(std::string(*tx));
-    if (it == transactions_.end()) {
-      fail(err::kTransaction, "Transaction " + quoted(*tx) + " was not begun.", &frame);
-      return;
-    }
-    if (it->second.size() >= config_.max_transaction_frames) {
-      fail(err::kLimit,
-           "Transaction " + quoted(*tx) + " holds " +
-               std::to_string(config_.max_transaction_frames) + " frames, the most allowed.",
-           &frame);
-      return;
-    }
+    std::vector<Frame>* held = transaction_room(frame, *tx);
+    if (held == nullptr) return;
     // Its receipt comes once COMMIT has enqueued it, as in RabbitMQ: a
     // receipt always means "in its queues (and written, if persistent)".
-    it->second.push_back(std::move(frame));
+    held->push_back(std::move(frame));
     return;
   }
   publish(frame, dest.value(), true);
@@ -934,19 +924,9 @@ void StompSession::on_ack(const Frame& frame, bool nack) {
     requeue = *b;
   }
   if (auto tx = frame.header("transaction")) {
-    auto it = transactions_.find(std::string(*tx));
-    if (it == transactions_.end()) {
-      fail(err::kTransaction, "Transaction " + quoted(*tx) + " was not begun.", &frame);
-      return;
-    }
-    if (it->second.size() >= config_.max_transaction_frames) {
-      fail(err::kLimit,
-           "Transaction " + quoted(*tx) + " holds " +
-               std::to_string(config_.max_transaction_frames) + " frames, the most allowed.",
-           &frame);
-      return;
-    }
-    it->second.push_back(frame);
+    std::vector<Frame>* held = transaction_room(frame, *tx);
+    if (held == nullptr) return;
+    held->push_back(frame);
     if (auto r = frame.header("receipt")) receipt_after_publishes(std::string(*r), false);
     return;
   }
@@ -995,6 +975,22 @@ bool StompSession::settle(const Frame& frame, DeliveryTag tag, bool nack, bool r
     }
   }
   return true;
+}
+
+std::vector<Frame>* StompSession::transaction_room(const Frame& frame, std::string_view tx) {
+  auto it = transactions_.find(std::string(tx));
+  if (it == transactions_.end()) {
+    fail(err::kTransaction, "Transaction " + quoted(tx) + " was not begun.", &frame);
+    return nullptr;
+  }
+  if (it->second.size() >= config_.max_transaction_frames) {
+    fail(err::kLimit,
+         "Transaction " + quoted(tx) + " holds " + std::to_string(config_.max_transaction_frames) +
+             " frames, the most allowed.",
+         &frame);
+    return nullptr;
+  }
+  return &it->second;
 }
 
 void StompSession::on_begin(const Frame& frame) {
