@@ -12,6 +12,7 @@
 #endif
 #ifdef WMQ_STOMP_ENABLED
 void add_serve_command(CLI::App& app);  // app/serve_command.cpp
+void add_users_command(CLI::App& app);  // app/users_command.cpp
 #endif
 
 int main(int argc, char** argv) {
@@ -71,6 +72,7 @@ int main(int argc, char** argv) {
 #endif
 #ifdef WMQ_STOMP_ENABLED
   add_serve_command(app);  // runs the server from its callback; its exit code comes back below
+  add_users_command(app);  // the same way
 #endif
 
   try {

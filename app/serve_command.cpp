@@ -37,6 +37,7 @@ struct ServeArgs {
   uint16_t port = 61613;
   std::string data;
   std::string users;
+  bool allow_anyone = false;  // no users file, yet not only loopback
   size_t max_connections = 256;
   // 64 MiB, as a 16 MiB body that RabbitMQ takes must go through here too.
   size_t max_frame = size_t{64} << 20;
@@ -52,6 +53,12 @@ struct ServeArgs {
   }
 };
 
+// True for addresses only this machine can reach, where a server without a
+// users file is safe to open (as RabbitMQ lets its guest user in).
+bool is_loopback(const std::string& bind) {
+  return bind.rfind("127.", 0) == 0 || bind == "::1" || bind == "localhost";
+}
+
 void install_signals() {
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
@@ -65,6 +72,15 @@ void install_signals() {
 }
 
 int serve(const ServeArgs& args) {
+  if (args.users.empty() && !is_loopback(args.bind) && !args.allow_anyone) {
+    std::fprintf(stderr,
+                 "warungmq serve: --bind %s without --users would let anyone on the network "
+                 "connect under any name and take any queue's orders; make a users file with "
+                 "`warungmq users add LOGIN --file users.txt` (once per login) and start with "
+                 "--users users.txt, or give --allow-anyone for an open classroom\n",
+                 args.bind.c_str());
+    return 1;
+  }
   SteadyClock clock;
   BrokerOptions bo;
   // A body may fill a frame: the frame limit is the one that counts.
@@ -90,6 +106,8 @@ int serve(const ServeArgs& args) {
       return 1;
     }
     users = std::move(loaded).value();
+    for (const std::string& w : users->warnings())
+      std::fprintf(stderr, "warungmq serve: warning: %s\n", w.c_str());
   }
 
   ServerOptions so;
@@ -111,6 +129,12 @@ int serve(const ServeArgs& args) {
       return 1;
     }
     install_signals();
+    if (args.allow_anyone) {
+      std::fprintf(stderr,
+                   "warungmq serve: warning: --allow-anyone: anyone who can reach %s port %u "
+                   "may connect under any name, read every queue and send anywhere\n",
+                   args.bind.c_str(), static_cast<unsigned>(server.port()));
+    }
     // Tests and scripts read the port from this line (--port 0 picks one).
     std::printf("warungmq serve: listening on %s port %u; %s%s\n", args.bind.c_str(),
                 static_cast<unsigned>(server.port()),
@@ -148,10 +172,16 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--data", args->data,
                   "SQLite file for durable queues and persistent messages (created if absent)");
-  sub->add_option(
-         "--users", args->users,
-         "Users file: lines \"user LOGIN PASSCODE\" (and \"host NAME\"); see docs/stomp.md")
-      ->check(CLI::ExistingFile);
+  CLI::Option* users_opt =
+      sub->add_option(
+             "--users", args->users,
+             "Users file: lines \"user LOGIN HASH\" (written by `warungmq users add`), \"allow "
+             "LOGIN read|write DESTINATION\" and \"host NAME\"; see docs/stomp.md")
+          ->check(CLI::ExistingFile);
+  sub->add_flag("--allow-anyone", args->allow_anyone,
+                "Without --users, listen on a --bind address other than loopback anyway: "
+                "anyone who can reach it may connect (an open classroom)")
+      ->excludes(users_opt);
   sub->add_option("--max-connections", args->max_connections, "Connections served at once")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{100000}));

@@ -211,6 +211,7 @@ void StompServer::accept_all() {
       SessionConfig config = options_.session;
       config.peer = c->peer;
       config.log = options_.log;
+      if (config.login_guard == nullptr) config.login_guard = &login_guard_;
       c->session = std::make_unique<StompSession>(broker_, *c, std::move(config));
     }
     epoll_event ev{};

@@ -152,6 +152,8 @@ class StompServer {
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<Connection*> dirty_;  // connections with bytes to write or a close to finish
   std::vector<char> read_buf_;
+  // Failed logins per address, shared by every connection's session.
+  LoginGuard login_guard_;
 };
 
 }  // namespace wmq::stomp
