@@ -169,6 +169,12 @@ def generate(rng, tag):
             sid = "s%d" % st["n"]
             ack = rng.choice(ACKS)
             prefetch = rng.choice((None, None, 1, 2, 5))
+            if prefetch is None and st.get("prefetch"):
+                # RabbitMQ 3.10 sets a SUBSCRIBE's prefetch-count on the
+                # connection's channel: later subscriptions without one get
+                # it too (docs/stomp.md). Say it again instead.
+                prefetch = st["prefetch"]
+            st["prefetch"] = prefetch or st.get("prefetch")
             receipt = rng.random() < 0.5
             st["subs"][sid] = (kind, ack)
             if kind in QUEUES:
