@@ -131,11 +131,12 @@ Result<Users> Users::parse(std::string_view text, std::string_view origin) {
     return Status::error(Code::kInvalid,
                          std::string(origin) + ": no user line; nobody could connect");
   }
-  for (const auto& [line, login] : grant_lines) {
+  for (const auto& grant : grant_lines) {
+    const std::string& login = grant.second;
     const bool known = std::any_of(users.users_.begin(), users.users_.end(),
                                    [&](const User& u) { return u.login == login; });
     if (!known) {
-      return Status::error(Code::kInvalid, std::string(origin) + ":" + std::to_string(line) +
+      return Status::error(Code::kInvalid, std::string(origin) + ":" + std::to_string(grant.first) +
                                                ": allow line for \"" + login +
                                                "\", who has no user line");
     }
