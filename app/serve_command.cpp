@@ -6,6 +6,7 @@
 // SIGTERM stop it cleanly: pending writes are committed and their receipts
 // sent, then every client gets ERROR "server shutting down" and its
 // connection closes. SIGKILL loses nothing that was receipted.
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
@@ -43,6 +44,8 @@ struct ServeArgs {
   size_t max_frame = size_t{64} << 20;
   // Bytes of messages held before publishers are paused; 0 = no limit.
   size_t max_memory = default_max_memory();
+  // Free bytes on the --data file's disk below which publishers are paused.
+  uint64_t min_disk_free = 50'000'000;
 
   // 40% of the machine's memory, as RabbitMQ's memory alarm.
   static size_t default_max_memory() {
@@ -57,6 +60,17 @@ struct ServeArgs {
 // users file is safe to open (as RabbitMQ lets its guest user in).
 bool is_loopback(const std::string& bind) {
   return bind.rfind("127.", 0) == 0 || bind == "::1" || bind == "localhost";
+}
+
+// Free bytes on the disk holding `path`'s folder, for unprivileged writers.
+// A failed statvfs says "plenty": it must not stop publishing by itself.
+uint64_t free_bytes_near(const std::string& path) {
+  std::string dir = path;
+  const size_t slash = dir.rfind('/');
+  dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : dir.substr(0, slash));
+  struct statvfs st {};
+  if (statvfs(dir.c_str(), &st) != 0) return UINT64_MAX;
+  return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
 }
 
 void install_signals() {
@@ -115,6 +129,10 @@ int serve(const ServeArgs& args) {
   so.port = args.port;
   so.max_connections = args.max_connections;
   so.max_memory = args.max_memory;
+  if (!args.data.empty()) {
+    so.min_disk_free = args.min_disk_free;
+    so.disk_free = [path = args.data] { return free_bytes_near(path); };
+  }
   so.session.limits.max_frame_size = args.max_frame;
   so.session.users = users ? &*users : nullptr;
   so.session.server_name = std::string("WarungMQ/") + WMQ_VERSION;
@@ -188,6 +206,10 @@ void add_serve_command(CLI::App& app) {
   sub->add_option("--max-memory", args->max_memory,
                   "Bytes of messages held before connections that publish are paused "
                   "(0: no limit; default 40% of the machine's memory)")
+      ->capture_default_str();
+  sub->add_option("--min-disk-free", args->min_disk_free,
+                  "Free bytes on the --data file's disk below which connections that publish "
+                  "are paused (0: no disk alarm)")
       ->capture_default_str();
   sub->add_option("--max-frame", args->max_frame, "Largest frame accepted, in bytes")
       ->capture_default_str()
