@@ -19,6 +19,7 @@ Exit status 0 when all hold.
 """
 
 import argparse
+import ctypes
 import multiprocessing
 import os
 import random
@@ -89,6 +90,7 @@ def connect_retry(port, stop_at):
 
 
 def publisher(n, port, stop_at, log_path, seed):
+    _die_with_parent()
     rng = random.Random(seed * 1000 + n)
     seq = 0
     pending = None  # the id sent without a receipt yet: sent again after a kill
@@ -125,6 +127,7 @@ def publisher(n, port, stop_at, log_path, seed):
 
 
 def consumer(n, port, stop_at, log_path, seed):
+    _die_with_parent()
     rng = random.Random(seed * 1000 + 500 + n)
     with open(log_path, "w", buffering=1) as log:
         while time.monotonic() < stop_at:
@@ -178,9 +181,17 @@ def free_port():
     return port
 
 
+def _die_with_parent():
+    """In a child: SIGKILL it if the soak dies first (a ctest timeout), so no
+    server or client outlives the soak."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def start_server(binary, port, data):
     p = subprocess.Popen([binary, "serve", "--port", str(port), "--data", data],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         preexec_fn=_die_with_parent)
     line = p.stdout.readline().decode()
     if "listening" not in line:
         raise RuntimeError("warungmq serve did not start: %r" % line)
