@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   auto run = wmq::sim::add_run_command(app);
 #if WMQ_HAS_STOMP_SERVER
   add_serve_command(app);  // runs the server from its callback; its exit code comes back below
+  add_users_command(app);  // the same way
 #endif
 
   try {

@@ -8,6 +8,7 @@
 // connection closes. SIGKILL loses nothing that was receipted.
 #include "serve_command.h"
 
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
@@ -39,11 +40,14 @@ struct ServeArgs {
   uint16_t port = 61613;
   std::string data;
   std::string users;
+  bool allow_anyone = false;  // no users file, yet not only loopback
   size_t max_connections = 256;
   // 64 MiB, as a 16 MiB body that RabbitMQ takes must go through here too.
   size_t max_frame = size_t{64} << 20;
   // Bytes of messages held before publishers are paused; 0 = no limit.
   size_t max_memory = default_max_memory();
+  // Free bytes on the --data file's disk below which publishers are paused.
+  uint64_t min_disk_free = 50'000'000;
 
   // 40% of the machine's memory, as RabbitMQ's memory alarm.
   static size_t default_max_memory() {
@@ -53,6 +57,23 @@ struct ServeArgs {
     return static_cast<size_t>(pages) / 5 * 2 * static_cast<size_t>(page);
   }
 };
+
+// True for addresses only this machine can reach, where a server without a
+// users file is safe to open (as RabbitMQ lets its guest user in).
+bool is_loopback(const std::string& bind) {
+  return bind.rfind("127.", 0) == 0 || bind == "::1" || bind == "localhost";
+}
+
+// Free bytes on the disk holding `path`'s folder, for unprivileged writers.
+// A failed statvfs says "plenty": it must not stop publishing by itself.
+uint64_t free_bytes_near(const std::string& path) {
+  std::string dir = path;
+  const size_t slash = dir.rfind('/');
+  dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : dir.substr(0, slash));
+  struct statvfs st {};
+  if (statvfs(dir.c_str(), &st) != 0) return UINT64_MAX;
+  return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+}
 
 void install_signals() {
   struct sigaction sa {};
@@ -67,6 +88,15 @@ void install_signals() {
 }
 
 int serve(const ServeArgs& args) {
+  if (args.users.empty() && !is_loopback(args.bind) && !args.allow_anyone) {
+    std::fprintf(stderr,
+                 "warungmq serve: --bind %s without --users would let anyone on the network "
+                 "connect under any name and take any queue's orders; make a users file with "
+                 "`warungmq users add LOGIN --file users.txt` (once per login) and start with "
+                 "--users users.txt, or give --allow-anyone for an open classroom\n",
+                 args.bind.c_str());
+    return 1;
+  }
   SteadyClock clock;
   BrokerOptions bo;
   // A body may fill a frame: the frame limit is the one that counts.
@@ -92,6 +122,8 @@ int serve(const ServeArgs& args) {
       return 1;
     }
     users = std::move(loaded).value();
+    for (const std::string& w : users->warnings())
+      std::fprintf(stderr, "warungmq serve: warning: %s\n", w.c_str());
   }
 
   ServerOptions so;
@@ -99,6 +131,10 @@ int serve(const ServeArgs& args) {
   so.port = args.port;
   so.max_connections = args.max_connections;
   so.max_memory = args.max_memory;
+  if (!args.data.empty()) {
+    so.min_disk_free = args.min_disk_free;
+    so.disk_free = [path = args.data] { return free_bytes_near(path); };
+  }
   so.session.limits.max_frame_size = args.max_frame;
   so.session.users = users ? &*users : nullptr;
   so.session.server_name = std::string("WarungMQ/") + WMQ_VERSION;
@@ -113,6 +149,12 @@ int serve(const ServeArgs& args) {
       return 1;
     }
     install_signals();
+    if (args.allow_anyone) {
+      std::fprintf(stderr,
+                   "warungmq serve: warning: --allow-anyone: anyone who can reach %s port %u "
+                   "may connect under any name, read every queue and send anywhere\n",
+                   args.bind.c_str(), static_cast<unsigned>(server.port()));
+    }
     // Tests and scripts read the port from this line (--port 0 picks one).
     std::printf("warungmq serve: listening on %s port %u; %s%s\n", args.bind.c_str(),
                 static_cast<unsigned>(server.port()),
@@ -149,16 +191,26 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--data", args->data,
                   "SQLite file for durable queues and persistent messages (created if absent)");
-  sub->add_option(
-         "--users", args->users,
-         "Users file: lines \"user LOGIN PASSCODE\" (and \"host NAME\"); see docs/stomp.md")
-      ->check(CLI::ExistingFile);
+  CLI::Option* users_opt =
+      sub->add_option(
+             "--users", args->users,
+             "Users file: lines \"user LOGIN HASH\" (written by `warungmq users add`), \"allow "
+             "LOGIN read|write DESTINATION\" and \"host NAME\"; see docs/stomp.md")
+          ->check(CLI::ExistingFile);
+  sub->add_flag("--allow-anyone", args->allow_anyone,
+                "Without --users, listen on a --bind address other than loopback anyway: "
+                "anyone who can reach it may connect (an open classroom)")
+      ->excludes(users_opt);
   sub->add_option("--max-connections", args->max_connections, "Connections served at once")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{100000}));
   sub->add_option("--max-memory", args->max_memory,
                   "Bytes of messages held before connections that publish are paused "
                   "(0: no limit; default 40% of the machine's memory)")
+      ->capture_default_str();
+  sub->add_option("--min-disk-free", args->min_disk_free,
+                  "Free bytes on the --data file's disk below which connections that publish "
+                  "are paused (0: no disk alarm)")
       ->capture_default_str();
   sub->add_option("--max-frame", args->max_frame, "Largest frame accepted, in bytes")
       ->capture_default_str()

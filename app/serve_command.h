@@ -17,3 +17,8 @@ class App;
 // data or users file, the port: the reason on stderr) or not close the data
 // file. Bad options exit 2 through CLI11, as every subcommand's do.
 void add_serve_command(CLI::App& app);
+
+// Adds `users` to `app`: `users add LOGIN [--file F]` writes a salted, slow hash of a passcode
+// (asked twice on a terminal, or read from stdin) into the users file `serve --users` reads
+// (users_command.cpp).
+void add_users_command(CLI::App& app);

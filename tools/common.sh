@@ -10,7 +10,7 @@ WMQ_PACKAGES=(
   libsqlite3-dev doctest-dev libtoml11-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
   libimgui-dev libstb-dev libglfw3-dev libgl-dev fonts-dejavu-core
   libclang-rt-14-dev libasio-dev
-  xvfb xauth xdotool xclip python3-stomp ccache
+  xvfb xauth xdotool xclip python3-stomp ccache libsodium-dev
 )
 
 wmq_log() { printf '\033[1m[warungmq]\033[0m %s\n' "$*" >&2; }
@@ -52,4 +52,12 @@ wmq_build() {
   fi
   cmake -S "$WMQ_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" "$@" >/dev/null
   cmake --build "$dir" --parallel "$(nproc)" ${WMQ_BUILD_TARGET:+--target "$WMQ_BUILD_TARGET"}
+}
+
+# The clang sanitizer build: ASan + UBSan (fatal), asserts armed (Debug, at -O1 so
+# the fuzzers run at a useful speed), and the libFuzzer targets (WMQ_FUZZ), which
+# tools/fuzz builds in the same directory.
+wmq_build_clang_asan() {
+  wmq_build "$WMQ_ROOT/build/clang-asan" Debug -DCMAKE_CXX_COMPILER=clang++ -DWMQ_WERROR=ON \
+    -DWMQ_SANITIZE=ON -DWMQ_FUZZ=ON -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
 }

@@ -740,7 +740,11 @@ Result<Recovered> SqliteStore::recover() {
                     "SELECT queue, id, delivery_count, expires_at, entry_expires_at, routing_key, "
                     "content_type, headers, body FROM messages ORDER BY queue, id");
     if (rc == SQLITE_OK) {
-      out.messages.reserve(static_cast<size_t>(std::max<int64_t>(committed_message_count_, 0)));
+      // meta.message_count is only a hint for the reserve: a damaged file may
+      // hold any number there (recovery_fuzz: 2^60 threw length_error out of
+      // recover()), and no row takes less than a byte of the file.
+      out.messages.reserve(static_cast<size_t>(
+          std::clamp<int64_t>(committed_message_count_, 0, std::max<int64_t>(file_bytes(), 0))));
       sqlite3_stmt* s = qm.get();
       while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         MessageRecord& m = out.messages.emplace_back();

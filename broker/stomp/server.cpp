@@ -211,6 +211,7 @@ void StompServer::accept_all() {
       SessionConfig config = options_.session;
       config.peer = c->peer;
       config.log = options_.log;
+      if (config.login_guard == nullptr) config.login_guard = &login_guard_;
       c->session = std::make_unique<StompSession>(broker_, *c, std::move(config));
     }
     epoll_event ev{};
@@ -273,24 +274,30 @@ void StompServer::set_reading(Connection& c, bool on) {
 // connection that publishes (just_read: the one read last, when only it
 // can have become a publisher since the last look).
 void StompServer::check_memory(Connection* just_read) {
-  if (options_.max_memory == 0) return;
-  const size_t used = Payload::live_bytes();
-  const size_t resume_below = options_.max_memory - options_.max_memory / 10;
-  if (!alarm_ && used > options_.max_memory) {
-    alarm_ = true;
-    just_read = nullptr;  // look at every connection
-    log("stomp: memory alarm: messages hold " + std::to_string(used) + " bytes, over " +
-        std::to_string(options_.max_memory) + ": connections that publish are not read until " +
-        "it falls to " + std::to_string(resume_below));
-  } else if (alarm_ && used <= resume_below) {
-    alarm_ = false;
-    log("stomp: memory alarm over: messages hold " + std::to_string(used) +
-        " bytes; publishers are read again");
-    for (auto& c : connections_)
-      set_reading(*c, true);
+  const bool was_blocked = alarm_ || disk_alarm_;
+  if (options_.max_memory != 0) {
+    const size_t used = Payload::live_bytes();
+    const size_t resume_below = options_.max_memory - options_.max_memory / 10;
+    if (!alarm_ && used > options_.max_memory) {
+      alarm_ = true;
+      log("stomp: memory alarm: messages hold " + std::to_string(used) + " bytes, over " +
+          std::to_string(options_.max_memory) + ": connections that publish are not read until " +
+          "it falls to " + std::to_string(resume_below));
+    } else if (alarm_ && used <= resume_below) {
+      alarm_ = false;
+      log("stomp: memory alarm over: messages hold " + std::to_string(used) +
+          " bytes; publishers are read again");
+    }
+  }
+  check_disk();
+  if (!alarm_ && !disk_alarm_) {
+    if (was_blocked) {
+      for (auto& c : connections_)
+        set_reading(*c, true);
+    }
     return;
   }
-  if (!alarm_) return;
+  if (!was_blocked) just_read = nullptr;  // look at every connection
   auto pause_publisher = [this](Connection& c) {
     if (!c.paused && c.session != nullptr && c.session->has_published()) set_reading(c, false);
   };
@@ -299,6 +306,24 @@ void StompServer::check_memory(Connection* just_read) {
   } else {
     for (auto& c : connections_)
       pause_publisher(*c);
+  }
+}
+
+void StompServer::check_disk() {
+  if (options_.min_disk_free == 0 || !options_.disk_free) return;
+  const Micros now = broker_.clock().now();
+  if (now < next_disk_check_) return;
+  next_disk_check_ = now + options_.disk_check_interval;
+  last_disk_free_ = options_.disk_free();
+  if (!disk_alarm_ && last_disk_free_ < options_.min_disk_free) {
+    disk_alarm_ = true;
+    log("stomp: disk alarm: " + std::to_string(last_disk_free_) +
+        " bytes free on the data file's disk, under " + std::to_string(options_.min_disk_free) +
+        " (--min-disk-free): connections that publish are not read until there is more");
+  } else if (disk_alarm_ && last_disk_free_ >= options_.min_disk_free) {
+    disk_alarm_ = false;
+    log("stomp: disk alarm over: " + std::to_string(last_disk_free_) +
+        " bytes free; publishers are read again");
   }
 }
 
@@ -386,6 +411,8 @@ Micros StompServer::next_deadline() const {
     if (c->session != nullptr) next = std::min(next, c->session->next_timer());
     if (c->half_closed) next = std::min(next, c->linger_until);
   }
+  // The disk is looked at on time even when no client says anything.
+  if (options_.min_disk_free != 0 && options_.disk_free) next = std::min(next, next_disk_check_);
   return next;
 }
 
@@ -398,6 +425,9 @@ bool StompServer::poll(Micros timeout) {
   epoll_event events[kMaxEvents];
   int n = epoll_wait(epoll_fd_, events, kMaxEvents, ms);
   if (n < 0) n = 0;  // EINTR: a signal; the caller looks at its flags
+  // An alarm that went on while the loop slept pauses publishers before
+  // their waiting input is read.
+  check_memory(nullptr);
   bool read_any = false;
   for (int i = 0; i < n; ++i) {
     auto* c = static_cast<Connection*>(events[i].data.ptr);
@@ -413,7 +443,7 @@ bool StompServer::poll(Micros timeout) {
       c->dead = true;
       continue;
     }
-    if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+    if ((events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !c->paused) {
       read_any |= read_from(*c);
       check_memory(c);
     }
@@ -448,6 +478,7 @@ void StompServer::shutdown() {
   }
   // Closing connections' input is read only to be dropped (and to see EOF).
   alarm_ = false;
+  disk_alarm_ = false;
   for (auto& c : connections_)
     set_reading(*c, true);
   if (told > 0) log("stomp: shutting down: told " + std::to_string(told) + " client(s)");

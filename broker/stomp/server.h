@@ -34,6 +34,10 @@
 // heart-beats both ways (a paused connection is kept alive for the broker).
 // It reads them again once the figure falls to 90% of the limit, so it does
 // not flap. A paused publisher that is also a consumer cannot ack until then.
+// The disk alarm, as RabbitMQ's: with options.min_disk_free and
+// options.disk_free set, publishers are paused the same way while the free
+// space disk_free() reports (the data file's disk) is below min_disk_free,
+// looked at every disk_check_interval, and read again once it is back.
 //
 // Bad input is the session's business: it sends ERROR and ends; the server
 // then flushes what is queued, half-closes (so the ERROR is not lost to a
@@ -70,6 +74,14 @@ struct ServerOptions {
   Micros linger = 2 * kSeconds;
   // Payload bytes above which publishers are paused (see above); 0 = no limit.
   size_t max_memory = 0;
+  // Free bytes on the data file's disk below which publishers are paused
+  // (see above); 0 = no disk alarm.
+  uint64_t min_disk_free = 0;
+  // The free bytes on the data file's disk now (statvfs in warungmq serve,
+  // a figure in tests); empty = no disk alarm. Called at most once per
+  // disk_check_interval of the broker's clock.
+  std::function<uint64_t()> disk_free;
+  Micros disk_check_interval = 1 * kSeconds;
   // One line per notable thing (listening, refused connections, ERRORs
   // sent, commit failures, memory alarms). Empty: silent.
   std::function<void(std::string_view line)> log;
@@ -126,6 +138,10 @@ class StompServer {
   size_t connection_count() const;
   // True while the memory alarm holds publishers back.
   bool memory_alarm() const { return alarm_; }
+  // True while the disk alarm holds publishers back.
+  bool disk_alarm() const { return disk_alarm_; }
+  // The free bytes disk_free() said last (0 before the first look).
+  uint64_t last_disk_free() const { return last_disk_free_; }
 
  private:
   struct Connection;
@@ -138,7 +154,10 @@ class StompServer {
   void reap();
   void mark_dirty(Connection& c);
   bool confirms_awaited() const;
+  // Sets and clears the memory and disk alarms, pausing publishers while
+  // either holds (only `just_read`, when given and the alarm was on before).
   void check_memory(Connection* just_read);
+  void check_disk();
   void set_reading(Connection& c, bool on);
   void log(const std::string& line) const;
 
@@ -147,11 +166,16 @@ class StompServer {
   int listen_fd_ = -1;
   int epoll_fd_ = -1;
   uint16_t port_ = 0;
-  bool shut_down_ = false;  // shutdown() ran: no listening socket, no connections
-  bool alarm_ = false;      // over max_memory: publishers are not read
+  bool shut_down_ = false;   // shutdown() ran: no listening socket, no connections
+  bool alarm_ = false;       // over max_memory: publishers are not read
+  bool disk_alarm_ = false;  // under min_disk_free: publishers are not read
+  Micros next_disk_check_ = 0;
+  uint64_t last_disk_free_ = 0;
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<Connection*> dirty_;  // connections with bytes to write or a close to finish
   std::vector<char> read_buf_;
+  // Failed logins per address, shared by every connection's session.
+  LoginGuard login_guard_;
 };
 
 }  // namespace wmq::stomp

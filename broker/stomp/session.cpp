@@ -92,6 +92,7 @@ StompSession::~StompSession() {
 void StompSession::on_bytes(std::string_view bytes) {
   end_broker_session();
   if (state_ == State::kEnded || state_ == State::kDisconnecting || bytes.empty()) return;
+  if (refuse_at_ != kNever) return;  // refused: only the held ERROR remains to be sent
   if (state_ == State::kConnected) (void)broker_.heartbeat(sid_);  // any byte says "alive"
   parser_.feed(bytes);
   while (state_ == State::kNew || state_ == State::kConnected) {
@@ -158,6 +159,10 @@ void StompSession::shut_down() {
 void StompSession::on_timer() {
   end_broker_session();
   const Micros now = broker_.clock().now();
+  if (refuse_at_ != kNever) {
+    if (now >= refuse_at_) fail(err::kLogin, refuse_detail_, &refuse_frame_);
+    return;
+  }
   if (state_ == State::kNew && now >= created_at_ + config_.connect_timeout) {
     fail(err::kConnectTimeout,
          "No CONNECT or STOMP frame came within " +
@@ -175,7 +180,7 @@ void StompSession::on_timer() {
 Micros StompSession::next_timer() const {
   switch (state_) {
     case State::kNew:
-      return created_at_ + config_.connect_timeout;
+      return refuse_at_ != kNever ? refuse_at_ : created_at_ + config_.connect_timeout;
     case State::kConnected:
     case State::kDisconnecting:
       return send_interval_ > 0 ? last_sent_ + send_interval_ : kNever;
@@ -186,6 +191,17 @@ Micros StompSession::next_timer() const {
 }
 
 // ==================================================================== frames
+
+bool StompSession::permitted(const Frame& frame, Access access, std::string_view destination) {
+  if (config_.users == nullptr || config_.users->may(login_, access, destination)) return true;
+  const std::string verb = access == Access::kRead ? "read" : "write";
+  fail(err::kAccess,
+       "Login " + quoted(login_) + " may not " + verb + " " + quoted(destination) +
+           ": the users file has no \"allow " + login_ + " " + verb + " " +
+           std::string(destination) + "\" line.",
+       &frame);
+  return false;
+}
 
 void StompSession::on_frame(Frame& frame) {
   const std::string& c = frame.command;
@@ -255,14 +271,25 @@ void StompSession::on_connect(const Frame& frame) {
     auto login = frame.header("login");
     auto passcode = frame.header("passcode");
     if (!login || !passcode || !config_.users->check(*login, *passcode)) {
-      fail(err::kLogin,
-           "This server needs a login and passcode from its users file; the CONNECT frame " +
-               std::string(!login || !passcode ? "did not carry both"
-                                               : "carried a login and passcode that do not match") +
-               ".",
-           &frame);
+      std::string detail =
+          "This server needs a login and passcode from its users file; the CONNECT frame " +
+          std::string(!login || !passcode ? "did not carry both"
+                                          : "carried a login and passcode that do not match") +
+          ".";
+      const Micros delay = config_.login_guard == nullptr
+                               ? 0
+                               : config_.login_guard->on_failure(LoginGuard::host_of(config_.peer),
+                                                                 broker_.clock().now());
+      if (delay > 0) {
+        refuse_at_ = broker_.clock().now() + delay;
+        refuse_detail_ = std::move(detail);
+        refuse_frame_ = frame;
+        return;
+      }
+      fail(err::kLogin, detail, &frame);
       return;
     }
+    login_ = std::string(*login);
     if (!config_.users->host_allowed(frame.header("host"))) {
       auto host = frame.header("host");
       fail(

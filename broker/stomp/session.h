@@ -61,6 +61,7 @@
 #include "broker/broker.h"
 #include "stomp/destination.h"
 #include "stomp/frame.h"
+#include "stomp/login_guard.h"
 #include "stomp/users.h"
 
 namespace wmq::stomp {
@@ -84,6 +85,9 @@ struct SessionConfig {
   // When set, CONNECT needs a matching login and passcode (and host, when
   // the users say so). Must outlive the session.
   const Users* users = nullptr;
+  // When set (with users), failed logins are counted per peer address and
+  // their ERROR is held back for the delay it returns. Must outlive the session.
+  LoginGuard* login_guard = nullptr;
   // A connection that has not sent CONNECT after this long gets an ERROR.
   Micros connect_timeout = 10 * kSeconds;
   // Heart-beat intervals asked for below this are raised to it, both ways.
@@ -190,6 +194,9 @@ class StompSession final : private SessionSink {
 
   // ---- frames from the client ----------------------------------------------
   void on_frame(Frame& frame);
+  // False (and ERROR "access refused" sent) when the users file does not
+  // let this login `access` `destination`.
+  bool permitted(const Frame& frame, Access access, std::string_view destination);
   void on_connect(const Frame& frame);
   void on_send(Frame& frame);
   void on_subscribe(const Frame& frame);
@@ -273,8 +280,14 @@ class StompSession final : private SessionSink {
   std::string broker_end_reason_;      // ... and this reason
   bool broker_session_ended_ = false;  // close/kill done (or the broker did it)
   std::string owner_;                  // client-id or login: part of durable queue names
-  std::string scratch_;                // a MESSAGE's destination, when it is built
-  std::string out_;                    // scratch for one outgoing frame
+  std::string login_;                  // the users file's login, once it let the client in
+  // A refused login whose ERROR waits for the LoginGuard's delay: sent by
+  // on_timer() at refuse_at_; input is ignored meanwhile.
+  Micros refuse_at_ = kNever;
+  std::string refuse_detail_;
+  Frame refuse_frame_;
+  std::string scratch_;  // a MESSAGE's destination, when it is built
+  std::string out_;      // scratch for one outgoing frame
 };
 
 }  // namespace wmq::stomp

@@ -23,6 +23,7 @@ inline constexpr std::string_view kConnectTimeout = "no CONNECT frame";
 inline constexpr std::string_view kAlreadyConnected = "already connected";
 inline constexpr std::string_view kVersion = "unsupported protocol version";
 inline constexpr std::string_view kLogin = "login failed";
+inline constexpr std::string_view kAccess = "access refused";
 inline constexpr std::string_view kHost = "unknown virtual host";
 inline constexpr std::string_view kBadHeader = "bad header";
 inline constexpr std::string_view kMissingHeader = "missing header";

@@ -108,6 +108,7 @@ void StompSession::on_send(Frame& frame) {
          "A SEND frame needs a destination header, e.g. destination:/queue/orders.", &frame);
     return;
   }
+  if (!permitted(frame, Access::kWrite, *dest_text)) return;
   Result<Destination> dest = parse_destination(*dest_text);
   if (!dest.is_ok()) {
     fail(err::kDestination, dest.status().message() + ".", &frame);

@@ -592,6 +592,17 @@ TEST_CASE("a broker file with a scribbled page is refused as damaged") {
         quoted(path) + ": damaged (quick_check: Page 10: btreeInitPage() returns error code 11)");
 }
 
+TEST_CASE("a broker file whose message count is absurd still recovers its messages") {
+  // Found by recovery_fuzz: the count sized a reserve(), which threw
+  // std::length_error out of recover().
+  TempDir dir;
+  const std::string path = dir.file("broker.db");
+  make_store_file(path, 3);
+  sqlite_exec(path, "UPDATE meta SET message_count = 4611686018427387904");
+  Recovered r = recover_all(path);
+  CHECK(r.messages.size() == 3);
+}
+
 TEST_CASE("a file held by a live store in this process is busy until that store is gone") {
   TempDir dir;
   const std::string path = dir.file("broker.db");

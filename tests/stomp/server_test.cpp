@@ -469,3 +469,41 @@ TEST_CASE("over max_memory publishers are not read; others are served; all arriv
   CHECK(seen.size() == static_cast<size_t>(kPublishers * kEach));
   CHECK(std::adjacent_find(seen.begin(), seen.end()) == seen.end());
 }
+
+TEST_CASE("under min_disk_free publishers wait; consumers and acks go on; it lifts by itself") {
+  std::atomic<uint64_t> free_bytes{1'000'000};
+  LogLines log;
+  ServerOptions o;
+  o.min_disk_free = 50'000;
+  o.disk_free = [&] { return free_bytes.load(); };
+  o.disk_check_interval = 10 * kMillis;
+  o.log = log.sink();
+  Running r(o);
+  TcpClient cashier(r.port()), cook(r.port());
+  cashier.connect();
+  cook.connect();
+  cashier.send(send_frame("/queue/q", "before", {{"receipt", "1"}}));
+  CHECK(header(cashier.read_frame(), "receipt-id") == "1");
+  // The disk fills: the cashier's next SEND is not read.
+  free_bytes = 10'000;
+  std::this_thread::sleep_for(100ms);
+  cashier.send(send_frame("/queue/q", "during", {{"receipt", "2"}}));
+  CHECK(cashier.read_frame(300ms).command.empty());  // no receipt: not read
+  // The cook, who never published, is served: it gets and acks the first one.
+  cook.send(make("SUBSCRIBE", {{"id", "1"}, {"destination", "/queue/q"}, {"ack", "client"}}));
+  Frame m = cook.read_frame();
+  CHECK(m.body == "before");
+  cook.send(make("ACK", {{"id", header(m, "ack")}, {"receipt", "a"}}));
+  CHECK(header(cook.read_frame(), "receipt-id") == "a");
+  // Space comes back: the waiting SEND goes through, nothing lost.
+  free_bytes = 60'000;
+  CHECK(header(cashier.read_frame(), "receipt-id") == "2");
+  CHECK(cook.read_frame().body == "during");
+  const std::vector<std::string> lines = log.get();
+  CHECK(std::count(lines.begin(), lines.end(),
+                   "stomp: disk alarm: 10000 bytes free on the data file's disk, under 50000 "
+                   "(--min-disk-free): connections that publish are not read until there is "
+                   "more") == 1);
+  CHECK(std::count(lines.begin(), lines.end(),
+                   "stomp: disk alarm over: 60000 bytes free; publishers are read again") == 1);
+}

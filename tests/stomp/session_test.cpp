@@ -220,7 +220,7 @@ TEST_CASE("users files: the format and its errors") {
   CHECK(Users::parse("user a 1\nuser a 2\n", "u").status().message() ==
         "u:2: login \"a\" is given twice");
   CHECK(Users::parse("admin a 1\n", "u").status().message() ==
-        "u:1: unknown keyword \"admin\" (expected \"user\" or \"host\")");
+        "u:1: unknown keyword \"admin\" (expected \"user\", \"allow\" or \"host\")");
   CHECK(Users::parse("host h\n", "u").status().message() ==
         "u: no user line; nobody could connect");
   CHECK(Users::load("/nonexistent/users").status().code() == Code::kIoError);
