@@ -4,7 +4,9 @@
 
 namespace wmq::stomp {
 
-bool passcode_matches_hash(const std::string&, std::string_view) { return false; }
+bool passcode_matches_hash(const std::string&, std::string_view) {
+  return false;
+}
 
 Result<std::string> hash_of_passcode(std::string_view) {
   return Status::error(Code::kIoError, "passcodes cannot be hashed in a web page");
