@@ -197,7 +197,9 @@ std::string report_text(const Report& r) {
       }
       if (!l.say.id.empty()) {
         o << (first ? head : std::string(9, ' ')) << "id: " << l.say.id << "\n";
+        first = false;
       }
+      if (!l.late.empty()) o << (first ? head : std::string(9, ' ')) << "late: " << l.late << "\n";
     }
   }
 
@@ -520,13 +522,22 @@ Report Simulation::Impl::report() const {
     r.queues.push_back(QueueReport{q.name, q.max_depth, q.depth, q.durable});
 
   // The timeline so far: the scenario's events and the injections, by time.
-  for (const TimelineEvent& te : sc_.timeline) {
-    if (te.at > now()) continue;
-    r.timeline.push_back(NarrationLine{te.at, te.action ? describe(*te.action) : "", te.say});
+  for (const TimelineEvent& te : fired_) {
+    r.timeline.push_back(
+        NarrationLine{te.at, te.action ? describe(*te.action) : "", te.say, te.late});
+    if (!te.late.empty()) {
+      r.notes.push_back("the event at line " + std::to_string(te.line) + " fired late, at " +
+                        format_duration(te.at) + ": it " + te.late);
+    }
+  }
+  for (uint32_t i : waiting_) {
+    const TimelineEvent& te = sc_.timeline[i];
+    r.notes.push_back("the event at line " + std::to_string(te.line) + " has not fired: since " +
+                      format_duration(te.at) + " it waits until " + describe(*te.when));
   }
   for (const Injection& in : injections_) {
     if (in.at > now()) continue;
-    r.timeline.push_back(NarrationLine{in.at, describe(in), Text{}});
+    r.timeline.push_back(NarrationLine{in.at, describe(in), Text{}, ""});
   }
   std::stable_sort(r.timeline.begin(), r.timeline.end(),
                    [](const NarrationLine& a, const NarrationLine& b) { return a.at < b.at; });
