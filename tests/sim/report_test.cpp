@@ -166,6 +166,19 @@ TEST_CASE("a report without lesson text prints no empty lesson headings") {
   CHECK(report_markdown(r).find("<details>") == std::string::npos);
 }
 
+TEST_CASE("unplaced, board_peak and board_final are read off the report's figures") {
+  Report r = sample();
+  r.customers = 12;
+  r.placed = 9;
+  r.queues = {QueueReport{"wok", 5, 2, true}, QueueReport{"grill", 7, 1, true},
+              QueueReport{"pickup", 9, 3, true}, QueueReport{"dead-letters", 8, 4, true}};
+  CHECK(r.figure("unplaced") == 3);
+  CHECK(r.figure("board_peak") == 7);
+  CHECK(r.figure("board_final") == 3);
+  r.placed = 13;  // a bad order's customer counts once; never below zero
+  CHECK(r.figure("unplaced") == 0);
+}
+
 TEST_CASE("customers and retries are figures expectations can use") {
   Report r = sample();
   r.customers = 12;
