@@ -189,3 +189,12 @@ TEST_CASE("customers and retries are figures expectations can use") {
   CHECK(std::find(names.begin(), names.end(), "retries") != names.end());
   CHECK(std::find(names.begin(), names.end(), "customers") != names.end());
 }
+
+TEST_CASE("each expectation names the point a window shows for it") {
+  CHECK(expectation_point("min_redelivered") == "redelivered");
+  CHECK(expectation_point("max_unplaced") == "unplaced");
+  CHECK(expectation_point("queue.dead-letters.min_peak") == "queue");
+  CHECK(expectation_point("max_waiting") == "max_waiting");
+  CHECK(expectation_point("events_on_time") == "events_on_time");
+  CHECK(expectation_point("no_confirmed_lost") == "no_confirmed_lost");
+}

@@ -66,6 +66,13 @@ int64_t Report::figure(const std::string& name) const {
   return 0;
 }
 
+std::string expectation_point(const std::string& name) {
+  if (name.rfind("queue.", 0) == 0) return "queue";
+  if (name != "max_waiting" && (name.rfind("min_", 0) == 0 || name.rfind("max_", 0) == 0))
+    return name.substr(4);
+  return name;
+}
+
 std::string report_json(const Report& r) {
   using J = nlohmann::ordered_json;
   J j;
