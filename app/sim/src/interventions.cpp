@@ -234,19 +234,80 @@ void Simulation::Impl::set_queue(const Injection& in) {
   if (broker_) (void)changing_broker().update_queue(in.target, queue_options(*qs));
 }
 
-void Simulation::Impl::on_timeline(uint32_t i) {
+void Simulation::Impl::on_timeline(uint32_t i, bool deadline) {
   const TimelineEvent& te = sc_.timeline[i];
-  if (te.action) apply(*te.action);
-  if (!te.say.empty()) {
-    narration_ = static_cast<int>(i);
+  if (deadline) {
+    // Still waiting when its deadline came: it fires anyway, and says why.
+    const auto it = std::find(waiting_.begin(), waiting_.end(), i);
+    if (it == waiting_.end()) return;  // it fired on time
+    waiting_.erase(it);
+    fire(i, evaluate(*te.when, warung()),
+         "waited from " + format_duration(te.at) + " until " + describe(*te.when) +
+             "; fired at its deadline " + format_duration(te.deadline));
+    return;
+  }
+  if (!te.when) {
+    fire(i, Pick{}, "");
+    return;
+  }
+  const Pick pick = evaluate(*te.when, warung());
+  if (pick.holds) {
+    fire(i, pick, "");
+    return;
+  }
+  waiting_.push_back(i);  // timeline order: `after` times come in order
+  if (te.deadline >= 0) sched_.push(te.deadline, kTimeline, i, 1, Scheduler::kLateLane);
+}
+
+void Simulation::Impl::check_waiting() {
+  // Every waiting event sees the same state: two that wait for one moment
+  // fire together, even when the first changes what the second would see.
+  std::vector<std::pair<uint32_t, Pick>> due;
+  for (size_t w = 0; w < waiting_.size();) {
+    Pick pick = evaluate(*sc_.timeline[waiting_[w]].when, warung());
+    if (!pick.holds) {
+      ++w;
+      continue;
+    }
+    due.emplace_back(waiting_[w], std::move(pick));
+    waiting_.erase(waiting_.begin() + static_cast<ptrdiff_t>(w));
+  }
+  for (const auto& [i, pick] : due)
+    fire(i, pick, "");
+}
+
+void Simulation::Impl::fire(uint32_t i, const Pick& picked, std::string late) {
+  TimelineEvent te = sc_.timeline[i];
+  te.at = now();
+  te.late = std::move(late);
+  Pick pick = picked;
+  if (te.action && te.action->target == kBusiestCook) {
+    const Cook* k = busiest_cook(cooks_);
+    te.action->target = k != nullptr ? k->name : "";
+  }
+  if (te.action && pick.cook.empty()) {
+    // The cook it acts on is the one its narration names.
+    if (const Cook* k = find_cook(te.action->target)) {
+      pick.cook = k->name;
+      if (pick.order == 0 && !k->held.empty()) pick.order = k->held.front().order;
+      if (pick.order == 0) pick.order = k->direct_order;
+    }
+  }
+  te.say.en = fill_names(te.say.en, pick);
+  te.say.id = fill_names(te.say.id, pick);
+  fired_.push_back(std::move(te));
+  const TimelineEvent& f = fired_.back();
+  if (f.action) apply(*f.action);
+  if (!f.say.empty()) {
+    narration_ = static_cast<int>(fired_.size() - 1);
     if (!observers_.empty()) {
       SimEvent e = make_event(SimEventKind::kNarration, now());
-      e.text = te.say.en;
-      e.text_id = te.say.id;
+      e.text = f.say.en;
+      e.text_id = f.say.id;
       emit(e);
     }
   }
-  if (te.pause) {
+  if (f.pause) {
     ++pauses_;
     pause_hit_ = true;
   }

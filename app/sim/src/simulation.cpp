@@ -479,6 +479,7 @@ bool Simulation::Impl::step() {
     // A deadline the tick could not move would spin forever; wait for news.
     tick_stuck_ = false;
     tick_stuck_ = broker_ && broker_due() <= now();
+    if (!waiting_.empty()) check_waiting();
     return true;
   }
   tick_stuck_ = false;
@@ -486,6 +487,7 @@ bool Simulation::Impl::step() {
   clock_.set(ev.at);
   dispatch(ev);
   drain();
+  if (!waiting_.empty()) check_waiting();
   return true;
 }
 
@@ -535,7 +537,7 @@ void Simulation::Impl::dispatch(const Scheduled& ev) {
       if (ev.gen == restart_gen_ && !broker_) restart_broker();
       break;
     case kTimeline:
-      on_timeline(ev.who);
+      on_timeline(ev.who, ev.gen == 1);
       break;
     case kInjection:
       apply(injections_[ev.who]);
@@ -650,8 +652,7 @@ const std::string& Simulation::data_path() const {
   return impl_->data_path_;
 }
 const TimelineEvent* Simulation::narration() const {
-  return impl_->narration_ < 0 ? nullptr
-                               : &impl_->sc_.timeline[static_cast<size_t>(impl_->narration_)];
+  return impl_->narration_ < 0 ? nullptr : &impl_->fired_[static_cast<size_t>(impl_->narration_)];
 }
 uint32_t Simulation::pauses_reached() const {
   return impl_->pauses_;

@@ -25,6 +25,7 @@
 #include "direct_kitchen.h"
 #include "live_scene.h"
 #include "order_ledger.h"
+#include "sim/condition.h"
 #include "sim/memory_store.h"
 #include "sim/random.h"
 #include "sim/scheduler.h"
@@ -157,7 +158,13 @@ class Simulation::Impl : public EventListener {
   void apply(const Injection& in);
   void special_customer(const Injection& in);
   void set_queue(const Injection& in);
-  void on_timeline(uint32_t i);
+  // Timeline event `i` is due (`deadline`: its deadline came while it waited).
+  void on_timeline(uint32_t i, bool deadline);
+  // Fires timeline event `i` now: picks its targets, applies, narrates, pauses.
+  void fire(uint32_t i, const Pick& pick, std::string late);
+  // After every step: fires each waiting event whose condition now holds.
+  void check_waiting();
+  WarungState warung() const { return WarungState{cooks_, orders_, ledger_.queues()}; }
   Status inject(Injection in);
 
   // ---- time (simulation.cpp)
@@ -228,7 +235,9 @@ class Simulation::Impl : public EventListener {
   double rate_;
   uint64_t arrival_gen_ = 0;
   Micros commit_window_;
-  int narration_ = -1;
+  std::vector<TimelineEvent> fired_;  // timeline events fired, in order, names filled in
+  std::vector<uint32_t> waiting_;     // timeline events past `after` waiting for `when`
+  int narration_ = -1;                // in fired_
   uint32_t pauses_ = 0;
   bool pause_hit_ = false;
   bool tick_stuck_ = false;

@@ -30,6 +30,7 @@ struct NarrationLine {
   Micros at = 0;
   std::string action;  // describe(injection), or "" for narration only
   Text say;
+  std::string late;  // an event that waited: why it fired at its deadline ("" = on time)
 };
 
 struct QueueReport {
@@ -78,6 +79,11 @@ struct Report {
   // 0 for a name it does not know.
   int64_t figure(const std::string& name) const;
 };
+
+// What expectation `name` checks, as one word a window translates into the
+// point it shows ("min_redelivered" -> "redelivered", "queue.wok.min_peak"
+// -> "queue", "events_on_time" -> itself).
+std::string expectation_point(const std::string& name);
 
 // The JSON report (keys as docs/scenarios.md lists them), pretty-printed
 // with a newline at the end.

@@ -17,6 +17,7 @@
 
 #include "broker/clock.h"
 #include "broker/status.h"
+#include "sim/condition.h"
 #include "sim/injection.h"
 #include "sim/menu.h"
 
@@ -55,12 +56,23 @@ struct StationSettings {
 };
 
 // One [[event]] of the timeline: an injection, narration, or both.
+//
+// It fires at `at`, or, with a `when`, at the first moment from `at` (the
+// file's `after`) that the condition holds, checked after every step of the
+// scheduler; at `deadline` it fires anyway. Its action and narration follow
+// it whenever it fires. A cook target "busiest" and the names {cook},
+// {order} and {queue} in its narration are filled from what it picked then.
 struct TimelineEvent {
-  Micros at = 0;
+  Micros at = 0;                    // when it fires; with `when`: the earliest it may
+  std::optional<Condition> when;    // absent: fires at `at`
+  Micros deadline = -1;             // with `when`: fires anyway then; -1 = waits to the end
   std::optional<Injection> action;  // absent: narration only
   Text say;                         // narration for this moment
   bool pause = false;               // the GUI pauses here
   uint32_t line = 0;                // where it is in the file
+  // Set only on the fired copy Simulation::narration() returns: why it fired
+  // at its deadline ("" = on time), e.g. "grill-1 never held at least 1 order".
+  std::string late;
 };
 
 // One check of the end-of-run report.
@@ -73,6 +85,7 @@ struct Expectation {
     kQueueMinPeak,     // queue's max depth >= value
     kQueueMaxPeak,     // queue's max depth <= value
     kQueueMaxFinal,    // queue's depth at the end <= value
+    kEventsOnTime,     // every event that waits fired on its condition (not late, not pending)
   };
   Kind kind = Kind::kMin;
   std::string name;    // as written: "min_served", "queue.wok.min_peak"
@@ -146,7 +159,11 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
 // suggestions): "no_confirmed_lost", "min_served", "max_latency_p90", ...
 std::vector<std::string> expectation_keys();
 
-// The figures min_/max_ may bound, in report order.
+// The figures min_/max_ may bound, in report order. Three are read off the
+// others, to say a lesson's point rather than a count: "unplaced" (customers
+// whose order no cashier took), "board_peak" (the most orders that waited on
+// one station's board at once), "board_final" (orders on the station boards
+// at the end).
 const std::vector<std::string>& figure_names();
 
 // Whether figure `name` is a duration (latency_p50, ..., latency_max: written
