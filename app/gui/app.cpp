@@ -265,6 +265,11 @@ class GuiLoop final : public platform::FrameLoop {
   std::unique_ptr<Shell> shell_;
   std::unique_ptr<WarungUi> warung_;
 
+  // The reader's choices as last kept (platform::remember): only a change the reader makes is
+  // kept, not what a link or the address asked for.
+  std::string kept_language_;
+  bool kept_projector_ = false;
+
   bool benching_ = false;
   bool bounded_ = false;  // a fixed number of frames: a test or a recording, run unpaced
   int frame_limit_ = 0;
@@ -393,10 +398,13 @@ int GuiLoop::open() {
   shell_->add_view(std::make_unique<AboutView>(WMQ_GUI_VERSION));
   warung_ = std::make_unique<WarungUi>(*shell_, bench_, scenarios_dir_);
   if (!link_problem.empty()) warung_->links().show_problem(link_problem);
+  warung_->links().set_base_url(platform::page_address());
   if (options_.projector) shell_->queue_set_projector(true);
   shell_->commands().apply_all();  // before the first frame, so it is drawn in projector mode
   warung_->sync_layout();
   if (options_.setup) options_.setup(*shell_);
+  kept_language_ = shell_->i18n().language();
+  kept_projector_ = shell_->projector();
   platform::publish_state([this] { return state_report().dump(2); });
   start_ = Clock::now();
   return kExitOk;
@@ -471,6 +479,14 @@ bool GuiLoop::frame() {
 
   glfwSwapBuffers(glfw_->window);
   platform::keep_preferences(io);
+  if (shell_->i18n().language() != kept_language_) {
+    kept_language_ = shell_->i18n().language();
+    platform::remember("language", kept_language_);
+  }
+  if (shell_->projector() != kept_projector_) {
+    kept_projector_ = shell_->projector();
+    platform::remember("projector", kept_projector_ ? "1" : "0");
+  }
   if (!options_.anchors_out.empty()) {
     write_anchors(options_.anchors_out, shell_->anchors().to_json());
   }

@@ -83,6 +83,16 @@ std::filesystem::path user_files_dir();
 // Web: the browser offers it as a download under its file name.
 void offer_file(const std::filesystem::path& file);
 
+// The page's own address without its query and fragment ("https://host/warungmq/index.html"):
+// what a link to a moment is put after, so File > Copy a link gives a whole address. Empty on
+// the desktop, where a link is its fragment alone.
+std::string page_address();
+
+// Keeps one of the reader's preferences (language, projector) for the next visit: in a page,
+// localStorage "warungmq.<key>", which index.html turns back into --lang / --projector. Nothing
+// on the desktop, where the command line says them.
+void remember(const std::string& key, const std::string& value);
+
 // In a page, Module.wmqState() returns what `state` returns (the --state-out report) for the
 // page's tests. Nothing on the desktop. An empty function withdraws it.
 void publish_state(std::function<std::string()> state);

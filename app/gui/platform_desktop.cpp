@@ -87,4 +87,10 @@ void offer_file(const std::filesystem::path&) {}
 
 void publish_state(std::function<std::string()>) {}
 
+std::string page_address() {
+  return {};
+}
+
+void remember(const std::string&, const std::string&) {}
+
 }  // namespace wmq::gui::platform

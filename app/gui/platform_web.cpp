@@ -79,6 +79,14 @@ EM_JS(void, wmq_download, (const char* path, const char* name), {
                                head: Array.from(bytes.subarray(0, 8))});
 });
 
+EM_JS(char*, wmq_page_address, (), {
+  const s = window.location.origin + window.location.pathname;
+  const size = lengthBytesUTF8(s) + 1;
+  const p = _malloc(size);
+  stringToUTF8(s, p, size);
+  return p;
+});
+
 EM_JS(void, wmq_report_running, (), { Module['wmqRunning'] = true; });
 
 EM_JS(void, wmq_report_exit, (int code), {
@@ -189,6 +197,17 @@ void offer_file(const std::filesystem::path& file) {
 
 void publish_state(std::function<std::string()> state) {
   g_state = std::move(state);
+}
+
+std::string page_address() {
+  char* text = wmq_page_address();
+  std::string address = text;
+  std::free(text);
+  return address;
+}
+
+void remember(const std::string& key, const std::string& value) {
+  wmq_storage_set(("warungmq." + key).c_str(), value.c_str());
 }
 
 }  // namespace wmq::gui::platform

@@ -12,8 +12,8 @@
 namespace wmq::gui {
 namespace {
 
-// The report's own keys; a state writer may not take them.
-constexpr std::string_view kShellKeys[] = {
+// The report's own keys; a state writer may not take them (checked by an assert only).
+[[maybe_unused]] constexpr std::string_view kShellKeys[] = {
     "frames",   "language",    "vocabulary", "projector", "missing_strings", "missing_keys",
     "commands", "screenshots", "anchors",    "palette",   "scene_palette"};
 

@@ -4,8 +4,9 @@
 # program's command line). The page must draw a non-trivial warung (its screenshot is checked
 # by its pixels against the page's own anchors, as the Xvfb tests do) and land on the same
 # state as the desktop program given the same options (warungmq gui ... --state-out). Then real
-# mouse, touch and key input through chromium crash cooks and switch the language; a bad
-# option, no WebGL2 and a missing wasm file each show a readable sentence.
+# mouse, touch and key input through chromium crash cooks and switch the language; links to a
+# moment open it, Copy a link gives one, a broken link says why; preferences survive a reload;
+# a bad option, no WebGL2 and a missing wasm file each show a readable sentence.
 # Skipped (77) when the site is not built (tools/web) or chromium or xvfb-run is missing.
 # Usage: browser_test.sh WARUNGMQ PNG_PROBE SOURCE_DIR WORKDIR
 set -u
@@ -82,6 +83,13 @@ trap 'kill $server $broken_server 2>/dev/null; wait 2>/dev/null' EXIT
 sleep 0.5
 /usr/bin/python3 "$here/page.py" "http://127.0.0.1:$((port + 1))/" --timeout 60 \
   --expect-error "warungmq.wasm could not be loaded" || fail "a missing wasm does not say so"
+
+# Links to a moment and preferences (link_test.py): the lesson 3 link against the desktop's
+# state above, Copy a link into a fresh browser, a broken link as the desktop opens it.
+timeout 60 xvfb-run -a -s "$XVFB_SCREEN" "$app" gui --link v1/no-such-lesson --frames 3 \
+  --state-out broken_link.json || fail "warungmq gui --link v1/no-such-lesson exited with $?"
+/usr/bin/python3 "$here/link_test.py" "http://127.0.0.1:$port/" native.json broken_link.json ||
+  fail "links in the page"
 
 # Real input: a mouse right-click and a click, a long press and a tap, F2 (input_test.py).
 /usr/bin/python3 "$here/input_test.py" "http://127.0.0.1:$port/" || fail "input in the page"

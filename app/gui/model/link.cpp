@@ -1,7 +1,10 @@
 #include "gui/model/link.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <system_error>
 
 #include "sim/duration.h"
@@ -78,19 +81,42 @@ std::optional<std::string> percent_decode(std::string_view text) {
   return out;
 }
 
-// The shortest text from_chars reads back to the same double.
+// The shortest text parse_number reads back to the same double. Not std::to_chars /
+// from_chars for doubles: the libc++ of Debian's emscripten has only their integer forms. The
+// C library's printf and strtod are correctly rounded on both (glibc, musl), and the program
+// never changes the C locale, so the text is the same everywhere.
 std::string number_text(double v) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc() ? std::string(buf, end) : std::string("0");
+  // The fewest digits that read back, in plain and in exponent form; the shorter wins and
+  // plain on a tie, as std::to_chars chooses.
+  // Plain form may need leading zeros before its 17 significant digits: up to 40 decimals.
+  auto shortest = [v](const char* format, int most) {
+    char buf[400];
+    for (int precision = 0; precision <= most; ++precision) {
+      std::snprintf(buf, sizeof buf, format, precision, v);
+      if (std::strtod(buf, nullptr) == v) break;
+    }
+    return std::string(buf);
+  };
+  std::string plain = shortest("%.*f", 40);
+  std::string exponent = shortest("%.*e", 17);
+  return exponent.size() < plain.size() ? exponent : plain;
 }
 
+// A decimal number as from_chars would take it: no blanks, no leading '+', no hexadecimal,
+// finite.
 std::optional<double> parse_number(std::string_view text) {
-  double v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v)) {
-    return std::nullopt;
+  if (text.empty() || text.size() > 64) return std::nullopt;
+  for (char c : text) {
+    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == 'e' ||
+          c == 'E' || c == '+')) {
+      return std::nullopt;
+    }
   }
+  if (text.front() == '+') return std::nullopt;
+  const std::string copy(text);  // strtod needs the terminating NUL
+  char* end = nullptr;
+  const double v = std::strtod(copy.c_str(), &end);
+  if (end != copy.c_str() + copy.size() || !std::isfinite(v)) return std::nullopt;
   return v;
 }
 
