@@ -36,6 +36,18 @@ size_t fit(float room, float each) {
 
 }  // namespace
 
+SceneSizes legible_sizes(float min_text) {
+  SceneSizes z;
+  z.text = std::max(1.0f, min_text / 11.0f);
+  // A three-digit number is about two of its heights wide; the paper keeps two units of margin.
+  const float k = std::max(1.0f, (2.0f * min_text + 4.0f) / z.ticket_w);
+  z.ticket_w *= k;
+  z.ticket_h *= k;
+  z.ticket_gap *= k;
+  z.ticket_line_gap *= k;
+  return z;
+}
+
 SceneFit fit_scene(const WorldRect& screen, float strip, float zoom, WorldPoint pan) {
   const float w = screen.width();
   const float h = std::max(1.0f, screen.height() - strip - 4);

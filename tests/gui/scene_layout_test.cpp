@@ -6,9 +6,11 @@
 #include <memory>
 #include <string>
 
+#include "gui/model/focus.h"
 #include "gui/model/scene_counts.h"
 #include "gui/model/workbench.h"
 #include "gui/scene_layout.h"
+#include "gui/text_runs.h"
 #include "sim/duration.h"
 #include "sim/simulation.h"
 
@@ -153,4 +155,45 @@ TEST_CASE("the scene counts the shelf's orders, the waiting tables and the plate
   REQUIRE(c.last_expired.size() == 1);
   CHECK(sim.order(c.last_expired[0])->status == sim::OrderStatus::kExpired);
   CHECK(c.last_lost.empty());
+}
+
+TEST_CASE("the text runs report their smallest size and how many ran into another") {
+  TextRuns runs;
+  CHECK(runs.min_px() == 0);
+  CHECK(runs.overlaps() == 0);
+  runs.add(WorldRect{0, 0, 50, 20}, 20, "r20");
+  runs.add(WorldRect{50, 0, 90, 14}, 14, "r14");  // side by side with the first: no overlap
+  runs.add(WorldRect{0, 20.5f, 50, 40}, 22,
+           "r22");  // half a pixel into the first: within the slack
+  CHECK(runs.min_px() == 14);
+  CHECK(runs.overlaps() == 0);
+  runs.add(WorldRect{40, 5, 60, 19}, 16, "r16");  // across the first two, above the third
+  CHECK(runs.overlaps() == 3);
+  CHECK(runs.overlapping(5) == std::vector<std::string>{"r20 | r16", "r14 | r16"});
+  runs.clear();
+  CHECK(runs.runs().empty());
+}
+
+TEST_CASE("a narration's focus names the things the scene points at") {
+  Workbench bench;
+  Status st = bench.load(std::string(WMQ_SCENARIOS_DIR) + "/10-poison-and-dead-letters.toml");
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+  const sim::Simulation& sim = bench.a().sim();
+  const std::vector<FocusTarget> t =
+      focus_targets({"order:7", "cook:" + sim.cooks()[1].name, "cashier:" + sim.cashiers()[0].name,
+                     "queue:" + sim.stations()[0], "broker", "shelf:dead-letters", "shelf:lost"},
+                    sim);
+  REQUIRE(t.size() == 7);
+  CHECK(t[0].selection == Selection::order(7));
+  CHECK(t[1].selection == Selection::cook(1));
+  CHECK(t[2].selection == Selection::cashier(0));
+  CHECK(t[3].selection == Selection::of_queue(sim.stations()[0]));
+  CHECK(t[4].selection == Selection::broker());
+  CHECK(t[5].selection == Selection::of_queue("dead-letters"));
+  CHECK(t[5].shelf == "dead-letters");
+  CHECK(t[6].selection == Selection::none());
+  CHECK(t[6].shelf == "lost");
+  CHECK(t[6].name == "shelf:lost");
+  // A cook the run no longer has is left out rather than pointed at nowhere.
+  CHECK(focus_targets({"cook:nobody"}, sim).empty());
 }
