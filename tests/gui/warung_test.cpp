@@ -318,6 +318,27 @@ TEST_CASE("the story panel brings its newest line wholly into view") {
   CHECK(inside(*text, *view));
 }
 
+TEST_CASE("the story panel shows a paragraph too long for it from its first line") {
+  // Lesson 7 at 3m45s in Indonesian on a 1024x768 projector: the broker's restart is told in
+  // more lines than the panel has; the first of them is under the title bar, not scrolled away.
+  Headless h("id", std::string(WMQ_SCENARIOS_DIR) + "/07-persistence.toml");
+  ImGui::GetIO().DisplaySize = ImVec2(1024, 768);
+  h.warung->perform(Act::kProjector);
+  h.frame();
+  h.warung->actions().seek(225 * kSeconds);
+  for (int i = 0; i < 6; ++i)
+    h.frame();
+  const Anchors& a = h.shell->anchors();
+  const Rect* view = a.find("view.narration");
+  const Rect* text = a.find("narration.text");
+  REQUIRE(view != nullptr);
+  REQUIRE(text != nullptr);
+  REQUIRE(text->y + text->h > view->y + view->h);  // it does not fit
+  const float title = h.fonts.body_large->FontSize + 2 * ImGui::GetStyle().FramePadding.y;
+  CHECK(text->y >= view->y + title);
+  CHECK(text->y <= view->y + title + ImGui::GetStyle().WindowPadding.y + 1);
+}
+
 TEST_CASE("the broker panel's session column names fit their columns in each language") {
   for (const std::string lang : {"en", "id"}) {
     CAPTURE(lang);
