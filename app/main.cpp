@@ -1,24 +1,25 @@
-// warungmq: one executable. `gui` (the default), `run SCENARIO`, and later `serve`.
+// warungmq: one executable. `gui` (the default), `run SCENARIO` and `serve`.
+// Two parts are optional: the window (WMQ_HAS_GUI, CMake's WMQ_GUI) and the
+// STOMP server's sockets (WMQ_HAS_STOMP_SERVER, CMake's WMQ_STOMP_SERVER):
+// `serve` and the window's --listen.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <filesystem>
 
-#if WMQ_GUI_ENABLED
+#include "run_command.h"
+#if WMQ_HAS_GUI
 #include "gui/app.h"
 #endif
-#ifdef WMQ_SIM_ENABLED
-#include "sim/run_command.h"
-#endif
-#ifdef WMQ_STOMP_ENABLED
-void add_serve_command(CLI::App& app);  // app/serve_command.cpp
+#if WMQ_HAS_STOMP_SERVER
+#include "serve_command.h"
 #endif
 
 int main(int argc, char** argv) {
   CLI::App app{"WarungMQ: the restaurant analogy for message brokers, with a real broker inside"};
   app.set_version_flag("--version", std::string("warungmq ") + WMQ_VERSION);
 
-#if WMQ_GUI_ENABLED
+#if WMQ_HAS_GUI
   wmq::gui::GuiOptions gui_opts;
   std::filesystem::path gui_scenario_flag;
   CLI::App* gui =
@@ -57,19 +58,19 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   gui->add_option("--anchors-out", gui_opts.anchors_out,
                   "Rewrite the widget rectangles (JSON) to this file after every frame");
+#if WMQ_HAS_STOMP_SERVER
   gui->add_option("--listen", gui_opts.listen,
                   "Open the scene to STOMP clients on this port (0: any free port, printed "
                   "first); the clock then follows the wall clock");
   gui->add_option("--bind", gui_opts.bind,
                   "Address --listen uses (default 127.0.0.1; 0.0.0.0: every interface)");
+#endif
   gui->add_option("--bench-frames", gui_opts.bench_frames,
                   "Render N frames unpaced and print frame-time percentiles (JSON)")
       ->check(CLI::NonNegativeNumber);
 #endif
-#ifdef WMQ_SIM_ENABLED
   auto run = wmq::sim::add_run_command(app);
-#endif
-#ifdef WMQ_STOMP_ENABLED
+#if WMQ_HAS_STOMP_SERVER
   add_serve_command(app);  // runs the server from its callback; its exit code comes back below
 #endif
 
@@ -82,10 +83,8 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
-#ifdef WMQ_SIM_ENABLED
   if (run->selected()) return run->execute();
-#endif
-#if WMQ_GUI_ENABLED
+#if WMQ_HAS_GUI
   if (!gui_scenario_flag.empty()) gui_opts.scenario = gui_scenario_flag;
   if (gui->parsed() || app.get_subcommands().empty()) return wmq::gui::run_gui(gui_opts);
 #endif

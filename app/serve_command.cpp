@@ -6,6 +6,8 @@
 // SIGTERM stop it cleanly: pending writes are committed and their receipts
 // sent, then every client gets ERROR "server shutting down" and its
 // connection closes. SIGKILL loses nothing that was receipted.
+#include "serve_command.h"
+
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -124,7 +126,6 @@ int serve(const ServeArgs& args) {
 
 }  // namespace
 
-// Adds `serve` to the warungmq command line.
 void add_serve_command(CLI::App& app) {
   auto args = std::make_shared<ServeArgs>();
   CLI::App* sub = app.add_subcommand(

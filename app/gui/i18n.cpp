@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "sim/scenario.h"
+
 namespace wmq::gui {
 namespace {
 
@@ -248,6 +250,11 @@ std::vector<std::string> I18n::missing_keys() const {
   for (const auto& kv : missing_)
     keys.push_back(kv.first);
   return keys;
+}
+
+const std::string& pick(const I18n& t, const sim::Text& text) {
+  if (t.language() == "id") return text.id.empty() ? text.en : text.id;
+  return text.en.empty() ? text.id : text.en;
 }
 
 }  // namespace wmq::gui

@@ -32,6 +32,10 @@
 
 #include "broker/status.h"
 
+namespace wmq::sim {
+struct Text;
+}
+
 namespace wmq::gui {
 
 // One language's strings, flattened: "menu.file" -> "File".
@@ -113,5 +117,9 @@ class I18n {
   // Missing key -> its marker text. A std::map so marker pointers handed out stay valid.
   mutable std::map<std::string, std::string, std::less<>> missing_;
 };
+
+// A scenario's sentence (title, narration, question) in the language in use.
+// A scenario may leave one language out: the other is better than nothing.
+const std::string& pick(const I18n& t, const sim::Text& text);
 
 }  // namespace wmq::gui

@@ -23,9 +23,7 @@
 
 #include "bench.h"
 
-#if WMQ_GUI_MODEL_ENABLED
 #include "gui/model/workbench.h"
-#endif
 
 namespace {
 
@@ -111,7 +109,6 @@ void frame_figures(const fs::path& build, const fs::path& src, nlohmann::json& o
   fs::remove_all(config);
 }
 
-#if WMQ_GUI_MODEL_ENABLED
 void scrub_figures(const fs::path& src, nlohmann::json& out) {
   using Clock = std::chrono::steady_clock;
   const fs::path lesson = src / "tests" / "gui" / "data" / "lesson.toml";
@@ -141,7 +138,6 @@ void scrub_figures(const fs::path& src, nlohmann::json& out) {
       "gui: scrub back to a random moment of a %lld-minute lesson: p50 %.1f ms, max %.1f ms\n",
       static_cast<long long>(end / (60 * wmq::kSeconds)), p50, max);
 }
-#endif
 
 const bool registered = wmq::bench::add_section("gui", [](nlohmann::json& out) {
   const fs::path build = build_dir();
@@ -150,11 +146,7 @@ const bool registered = wmq::bench::add_section("gui", [](nlohmann::json& out) {
     std::printf("gui: cannot find the source tree from %s\n", build.c_str());
     return;
   }
-#if WMQ_GUI_MODEL_ENABLED
   scrub_figures(src, out);
-#else
-  std::printf("gui: built without the GUI model; no scrub figures\n");
-#endif
   frame_figures(build, src, out);
 });
 

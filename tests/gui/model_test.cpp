@@ -22,7 +22,7 @@
 #include "gui/model/workbench.h"
 #include "sim/duration.h"
 #include "sim/report.h"
-#include "sim/run_command.h"
+#include "run_command.h"
 #include "sim/scenario.h"
 
 using namespace wmq;

@@ -39,7 +39,8 @@ Report sample() {
   r.latency_p99 = 6 * 60 * kSeconds;
   r.latency_max = 6 * 60 * kSeconds + 1;
   r.queues = {QueueReport{"wok", 5, 1, true}, QueueReport{"pickup", 1, 0, false}};
-  r.timeline = {NarrationLine{8 * 60 * kSeconds, "crash_broker", Text{"It crashes.", "Mogok."}}};
+  r.timeline = {
+      NarrationLine{8 * 60 * kSeconds, "crash_broker", Text{"It crashes.", "Mogok."}, ""}};
   r.expectations = {
       ExpectationResult{"no_confirmed_lost", false, "1 confirmed order was lost (order 4)"},
       ExpectationResult{"min_served", true, "served 6, expected at least 5"}};

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/run_command.h"
+#include "run_command.h"
 #include "sim_util.h"
 
 using namespace wmq;

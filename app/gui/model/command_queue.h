@@ -3,8 +3,8 @@
 // A view never changes anything while it draws: a button pushes a Command and
 // the shell applies the queue once the frame has been rendered, so every widget
 // in one frame sees the same state (a language switch halfway through a frame
-// would otherwise mix two languages). Phase 2 puts the simulator's commands
-// (crash cook 2, pause, step) through the same queue.
+// would otherwise mix two languages). The simulator's commands (pause, step,
+// crash a cook: Actions in actions.h) go through the same queue.
 //
 // Thread-safety: none; the GUI thread owns it.
 #pragma once

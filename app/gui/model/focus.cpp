@@ -15,8 +15,9 @@ std::vector<FocusTarget> focus_targets(const std::vector<std::string>& focus,
     if (kind == "broker") {
       t.selection = Selection::broker();
     } else if (kind == "order") {
-      t.selection =
-          Selection::order(static_cast<uint32_t>(std::strtoul(name.c_str(), nullptr, 10)));
+      // "order:-": an event that waited picked no order.
+      const auto n = static_cast<uint32_t>(std::strtoul(name.c_str(), nullptr, 10));
+      if (n != 0) t.selection = Selection::order(n);
     } else if (kind == "cook") {
       for (const sim::Cook& k : sim.cooks()) {
         if (k.name == name) t.selection = Selection::cook(k.index);

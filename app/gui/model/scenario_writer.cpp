@@ -2,16 +2,13 @@
 
 #include <vector>
 
+#include "sim/strings.h"
+
 namespace wmq::gui {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  const size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  const size_t e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
+using sim::trim;
 
 // A table header line ("[x]" or "[[x]]"), with an optional comment after it.
 bool is_header(std::string_view line) {

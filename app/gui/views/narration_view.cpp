@@ -10,16 +10,6 @@
 
 namespace wmq::gui {
 
-namespace {
-
-const std::string& pick(const I18n& t, const sim::Text& text) {
-  // A scenario may leave one language out; the other is better than nothing.
-  if (t.language() == "id") return text.id.empty() ? text.en : text.id;
-  return text.en.empty() ? text.id : text.en;
-}
-
-}  // namespace
-
 NarrationView::NarrationView(const Workbench& bench, Actions& actions)
     : View("narration", "narration.title"), bench_(bench), actions_(actions) {}
 

@@ -8,15 +8,6 @@
 
 namespace wmq::gui {
 
-namespace {
-
-const std::string& pick(const I18n& t, const sim::Text& text) {
-  if (t.language() == "id") return text.id.empty() ? text.en : text.id;
-  return text.en.empty() ? text.id : text.en;
-}
-
-}  // namespace
-
 ScenarioPickerView::ScenarioPickerView(const Workbench& bench, Actions& actions,
                                        std::filesystem::path dir)
     : View("scenarios", "picker.title"), bench_(bench), actions_(actions), dir_(std::move(dir)) {

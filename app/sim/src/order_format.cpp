@@ -3,6 +3,8 @@
 #include <charconv>
 #include <optional>
 
+#include "sim/strings.h"
+
 namespace wmq::sim {
 
 namespace {
@@ -392,27 +394,25 @@ bool parse_uint(std::string_view s, uint32_t& out) {
   return true;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ')
-    s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ')
-    s.remove_suffix(1);
-  return s;
+// A note's parts are read without their spaces, and only spaces: that is the
+// note format (order_format.h), and trimming more would translate other notes.
+std::string_view trim_spaces(std::string_view s) {
+  return trim(s, " ");
 }
 
 // "2x nasi goreng; meja 4" -> qty 2, dish "nasi goreng", table 4.
 bool read_note(std::string_view note, uint32_t& qty, std::string_view& dish, uint32_t& table) {
   const size_t semi = note.find(';');
   if (semi == std::string_view::npos) return false;
-  std::string_view left = trim(note.substr(0, semi));
-  std::string_view right = trim(note.substr(semi + 1));
+  std::string_view left = trim_spaces(note.substr(0, semi));
+  std::string_view right = trim_spaces(note.substr(semi + 1));
   const size_t x = left.find('x');
   if (x == std::string_view::npos || !parse_uint(left.substr(0, x), qty)) return false;
-  dish = trim(left.substr(x + 1));
+  dish = trim_spaces(left.substr(x + 1));
   if (dish.empty()) return false;
   std::string_view word = right.substr(0, right.find(' '));
   if (word != "meja" && word != "table") return false;
-  return parse_uint(trim(right.substr(word.size())), table);
+  return parse_uint(trim_spaces(right.substr(word.size())), table);
 }
 
 }  // namespace

@@ -1,11 +1,16 @@
+// The report: what a run amounts to (Simulation::Impl::report, with the
+// judging of the scenario's expectations) and its text, JSON and Markdown forms.
 #include "sim/report.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "sim/duration.h"
+#include "simulation_impl.h"
 
 namespace wmq::sim {
 
@@ -192,7 +197,9 @@ std::string report_text(const Report& r) {
       }
       if (!l.say.id.empty()) {
         o << (first ? head : std::string(9, ' ')) << "id: " << l.say.id << "\n";
+        first = false;
       }
+      if (!l.late.empty()) o << (first ? head : std::string(9, ' ')) << "late: " << l.late << "\n";
     }
   }
 
@@ -305,6 +312,243 @@ std::string report_markdown(const Report& r) {
   }
   o << "**Result:** " << result_line(r) << ".\n";
   return o.str();
+}
+
+namespace {
+
+std::string order_list(const std::vector<uint32_t>& orders) {
+  std::string out;
+  for (size_t i = 0; i < orders.size() && i < 5; ++i)
+    out += (i ? ", " : "") + std::to_string(orders[i]);
+  if (orders.size() > 5) out += ", ...";
+  return out;
+}
+
+std::string figure_text(const std::string& figure, int64_t v) {
+  if (is_duration_figure(figure)) return format_duration(v);
+  return std::to_string(v);
+}
+
+uint32_t record_order(const MessageRecord& m) {
+  for (const Header& h : m.headers) {
+    if (h.name == "order") return static_cast<uint32_t>(std::strtoul(h.value.c_str(), nullptr, 10));
+  }
+  return 0;
+}
+
+// Judges one expectation against the report's figures (`lost`: the numbers
+// of the lost orders, for the message; `now`: when the run stands).
+ExpectationResult judge(const Expectation& e, const Report& r, const std::vector<Order>& orders,
+                        const std::vector<uint32_t>& lost, Micros now) {
+  ExpectationResult x;
+  x.name = e.name;
+  switch (e.kind) {
+    case Expectation::Kind::kMin: {
+      const int64_t v = r.figure(e.figure);
+      x.ok = v >= e.value;
+      x.detail = e.figure + " " + figure_text(e.figure, v) + ", expected at least " +
+                 figure_text(e.figure, e.value);
+      break;
+    }
+    case Expectation::Kind::kMax: {
+      const int64_t v = r.figure(e.figure);
+      x.ok = v <= e.value;
+      x.detail = e.figure + " " + figure_text(e.figure, v) + ", expected at most " +
+                 figure_text(e.figure, e.value);
+      break;
+    }
+    case Expectation::Kind::kNoConfirmedLost:
+      x.ok = r.lost == 0;
+      x.detail = r.lost == 0 ? "no confirmed order was lost"
+                             : std::to_string(r.lost) + " confirmed order" +
+                                   (r.lost == 1 ? " was" : "s were") + " lost (order" +
+                                   (r.lost == 1 ? " " : "s ") + order_list(lost) + ")";
+      break;
+    case Expectation::Kind::kMaxWaiting: {
+      int64_t waited = 0;
+      for (const Order& o : orders) {
+        Micros w = -1;
+        if (o.served > 0) {
+          w = o.served_at - o.placed_at;
+        } else if (!o.rejected && !o.dead_lettered && !o.expired) {
+          w = now - o.placed_at;  // still waiting (in flight or lost)
+        }
+        if (w > e.over) ++waited;
+      }
+      x.ok = waited <= e.value;
+      x.detail = std::to_string(waited) + " order" + (waited == 1 ? "" : "s") + " waited over " +
+                 format_duration(e.over) + ", expected at most " + std::to_string(e.value);
+      break;
+    }
+    case Expectation::Kind::kQueueMinPeak:
+    case Expectation::Kind::kQueueMaxPeak:
+    case Expectation::Kind::kQueueMaxFinal: {
+      uint64_t peak = 0, final_depth = 0;
+      for (const QueueReport& q : r.queues) {
+        if (q.name == e.queue) {
+          peak = q.max_depth;
+          final_depth = q.final_depth;
+        }
+      }
+      const auto v = static_cast<uint64_t>(e.value);
+      if (e.kind == Expectation::Kind::kQueueMinPeak) {
+        x.ok = peak >= v;
+        x.detail = "queue " + e.queue + " peaked at " + std::to_string(peak) +
+                   " waiting, expected at least " + std::to_string(v);
+      } else if (e.kind == Expectation::Kind::kQueueMaxPeak) {
+        x.ok = peak <= v;
+        x.detail = "queue " + e.queue + " peaked at " + std::to_string(peak) +
+                   " waiting, expected at most " + std::to_string(v);
+      } else {
+        x.ok = final_depth <= v;
+        x.detail = "queue " + e.queue + " ends with " + std::to_string(final_depth) +
+                   " waiting, expected at most " + std::to_string(v);
+      }
+      break;
+    }
+  }
+  return x;
+}
+
+}  // namespace
+
+Report Simulation::Impl::report() const {
+  Report r;
+  r.scenario = sc_.name;
+  r.file = sc_.file;
+  r.title = sc_.title;
+  r.watch = sc_.watch;
+  r.question = sc_.question;
+  r.answer = sc_.answer;
+  r.seed = opt_.seed;
+  r.mode = sc_.mode;
+  r.virtual_time = now();
+  r.placed = counters_.placed;
+  r.confirmed = counters_.confirmed;
+  r.delivered = counters_.delivered;
+  r.redelivered = counters_.redelivered;
+  r.cooked = counters_.cooked;
+  r.duplicates = counters_.duplicates;
+  r.late_acks = counters_.late_acks;
+  r.customers = counters_.customers;
+  r.retries = counters_.retries;
+  r.crashes = counters_.crashes;
+  r.recoveries = counters_.recoveries;
+  r.group_commits = counters_.group_commits;
+  r.announcements = counters_.announcements;
+  r.live = live_.on();
+  r.external_delivered = counters_.external_delivered;
+  r.external_cooked = counters_.external_cooked;
+  r.external_returned = counters_.external_returned;
+  r.external_sent = counters_.external_sent;
+  r.external_rejected = counters_.external_rejected;
+  for (const ExternalClient& x : live_.externals()) {
+    if (x.role == ExternalRole::kCook) ++r.external_cooks;
+    if (x.role == ExternalRole::kCashier) ++r.external_cashiers;
+  }
+
+  // Where is every order now? Held by a person, in the broker, or gone.
+  std::vector<uint8_t> held(orders_.size() + 1, 0);
+  for (const Cashier& c : cashiers_) {
+    if (c.order != 0) held[c.order] = 1;
+    for (uint32_t n : c.pending)
+      held[n] = 1;
+    if (c.handing != 0) held[c.handing] = 1;
+    for (const FoodTicket& f : c.food)
+      held[f.order] = 1;
+  }
+  for (const Cook& k : cooks_) {
+    if (k.direct_order != 0) held[k.direct_order] = 1;
+  }
+  if (sc_.mode == Mode::kBroker && !broker_) {
+    // The broker is down: what its file holds comes back at the restart.
+    std::vector<MessageRecord> on_disk;
+    if (disk_) {
+      for (const auto& [key, m] : disk_->messages)
+        on_disk.push_back(m);
+    }
+    if (opt_.storage == Storage::kSqlite) {
+      // A look at the file, as a restart would see it; nothing is written.
+      // The broker owned its Store and died with it (that is the crash), so
+      // the file is the only place that knows which orders will come back:
+      // without this look they would count as lost, and a later restart
+      // would bring them back from the dead.
+      Result<std::unique_ptr<Store>> st = Store::open(data_path_);
+      if (st.is_ok()) {
+        Result<Recovered> rec = st.value()->recover();
+        if (rec.is_ok()) on_disk = std::move(rec.value().messages);
+      }
+    }
+    for (const MessageRecord& m : on_disk) {
+      const uint32_t n = record_order(m);
+      if (n != 0 && n <= orders_.size()) held[n] = 1;
+    }
+  }
+  std::vector<uint32_t> lost;
+  for (const Order& o : orders_) {
+    if (o.served > 0) {
+      ++r.served;
+    } else if (o.copies > 0 || o.food > 0 || held[o.number]) {
+      ++r.in_flight;
+    } else if (o.dead_lettered) {
+      ++r.dead_lettered;
+    } else if (o.expired) {
+      ++r.expired;
+    } else if (o.rejected) {
+      ++r.rejected;
+    } else {
+      ++r.lost;
+      lost.push_back(o.number);
+      if (!o.confirmed) {
+        r.notes.push_back("order " + std::to_string(o.number) +
+                          " vanished without ever being confirmed");
+      }
+    }
+  }
+
+  std::vector<Micros> lat = latencies_;
+  std::sort(lat.begin(), lat.end());
+  auto pct = [&lat](uint32_t p) -> Micros {
+    if (lat.empty()) return 0;
+    const size_t rank = (lat.size() * p + 99) / 100;  // nearest rank
+    return lat[std::max<size_t>(rank, 1) - 1];
+  };
+  r.latency_p50 = pct(50);
+  r.latency_p90 = pct(90);
+  r.latency_p99 = pct(99);
+  r.latency_max = lat.empty() ? 0 : lat.back();
+
+  for (const QueueStats& q : ledger_.queues())
+    r.queues.push_back(QueueReport{q.name, q.max_depth, q.depth, q.durable});
+
+  // The timeline so far: the scenario's events and the injections, by time.
+  for (const TimelineEvent& te : fired_) {
+    r.timeline.push_back(
+        NarrationLine{te.at, te.action ? describe(*te.action) : "", te.say, te.late});
+    if (!te.late.empty()) {
+      r.notes.push_back("the event at line " + std::to_string(te.line) + " fired late, at " +
+                        format_duration(te.at) + ": it " + te.late);
+    }
+  }
+  for (uint32_t i : waiting_) {
+    const TimelineEvent& te = sc_.timeline[i];
+    r.notes.push_back("the event at line " + std::to_string(te.line) + " has not fired: since " +
+                      format_duration(te.at) + " it waits until " + describe(*te.when));
+  }
+  for (const Injection& in : injections_) {
+    if (in.at > now()) continue;
+    r.timeline.push_back(NarrationLine{in.at, describe(in), Text{}, ""});
+  }
+  std::stable_sort(r.timeline.begin(), r.timeline.end(),
+                   [](const NarrationLine& a, const NarrationLine& b) { return a.at < b.at; });
+
+  for (const Expectation& e : sc_.expect)
+    r.expectations.push_back(judge(e, r, orders_, lost, now()));
+  if (!broker_error_.empty()) r.notes.push_back("the broker could not restart: " + broker_error_);
+  if (!live_.server_error().empty())
+    r.notes.push_back("STOMP clients could not reconnect after the restart: " +
+                      live_.server_error());
+  return r;
 }
 
 }  // namespace wmq::sim

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "condition_read.h"
 #include "sim/duration.h"
 #include "toml_read.h"
 
@@ -60,11 +61,18 @@ struct Names {
 };
 
 std::string require_name(const Reader& r, const TValue& ev, const std::string& key,
-                         const std::vector<std::string>& known, const std::string& what) {
+                         const std::vector<std::string>& known, const std::string& what,
+                         bool busiest = false) {
   const TValue& v = r.require(ev, key, "this " + what + " event");
   if (!v.is_string()) r.fail(v, "\"" + key + "\" must be a name in quotes");
   const std::string name = v.as_string().str;
+  if (busiest && name == kBusiestCook) return name;
   if (std::find(known.begin(), known.end(), name) == known.end()) {
+    if (busiest) {
+      std::vector<std::string> all = known;
+      all.push_back(kBusiestCook);
+      r.fail(v, "unknown " + key + " \"" + name + "\"" + suggest(name, all));
+    }
     r.fail(v, "unknown " + key + " \"" + name + "\"" + suggest(name, known));
   }
   return name;
@@ -90,6 +98,10 @@ std::string read_focus_target(const Reader& r, const TValue& v, const Names& nam
            "\"cook:grill-1\", or a list of them");
   }
   const std::string target = v.as_string().str;
+  // What an event that waits picks when it fires (check_narration_names checks it can).
+  if (target == "cook:{cook}" || target == "order:{order}" || target == "queue:{queue}") {
+    return target;
+  }
   if (target.rfind("order:", 0) == 0) {
     const std::string n = target.substr(6);
     const bool number = !n.empty() && n.size() <= 9 &&
@@ -125,8 +137,52 @@ std::vector<std::string> read_focus(const Reader& r, const TValue& ev, const Nam
   return out;
 }
 
+// When an event may fire: its `at`, or for one that waits (`when`) its
+// `after` (0 when left out). Each shape's wrong mix is its own sentence.
+Micros event_time(const Reader& r, const TValue& ev) {
+  const bool at = r.find(ev, "at") != nullptr;
+  if (r.find(ev, "when") != nullptr) {
+    if (at) {
+      r.fail(*r.find(ev, "at"),
+             "an event with \"when\" waits from \"after\", not \"at\"; write after = \"" +
+                 format_duration(*r.get_duration(ev, "at", 0, 30 * kDay)) + "\"");
+    }
+    return r.get_duration(ev, "after", 0, 30 * kDay).value_or(0);
+  }
+  for (const char* key : {"after", "deadline"}) {
+    if (const TValue* v = r.find(ev, key)) {
+      r.fail(*v, std::string("\"") + key +
+                     "\" is for an event that waits for a moment; add a \"when\" such as "
+                     "when = { cook = \"grill-1\", holds_at_least = 1 }, or write only \"at\"");
+    }
+  }
+  r.require(ev, "at", "[[event]]");
+  return *r.get_duration(ev, "at", 0, 30 * kDay);
+}
+
+void check_narration_names(const Reader& r, const TValue& ev, const TimelineEvent& e) {
+  const bool cook_target = e.action && !e.action->target.empty() &&
+                           (e.action->kind == InjectionKind::kCrashCook ||
+                            e.action->kind == InjectionKind::kFreezeCook ||
+                            e.action->kind == InjectionKind::kReviveCook ||
+                            e.action->kind == InjectionKind::kRemoveCook);
+  const bool cook = cook_target || (e.when && e.when->kind != Condition::Kind::kQueueWaiting);
+  const bool order = cook || (e.when && e.when->kind == Condition::Kind::kOrderState);
+  const bool queue = e.when && e.when->kind == Condition::Kind::kQueueWaiting;
+  for (const char* key : {"en", "id"}) {
+    if (const TValue* v = r.find(ev, key)) {
+      detail::check_names(r, *v, key, v->as_string().str, cook, order, queue);
+    }
+  }
+  if (const TValue* v = r.find(ev, "focus")) {
+    for (const std::string& f : e.focus)
+      detail::check_names(r, *v, "focus", f, cook, order, queue);
+  }
+}
+
 void read_event(const Reader& r, const TValue& ev, Scenario& s, Names& names, TimelineEvent& out) {
-  std::vector<std::string> keys = {"at", "do", "en", "id", "pause", "focus"};
+  std::vector<std::string> keys = {"at", "after", "when",  "deadline", "do",
+                                   "en", "id",    "pause", "focus"};
   const std::optional<std::string> what = r.get_string(ev, "do");
   std::optional<InjectionKind> kind;
   if (what) {
@@ -185,8 +241,20 @@ void read_event(const Reader& r, const TValue& ev, Scenario& s, Names& names, Ti
     }
   }
   r.check_keys(ev, what ? "this " + *what + " event" : "[[event]]", keys);
-  r.require(ev, "at", "[[event]]");
-  out.at = *r.get_duration(ev, "at", 0, 30 * kDay);
+  out.at = event_time(r, ev);
+  if (const TValue* w = r.find(ev, "when")) {
+    std::vector<std::string> queues = names.stations;
+    queues.insert(queues.end(), {"pickup", "dead-letters"});
+    out.when = detail::read_condition(r, *w, names.cooks, queues);
+    if (auto d = r.get_duration(ev, "deadline", 0, 30 * kDay)) {
+      if (*d <= out.at) {
+        r.fail(*r.find(ev, "deadline"), "\"deadline\" (" + format_duration(*d) +
+                                            ") must be later than \"after\" (" +
+                                            format_duration(out.at) + "), or it never waits");
+      }
+      out.deadline = *d;
+    }
+  }
   out.say.en = r.get_string(ev, "en").value_or("");
   out.say.id = r.get_string(ev, "id").value_or("");
   out.pause = r.get_bool(ev, "pause").value_or(false);
@@ -198,6 +266,7 @@ void read_event(const Reader& r, const TValue& ev, Scenario& s, Names& names, Ti
              "this [[event]] does nothing; add \"do\" (an injection such as \"crash_cook\") "
              "or narration \"en\" / \"id\"");
     }
+    check_narration_names(r, ev, out);
     return;
   }
   const std::string where = "this " + *what + " event";
@@ -209,7 +278,9 @@ void read_event(const Reader& r, const TValue& ev, Scenario& s, Names& names, Ti
     case InjectionKind::kFreezeCook:
     case InjectionKind::kReviveCook:
     case InjectionKind::kRemoveCook:
-      in.target = require_name(r, ev, "cook", names.cooks, *what);
+      // Who is busiest is known only when the event fires.
+      in.target =
+          require_name(r, ev, "cook", names.cooks, *what, *kind != InjectionKind::kReviveCook);
       break;
     case InjectionKind::kAddCook: {
       in.target = require_name(r, ev, "station", names.stations, *what);
@@ -308,6 +379,7 @@ void read_event(const Reader& r, const TValue& ev, Scenario& s, Names& names, Ti
     in.restart_after = r.get_duration(ev, "restart_after", 0, kDay);
   }
   out.action = std::move(in);
+  check_narration_names(r, ev, out);
 }
 
 void read_expectations(const Reader& r, const TValue& t, Scenario& s) {
@@ -361,8 +433,7 @@ void read_expectations(const Reader& r, const TValue& t, Scenario& s) {
     } else if (std::find(known.begin(), known.end(), key) != known.end()) {
       e.kind = key.rfind("min_", 0) == 0 ? Expectation::Kind::kMin : Expectation::Kind::kMax;
       e.figure = key.substr(4);
-      if (std::find(kLatencyFigures.begin(), kLatencyFigures.end(), e.figure) !=
-          kLatencyFigures.end()) {
+      if (is_duration_figure(e.figure)) {
         e.value = *r.get_duration(t, key, 0, 30 * kDay);
       } else {
         e.value = *r.get_int(t, key, 0, 1'000'000'000);
@@ -571,8 +642,7 @@ Scenario parse(const Reader& r, const std::string& text, const LoadOptions& opti
     for (const TValue& ev : events->as_array()) {
       if (!ev.is_table()) r.fail(ev, "each event must be an [[event]] table");
       order.push_back(&ev);
-      r.require(ev, "at", "[[event]]");
-      ats.push_back(*r.get_duration(ev, "at", 0, 30 * kDay));
+      ats.push_back(event_time(r, ev));
     }
     std::vector<size_t> idx(order.size());
     for (size_t i = 0; i < idx.size(); ++i)
@@ -629,6 +699,10 @@ const std::vector<std::string>& figure_names() {
       "duplicates",    "in_flight",     "late_acks",     "crashes",   "recoveries",
       "group_commits", "announcements", "customers",     "retries"};
   return names;
+}
+
+bool is_duration_figure(std::string_view name) {
+  return std::find(kLatencyFigures.begin(), kLatencyFigures.end(), name) != kLatencyFigures.end();
 }
 
 std::vector<std::string> expectation_keys() {

@@ -30,6 +30,7 @@ struct NarrationLine {
   Micros at = 0;
   std::string action;  // describe(injection), or "" for narration only
   Text say;
+  std::string late;  // an event that waited: why it fired at its deadline ("" = on time)
 };
 
 struct QueueReport {

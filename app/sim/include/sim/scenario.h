@@ -12,10 +12,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "broker/clock.h"
 #include "broker/status.h"
+#include "sim/condition.h"
 #include "sim/injection.h"
 #include "sim/menu.h"
 
@@ -54,8 +56,16 @@ struct StationSettings {
 };
 
 // One [[event]] of the timeline: an injection, narration, or both.
+//
+// It fires at `at`, or, with a `when`, at the first moment from `at` (the
+// file's `after`) that the condition holds, checked after every step of the
+// scheduler; at `deadline` it fires anyway. Its action and narration follow
+// it whenever it fires. A cook target "busiest" and the names {cook},
+// {order} and {queue} in its narration are filled from what it picked then.
 struct TimelineEvent {
-  Micros at = 0;
+  Micros at = 0;                    // when it fires; with `when`: the earliest it may
+  std::optional<Condition> when;    // absent: fires at `at`
+  Micros deadline = -1;             // with `when`: fires anyway then; -1 = waits to the end
   std::optional<Injection> action;  // absent: narration only
   Text say;                         // narration for this moment
   bool pause = false;               // the GUI pauses here
@@ -65,6 +75,9 @@ struct TimelineEvent {
   // (dead-letters, expired, lost). Names are checked when the file is read; an order's
   // number is not (orders arrive as the run goes).
   std::vector<std::string> focus;
+  // Set only on the fired copy Simulation::narration() returns: why it fired
+  // at its deadline ("" = on time), e.g. "grill-1 never held at least 1 order".
+  std::string late;
 };
 
 // One check of the end-of-run report.
@@ -152,5 +165,9 @@ std::vector<std::string> expectation_keys();
 
 // The figures min_/max_ may bound, in report order.
 const std::vector<std::string>& figure_names();
+
+// Whether figure `name` is a duration (latency_p50, ..., latency_max: written
+// and bounded as "1m30s", held in microseconds) rather than a count.
+bool is_duration_figure(std::string_view name);
 
 }  // namespace wmq::sim

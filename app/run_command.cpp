@@ -1,4 +1,4 @@
-#include "sim/run_command.h"
+#include "run_command.h"
 
 #include <atomic>
 #include <chrono>
