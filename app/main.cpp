@@ -65,6 +65,9 @@ int main(int argc, char** argv) {
   gui->add_option("--bind", gui_opts.bind,
                   "Address --listen uses (default 127.0.0.1; 0.0.0.0: every interface)");
 #endif
+  gui->add_option("--link", gui_opts.link,
+                  "Open this moment: a link from File > Copy a link to this moment")
+      ->excludes(gui_scenario);
   gui->add_option("--bench-frames", gui_opts.bench_frames,
                   "Render N frames unpaced and print frame-time percentiles (JSON)")
       ->check(CLI::NonNegativeNumber);

@@ -29,6 +29,7 @@
 
 #include "gui/fonts.h"
 #include "gui/i18n.h"
+#include "gui/link_open.h"
 #include "gui/model/variant.h"
 #include "gui/model/workbench.h"
 #include "gui/paths.h"
@@ -36,6 +37,7 @@
 #include "gui/shell.h"
 #include "gui/theme.h"
 #include "gui/views/about_view.h"
+#include "gui/views/link_view.h"
 #include "gui/warung.h"
 #include "sim/duration.h"
 #include "sim/simulation.h"
@@ -229,6 +231,14 @@ wmq::Status check_options(const GuiOptions& options) {
     return invalid(std::string("--speed ") + got +
                    ": with --listen the clock follows the wall clock (1x), so leave --speed out");
   }
+  if (options.link && !options.scenario.empty()) {
+    return invalid("--link names its own lesson, so leave the scenario file out");
+  }
+  if (options.link && options.listen) {
+    return invalid(
+        "--link and --listen cannot go together: a link replays a lesson, and a live "
+        "run is not replayed");
+  }
   if (!options.at.empty()) {
     wmq::Result<Micros> at = sim::parse_duration(options.at);
     if (!at.is_ok()) return invalid("--at: " + at.status().message());
@@ -246,8 +256,9 @@ wmq::Status check_options(const GuiOptions& options) {
   return wmq::Status::ok();
 }
 
-int run_gui(const GuiOptions& options) {
-  if (wmq::Status st = check_options(options); !st) return fail(st.message());
+int run_gui(const GuiOptions& given) {
+  if (wmq::Status st = check_options(given); !st) return fail(st.message());
+  GuiOptions options = given;  // a --link fills in what it holds
 #ifdef __GLIBC__
   // Mesa's llvmpipe allocates its vertex and scene buffers anew every frame. With glibc's
   // defaults the heap is trimmed back to the kernel after each frame and faulted in again at
@@ -269,10 +280,16 @@ int run_gui(const GuiOptions& options) {
   const std::filesystem::path scenarios_dir = options.scenarios_dir.empty()
                                                   ? std::filesystem::path(WMQ_GUI_SCENARIOS_DIR)
                                                   : options.scenarios_dir;
+  Workbench bench;
+  const std::string link_problem =
+      options.link ? open_link(options, scenarios_dir, i18n.value(), bench) : std::string();
   const std::filesystem::path scenario =
       options.scenario.empty() ? scenarios_dir / "00-sandbox.toml" : options.scenario;
-  Workbench bench;
-  if (wmq::Status st = bench.load(scenario.string(), options.seed); !st) return fail(st.message());
+  if (wmq::Status st =
+          bench.loaded() ? wmq::Status::ok() : bench.load(scenario.string(), options.seed);
+      !st) {
+    return fail(st.message());
+  }
   if (!options.compare.empty()) {
     if (wmq::Status st =
             bench.set_variant(make_variant(*preset_named(options.compare), bench.scenario()));
@@ -356,6 +373,7 @@ int run_gui(const GuiOptions& options) {
   Shell shell(std::move(i18n).value(), fonts, WMQ_GUI_VERSION);
   shell.add_view(std::make_unique<AboutView>(WMQ_GUI_VERSION));
   WarungUi warung(shell, bench, scenarios_dir);
+  if (!link_problem.empty()) warung.links().show_problem(link_problem);
   if (options.projector) shell.queue_set_projector(true);
   shell.commands().apply_all();  // before the first frame, so it is drawn in projector mode
   warung.sync_layout();

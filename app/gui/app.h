@@ -55,6 +55,11 @@ struct GuiOptions {
   // replayed (workbench.h). The first line on stdout names the port.
   std::optional<std::uint16_t> listen;
   std::string bind;  // the address --listen listens on; empty = 127.0.0.1
+  // Open this moment (gui/model/link.h: "v1/03-a-cook-faints?t=1m45s&paused", with or without
+  // '#', or a whole address): the lesson, its seed and clicks replayed to the time, and the
+  // link's player, language, words and projector over the options above. A broken link opens
+  // the sandbox as the options say and tells why in `language` (link_open.h).
+  std::optional<std::string> link;
   // Called once with the shell before the first frame, after the About view was added: the
   // place to add views and state writers (phase 2: the simulator's). May be empty.
   std::function<void(Shell&)> setup;
@@ -64,7 +69,8 @@ struct GuiOptions {
 // e.g. "--screenshot saves the last frame, so it needs --frames N", a bad --at duration, an
 // unknown --compare preset, --vocabulary or --select; --bind without --listen; --listen with
 // --compare (the split view needs two runs that replay the same clicks, and STOMP clients
-// join one) or with a --speed other than 1.
+// join one) or with a --speed other than 1; --link with a scenario (a link names its own) or with
+// --listen (a live run is not replayed).
 wmq::Status check_options(const GuiOptions& options);
 
 // Opens the window and runs the GUI until it is closed, quit, or a frame/time limit is reached.

@@ -36,8 +36,9 @@ struct SceneSizes {
   float ticket_w = 28, ticket_h = 36;  // a ticket on the board, world units
   float ticket_gap = 5;                // between two tickets of a board row
   float ticket_line_gap = 6;           // between two lines of tickets in a board row
-  // The type, as a multiple of the desktop's: the board's title bar, its rows' label column
-  // and the lines under each cook make room for it, so larger type leaves fewer ticket slots.
+  // The type, as a multiple of the desktop's: the painter draws every label this much larger,
+  // and the board's title bar, its rows' label column and the lines under each cook make room
+  // for it, so larger type leaves fewer ticket slots.
   float text = 1.0f;
   float strip = 46;  // the pipeline strip under the scene, screen pixels
 };
@@ -81,7 +82,7 @@ WorldPoint desk_ticket(const WorldRect& desk);
 
 // ---- The order board -----------------------------------------------------------------------
 
-// The order board's frame, its trouble shelf under it and its title bar's height.
+// The order board's frame (the trouble shelf is below it) and its title bar's height.
 WorldRect board_frame();
 float board_title_height(const SceneSizes& sizes);
 

@@ -14,6 +14,11 @@ namespace wmq::gui {
 
 namespace {
 
+// How long, in real seconds, a moment stays on screen: a cashier's receipt (fading out over its
+// last kReceiptFade), a pipeline stop lit by an event passing, a stop that refused one.
+constexpr double kReceiptShown = 1.6, kReceiptFade = 0.4;
+constexpr double kStageLit = 0.6, kStageRefused = 1.2;
+
 Rgb darker(const Rgb& c, float f = 0.7f) {
   return Rgb{static_cast<int>(static_cast<float>(c.r) * f),
              static_cast<int>(static_cast<float>(c.g) * f),
@@ -339,12 +344,12 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
       p.ring(d.x0 - 4, d.y0 + 8, 8, col(darker(p.pal.plate, 0.6f)));
     }
     // The receipt: the broker's confirm, shown for a moment each time one comes.
-    if (c.receipts > ui.receipts_seen[i]) ui.receipt_until[i] = p.env.real_time + 1.6;
+    if (c.receipts > ui.receipts_seen[i]) ui.receipt_until[i] = p.env.real_time + kReceiptShown;
     ui.receipts_seen[i] = c.receipts;
     const double left = ui.receipt_until[i] - p.env.real_time;
     if (left > 0 && c.last_receipt != 0) {
-      const float rise = static_cast<float>(1.6 - left) * 6.0f;
-      const float a = static_cast<float>(std::min(1.0, left / 0.4));
+      const float rise = static_cast<float>(kReceiptShown - left) * 6.0f;
+      const float a = static_cast<float>(std::min(1.0, left / kReceiptFade));
       const float rx = d.x1 - 44, ry = d.y0 - 14 - rise;
       p.fill(rx, ry, rx + 42, ry + 18, col(p.pal.receipt, a), 2);
       p.outline(rx, ry, rx + 42, ry + 18, col(p.pal.soft_ink, a), 2, 1.0f);
@@ -731,16 +736,17 @@ void draw_strip(ImDrawList* dl, const Run& run, ImVec2 min, ImVec2 max, SceneUi&
   const float fs = bold->FontSize;
   for (int i = 0; i < kStageCount; ++i) {
     const auto idx = static_cast<size_t>(i);
-    if (pc.passed[idx] != ui.stage_seen[idx]) ui.lit_until[idx] = env.real_time + 0.6;
-    if (pc.refused[idx] != ui.refused_seen[idx]) ui.refused_until[idx] = env.real_time + 1.2;
+    if (pc.passed[idx] != ui.stage_seen[idx]) ui.lit_until[idx] = env.real_time + kStageLit;
+    if (pc.refused[idx] != ui.refused_seen[idx])
+      ui.refused_until[idx] = env.real_time + kStageRefused;
     ui.stage_seen[idx] = pc.passed[idx];
     ui.refused_seen[idx] = pc.refused[idx];
     const float x0 = min.x + 4 + static_cast<float>(i) * (box + gap);
     const ImVec2 a(x0, min.y + 4), b(x0 + box, max.y - 4);
     const float lit =
-        static_cast<float>(std::clamp((ui.lit_until[idx] - env.real_time) / 0.6, 0.0, 1.0));
-    const float bad =
-        static_cast<float>(std::clamp((ui.refused_until[idx] - env.real_time) / 1.2, 0.0, 1.0));
+        static_cast<float>(std::clamp((ui.lit_until[idx] - env.real_time) / kStageLit, 0.0, 1.0));
+    const float bad = static_cast<float>(
+        std::clamp((ui.refused_until[idx] - env.real_time) / kStageRefused, 0.0, 1.0));
     // One fill per box, its colour mixed here: a lit box is not painted twice.
     auto mix = [](const Rgb& a0, const Rgb& b0, float t) {
       return Rgb{

@@ -181,7 +181,9 @@ void Shell::draw_menu_bar() {
   anchors_.set_current_window("menubar");
   const I18n& t = i18n_;
 
-  if (ImGui::BeginMenu(t.tr("menu.file"))) {
+  const bool file_menu = ImGui::BeginMenu(t.tr("menu.file"));
+  anchors_.set_last_item("menu.file");
+  if (file_menu) {
     draw_menu_hooks(MenuSlot::kFile);
     if (ImGui::MenuItem(t.tr("menu.screenshot"), "F12")) queue_screenshot();
     ImGui::Separator();

@@ -107,6 +107,8 @@ class Shell {
   const I18n& i18n() const { return i18n_; }
   CommandQueue& commands() { return commands_; }
   const Anchors& anchors() const { return anchors_; }
+  // For menu hooks: their items' rectangles, in the current frame.
+  Anchors& anchors() { return anchors_; }
   const ShellUiState& ui() const { return ui_; }
   // Frames finished with end_frame().
   long frames() const { return frames_; }

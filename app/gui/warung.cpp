@@ -16,6 +16,7 @@
 #include "gui/views/failure_menus.h"
 #include "gui/views/files_view.h"
 #include "gui/views/inspector_view.h"
+#include "gui/views/link_view.h"
 #include "gui/views/log_view.h"
 #include "gui/views/narration_view.h"
 #include "gui/views/scenario_picker_view.h"
@@ -56,6 +57,9 @@ WarungUi::WarungUi(Shell& shell, Workbench& bench, std::filesystem::path scenari
   shell.add_view(std::make_unique<LogView>(bench, act));
   shell.add_view(std::make_unique<ChartsView>(bench));
   shell.add_view(std::make_unique<CompareView>(bench, act));
+  auto links = std::make_unique<LinkView>(bench, shell, scenarios_dir);
+  links_ = links.get();
+  shell.add_view(std::move(links));
   shell.add_view(std::make_unique<ScenarioPickerView>(bench, act, std::move(scenarios_dir)));
   auto files = std::make_unique<FilesView>(bench, act);
   files_ = files.get();
@@ -74,6 +78,7 @@ WarungUi::WarungUi(Shell& shell, Workbench& bench, std::filesystem::path scenari
   shell.add_menu_hook(MenuSlot::kMain, [this] { draw_sim_menu(); });
   shell.add_menu_hook(MenuSlot::kHelp, [this] { draw_help_menu(); });
   shell.add_state_writer("sim", [this] { return state_json(bench_); });
+  shell.add_state_writer("link", [this] { return links_->state_json(); });
   shell.add_state_writer("ui", [this] { return ui_json(); });
 }
 
@@ -325,6 +330,8 @@ void WarungUi::draw_file_menu() {
   if (ImGui::MenuItem(t.tr("menu.open_scenario"), "Ctrl+O")) shell_.queue_show_view("scenarios");
   if (ImGui::MenuItem(t.tr("menu.save_scenario"), "Ctrl+S")) files_->open_fresh();
   if (ImGui::MenuItem(t.tr("menu.export_report"))) files_->open_fresh();
+  if (ImGui::MenuItem(t.tr("menu.copy_link"))) links_->copy();
+  shell_.anchors().set_last_item("menu.copy_link");
   ImGui::Separator();
 }
 

@@ -19,6 +19,7 @@
 namespace wmq::gui {
 
 class FilesView;
+class LinkView;
 
 class WarungUi {
  public:
@@ -30,6 +31,8 @@ class WarungUi {
   WarungUi& operator=(const WarungUi&) = delete;
 
   Actions& actions() { return *actions_; }
+  // File > Copy a link to this moment, and where a broken link's sentence is told.
+  LinkView& links() { return *links_; }
 
   // Runs a shortcut's action (what the key handler calls; tests call it directly).
   void perform(Act act);
@@ -53,6 +56,7 @@ class WarungUi {
   Workbench& bench_;
   std::unique_ptr<Actions> actions_;
   FilesView* files_ = nullptr;  // owned by the shell
+  LinkView* links_ = nullptr;   // owned by the shell
   SceneReport scene_;           // what the scene drew last frame; the spotlight switch
   // The narration whose focus the inspector was last opened on (its line in the file), so a
   // click elsewhere is not undone every frame.

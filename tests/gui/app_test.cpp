@@ -117,3 +117,17 @@ TEST_CASE("run_gui fails before opening a window when --listen cannot listen") {
   o.bind = "192.0.2.1";  // TEST-NET-1: not an address of this machine
   CHECK(run_gui(o) == kExitFailed);
 }
+
+TEST_CASE("check_options refuses --link with a scenario file or with --listen") {
+  GuiOptions o;
+  o.link = "v1/03-a-cook-faints?t=1m45s";
+  CHECK(check_options(o).is_ok());
+  o.scenario = std::string(WMQ_SCENARIOS_DIR) + "/03-a-cook-faints.toml";
+  CHECK(check_options(o).message() ==
+        "--link names its own lesson, so leave the scenario file out");
+  o.scenario.clear();
+  o.listen = 0;
+  CHECK(check_options(o).message() ==
+        "--link and --listen cannot go together: a link replays a lesson, and a live run is not "
+        "replayed");
+}

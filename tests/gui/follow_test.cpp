@@ -11,6 +11,19 @@
 using namespace wmq;
 using namespace wmq::gui;
 
+namespace {
+
+// The GUI lesson 10 s in: every cook and cashier has a broker session.
+std::unique_ptr<Workbench> lesson_at_10s() {
+  auto bench = std::make_unique<Workbench>();
+  Status st = bench->load(std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/lesson.toml");
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+  REQUIRE(bench->seek(10 * kSeconds).is_ok());
+  return bench;
+}
+
+}  // namespace
+
 TEST_CASE("a timeline opens a new order at its end and follows new steps only from the end") {
   TailFollow f;
   CHECK(f.scroll_to_end(Selection::order(3), 5, true));         // first shown
@@ -33,11 +46,8 @@ TEST_CASE("a session row is brought into view once per selection and session") {
 }
 
 TEST_CASE("the selected cook's or cashier's session is the one the broker panel shows") {
-  Workbench bench;
-  Status st = bench.load(std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/lesson.toml");
-  REQUIRE_MESSAGE(st.is_ok(), st.message());
-  REQUIRE(bench.seek(10 * kSeconds).is_ok());
-  const sim::Simulation& sim = bench.a().sim();
+  const std::unique_ptr<Workbench> bench = lesson_at_10s();
+  const sim::Simulation& sim = bench->a().sim();
   CHECK(session_of(sim, Selection::cook(1)) == sim.cooks()[1].session);
   CHECK(session_of(sim, Selection::cook(1)) != 0);
   CHECK(session_of(sim, Selection::cashier(0)) == sim.cashiers()[0].session);
@@ -47,11 +57,8 @@ TEST_CASE("the selected cook's or cashier's session is the one the broker panel 
 }
 
 TEST_CASE("a session row stands for the cook or cashier who holds that session") {
-  Workbench bench;
-  Status st = bench.load(std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/lesson.toml");
-  REQUIRE_MESSAGE(st.is_ok(), st.message());
-  REQUIRE(bench.seek(10 * kSeconds).is_ok());
-  const sim::Simulation& sim = bench.a().sim();
+  const std::unique_ptr<Workbench> bench = lesson_at_10s();
+  const sim::Simulation& sim = bench->a().sim();
   REQUIRE(sim.cooks().size() >= 2);
   CHECK(selection_of_session(sim, sim.cooks()[1].session) == Selection::cook(1));
   CHECK(selection_of_session(sim, sim.cashiers()[0].session) == Selection::cashier(0));

@@ -16,6 +16,7 @@
 #include "gui/model/targets.h"
 #include "gui/shell.h"
 #include "gui/views/failure_menus.h"
+#include "gui/views/link_view.h"
 #include "gui/warung.h"
 #include "headless.h"
 #include "raw_stomp_client.h"
@@ -215,7 +216,7 @@ TEST_CASE("the inspector opens an order on its newest step") {
   h.warung->actions().select(Selection::order(13));  // crashed with grill-1, given again
   for (int i = 0; i < 4; ++i)
     h.frame();
-  REQUIRE(h.bench.a().sim().history(13).size() > 10);  // more steps than the panel shows
+  REQUIRE(h.bench.a().sim().history(13).size() == 12);  // more steps than the panel shows
   const Rect* life = h.shell->anchors().find("inspector.life");
   const Rect* last = h.shell->anchors().find("inspector.life.last");
   REQUIRE(life != nullptr);
@@ -616,4 +617,50 @@ TEST_CASE("a live scene says so, draws its STOMP programs and greys what it refu
                      0) == 0);
     CHECK(h.shell->i18n().missing_keys() == std::vector<std::string>{});
   }
+}
+
+// ---------------------------------------------------------------- Copy a link
+
+TEST_CASE("Copy a link puts the moment on the clipboard and shows it in its window") {
+  Headless h("id", std::string(WMQ_SCENARIOS_DIR) + "/03-a-cook-faints.toml");
+  REQUIRE(h.bench.seek(kMinute).is_ok());
+  h.warung->links().copy();
+  h.frame();
+  const std::string want = "v1/03-a-cook-faints?seed=5&t=1m&paused&lang=id";
+  nlohmann::json state = h.shell->state_json();
+  CHECK(state["link"]["copied"] == nlohmann::json::array({want}));
+  CHECK(state["link"]["shown"] == want);
+  CHECK(state["link"]["text"] == want);
+  CHECK(std::string(ImGui::GetClipboardText()) == want);
+  h.frame();
+  CHECK(h.shell->find_view("link")->is_open());
+  CHECK(h.shell->anchors().find("link.text") != nullptr);
+  CHECK(h.shell->i18n().missing_count() == 0);
+
+  // On the web the page's address goes first.
+  h.warung->links().set_base_url("https://warung.example/#v1/00-sandbox");
+  h.warung->links().copy();
+  h.frame();
+  CHECK(std::string(ImGui::GetClipboardText()) == "https://warung.example/#" + want);
+}
+
+TEST_CASE("a scenario from elsewhere and a live run have no link, and Copy a link says why") {
+  Headless h;  // tests/gui/data/lesson.toml: not a shipped lesson
+  Result<std::string> none = h.warung->links().current();
+  CHECK(none.status().message() ==
+        "This scenario is not one of the lessons WarungMQ ships, so a link could not open it "
+        "elsewhere: save it as a scenario file instead (File > Save as scenario).");
+  h.warung->links().copy();
+  h.frame();
+  CHECK(h.shell->ui().toasts.back().text == none.status().message());
+  CHECK(h.shell->state_json()["link"]["copied"].empty());
+  CHECK_FALSE(h.shell->find_view("link")->is_open());
+
+  Headless live("en", std::string(WMQ_SCENARIOS_DIR) + "/00-sandbox.toml");
+  CHECK(live.warung->links().current().is_ok());
+  sim::ListenOptions lo;
+  lo.port = 0;
+  REQUIRE(live.bench.listen(lo).is_ok());
+  CHECK(live.warung->links().current().status().message() ==
+        "A live run with STOMP clients cannot be replayed, so it has no link.");
 }

@@ -1,6 +1,7 @@
 #include "gui/model/workbench.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -287,6 +288,18 @@ Status Workbench::seek(Micros t) {
   Result<Timeline> replay = build(t, kForever);
   if (!replay.is_ok()) return replay.status();
   commit(std::move(replay).value());
+  return Status::ok();
+}
+
+Status Workbench::run_on_to(Micros t) {
+  assert(t >= now() && "Workbench::run_on_to goes forward only; use seek() to go back");
+  if (Status st = live_refusal("jumping ahead in time"); !st.is_ok()) return st;
+  player_.pause();
+  at_pause_point_ = false;
+  reached_end_ = t >= scenario().duration;
+  a_->advance_to(t, false);
+  follow_with_b();
+  touch_horizon();
   return Status::ok();
 }
 

@@ -132,6 +132,10 @@ class Workbench {
   // replaying. Errors: live_refusal when live (nothing moves); otherwise only when a replay
   // cannot be made (not expected: the same inputs made the runs before).
   Status seek(Micros t);
+  // Pauses and runs both runs on to `t`, which must not be before now: like seek() forward, but
+  // past end() too, as playing on after the scenario's end goes there (a link to such a moment),
+  // and the end counts as reached once passed. Errors: live_refusal when live.
+  Status run_on_to(Micros t);
   // Sets (or, with nullopt, clears) the variant of run B, made and advanced to now. Errors:
   // live_refusal when live, those of apply_variant and Run::create; nothing changes then.
   Status set_variant(std::optional<Variant> variant);
