@@ -57,8 +57,10 @@ struct Painter {
   struct Mark {
     ImVec2 at;  // the ticket's top centre, world units
     std::string label;
+    WorldRect ticket;  // the ticket, world units
   };
   std::vector<Mark>* marks;
+  mutable bool overlay = false;  // the text drawn now is an overlay (TextRun::overlay)
 
   ImVec2 P(float x, float y) const { return ImVec2(origin.x + x * s, origin.y + y * s); }
   ImVec2 P(ImVec2 w) const { return P(w.x, w.y); }
@@ -116,13 +118,38 @@ struct Painter {
     const ImVec2 pos(std::floor(at.x - extent.x * align), std::floor(at.y));
     dl->AddText(font, pixels, pos, c, str);
     if (env.text_runs != nullptr && *str != '\0') {
-      env.text_runs->add(WorldRect{pos.x, pos.y, pos.x + extent.x, pos.y + extent.y}, pixels, str);
+      env.text_runs->add(WorldRect{pos.x, pos.y, pos.x + extent.x, pos.y + extent.y}, pixels, str,
+                         overlay);
     }
     return extent.x / s;
   }
   float text_width(const char* str, float size, bool bold = false) const {
     ImFont* font = font_for(size, bold);
     return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, str).x / s;
+  }
+  // `str` centred on x in lines no wider than `room`, broken between words. Returns the world
+  // y under the last line.
+  float text_wrapped(float x, float y, const char* str, ImU32 c, float size, float room) const {
+    const float lh = line_height(size);
+    std::string line, word;
+    const std::string all = std::string(str) + " ";
+    for (char ch : all) {
+      if (ch != ' ') {
+        word += ch;
+        continue;
+      }
+      const std::string longer = line.empty() ? word : line + " " + word;
+      if (!line.empty() && text_width(longer.c_str(), size) > room) {
+        text(x, y, line.c_str(), c, size, 0.5f, false, room);
+        y += lh;
+        line = word;
+      } else {
+        line = longer;
+      }
+      word.clear();
+    }
+    if (!line.empty()) text(x, y, line.c_str(), c, size, 0.5f, false, room);
+    return y + lh;
   }
   // The height of a line of text of `size` world units, in world units.
   float line_height(float size, bool bold = false) const {
@@ -182,9 +209,9 @@ void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state,
   if (number != 0 && p.focused(Selection::Kind::kOrder, number)) {
     // The ticket the story is about: a halo under it wherever it is, its number written large
     // over the dimmed scene, and the spotlight on it.
-    p.fill(x0 - 6, y0 - 6, x1 + 6, y1 + 6, col(p.pal.lit, 0.9f), 6);
-    p.spot(x0 - 8, y0 - 8, x1 + 8, y1 + 8);
-    p.marks->push_back(Painter::Mark{ImVec2(x0 + w / 2, y0 - 8), label});
+    p.fill(x0 - 7, y0 - 7, x1 + 7, y1 + 7, col(p.pal.lit), 6);
+    p.spot(x0 - 7 - 6 / p.s, y0 - 7 - 6 / p.s, x1 + 7 + 6 / p.s, y1 + 7 + 6 / p.s);
+    p.marks->push_back(Painter::Mark{ImVec2(x0 + w / 2, y0 - 8), label, WorldRect{x0, y0, x1, y1}});
   }
   // A sliver of shadow under the paper lifts it off the cork.
   p.fill(x0 + 1.5f, y1, x1 + 1.5f, y1 + 2, col(p.pal.shadow, 0.35f));
@@ -279,7 +306,8 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
                    std::vector<Hit>& hits) {
   const auto& cashiers = run.scene_cashiers();  // STOMP programs that send orders included
   const size_t n = cashiers.size();
-  p.text(8, 2, p.t.tr("scene.cashiers"), col(p.pal.ink), 16, 0, true);
+  // A heading no larger than the floor needs: the first desk is close under it.
+  p.text(8, 0, p.t.tr("scene.cashiers"), col(p.pal.ink), 14, 0, true, 210);
   if (ui.receipts_seen.size() != n) {
     ui.receipts_seen.assign(n, 0);
     ui.receipt_until.assign(n, 0);
@@ -425,8 +453,11 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
 
   if (sim.mode() == sim::Mode::kDirect) {
     const float cx = (fr.x0 + fr.x1) / 2, cy = (fr.y0 + fr.y1) / 2;
-    p.text(cx, cy - 24, p.t.tr("scene.no_board"), IM_COL32(255, 246, 230, 255), 14, 0.5f, true);
-    p.text(cx, cy, p.t.tr("scene.no_board_help"), IM_COL32(255, 246, 230, 255), 11, 0.5f);
+    const float room = fr.width() - 16;
+    p.text(cx, cy - 24 - p.line_height(14, true), p.t.tr("scene.no_board"),
+           IM_COL32(255, 246, 230, 255), 14, 0.5f, true, room);
+    p.text_wrapped(cx, cy - 16, p.t.tr("scene.no_board_help"), IM_COL32(255, 246, 230, 255), 11,
+                   room);
     return;
   }
 
@@ -586,7 +617,7 @@ void draw_cook(const Painter& p, const sim::Simulation& sim, const sim::Cook& k,
   p.circle(cx, cy - r - 12, 6, hat);
   switch (k.state) {
     case sim::CookState::kCooking:
-      p.text(cx + r + 2, cy - r - 4, "\xE2\x99\xA8", col(p.pal.ticket[4]), 16, 0, true);  // steam
+      p.text(cx + r + 2, cy - r + 2, "\xE2\x99\xA8", col(p.pal.ticket[4]), 14, 0, true);  // steam
       break;
     case sim::CookState::kFrozen:
       p.text(cx, cy - 10, "\xE2\x9D\x84", col(darker(body, 0.5f)), 19, 0.5f, true);  // snowflake
@@ -837,18 +868,25 @@ void draw_spotlight(const Painter& p, ImVec2 min, ImVec2 max, const std::vector<
   }
   const float thick = std::max(3.0f, 2.0f * p.line);
   for (const WorldRect& h : holes) {
-    p.dl->AddRect(ImVec2(h.x0 - thick / 2, h.y0 - thick / 2),
-                  ImVec2(h.x1 + thick / 2, h.y1 + thick / 2), col(p.pal.spotlight_ring), 6, 0,
+    // Inside the lit edge, so the ring is part of what the spotlight shows.
+    p.dl->AddRect(ImVec2(h.x0 + thick / 2, h.y0 + thick / 2),
+                  ImVec2(h.x1 - thick / 2, h.y1 - thick / 2), col(p.pal.spotlight_ring), 6, 0,
                   thick);
   }
   for (const Painter::Mark& m : marks) {
+    // The halo once more, over whatever was drawn after the ticket (a tile of the next
+    // station): the class follows the ticket by it.
+    const WorldRect& t = m.ticket;
+    p.outline(t.x0 - 6, t.y0 - 6, t.x1 + 6, t.y1 + 6, col(p.pal.lit), 0, 4.0f);
     // The number on a tag above the ticket, twice the floor's size: readable from the back.
     const float size = std::max(20.0f, 2.0f * p.env.min_text_px) /
                        (p.s * p.sz.text * (p.env.projector ? 1.15f : 1.0f));
     const float w = p.text_width(m.label.c_str(), size, true), h = p.line_height(size, true);
     const float x0 = m.at.x - w / 2 - 4, y1 = m.at.y - 2;
     p.fill(x0, y1 - h, x0 + w + 8, y1, col(p.pal.spotlight_ring), 4);
+    p.overlay = true;
     p.text(m.at.x, y1 - h, m.label.c_str(), IM_COL32(255, 255, 255, 255), size, 0.5f, true);
+    p.overlay = false;
   }
 }
 

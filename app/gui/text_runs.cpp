@@ -14,7 +14,9 @@ float TextRuns::min_px() const {
 
 namespace {
 
-bool hit(const WorldRect& a, const WorldRect& b, float slack) {
+bool hit(const TextRun& ra, const TextRun& rb, float slack) {
+  if (ra.overlay || rb.overlay) return false;
+  const WorldRect &a = ra.box, &b = rb.box;
   return std::min(a.x1, b.x1) - std::max(a.x0, b.x0) > slack &&
          std::min(a.y1, b.y1) - std::max(a.y0, b.y0) > slack;
 }
@@ -25,8 +27,7 @@ std::vector<std::string> TextRuns::overlapping(size_t limit, float slack) const 
   std::vector<std::string> out;
   for (size_t i = 0; i < runs_.size() && out.size() < limit; ++i) {
     for (size_t j = i + 1; j < runs_.size() && out.size() < limit; ++j) {
-      if (hit(runs_[i].box, runs_[j].box, slack))
-        out.push_back(runs_[i].text + " | " + runs_[j].text);
+      if (hit(runs_[i], runs_[j], slack)) out.push_back(runs_[i].text + " | " + runs_[j].text);
     }
   }
   return out;
@@ -36,7 +37,7 @@ size_t TextRuns::overlaps(float slack) const {
   size_t n = 0;
   for (size_t i = 0; i < runs_.size(); ++i) {
     for (size_t j = 0; j < runs_.size(); ++j) {
-      if (i != j && hit(runs_[i].box, runs_[j].box, slack)) {
+      if (i != j && hit(runs_[i], runs_[j], slack)) {
         ++n;
         break;
       }

@@ -19,13 +19,17 @@ struct TextRun {
   WorldRect box;  // screen pixels: where the run's line box is
   float px = 0;   // the font's height in pixels
   std::string text;
+  // Drawn on purpose over what is under it, on an opaque tag of its own (the spotlight's large
+  // ticket number): it hides what it covers rather than running into it, so it is not counted
+  // as an overlap.
+  bool overlay = false;
 };
 
 class TextRuns {
  public:
   void clear() { runs_.clear(); }
-  void add(const WorldRect& box, float px, std::string text) {
-    runs_.push_back(TextRun{box, px, std::move(text)});
+  void add(const WorldRect& box, float px, std::string text, bool overlay = false) {
+    runs_.push_back(TextRun{box, px, std::move(text), overlay});
   }
   const std::vector<TextRun>& runs() const { return runs_; }
   // The smallest font height among the runs; 0 when there is none.

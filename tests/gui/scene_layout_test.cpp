@@ -130,6 +130,17 @@ TEST_CASE("a cook at a short station still has one line of window") {
   CHECK(c.drawn == 3);
 }
 
+TEST_CASE("a projector's larger type shrinks a cook's window to the station, never past it") {
+  // Two stations at 1024x768 in projector mode: the floor 20 px at 0.69 px a unit. (With three
+  // the cook's lines alone fill the station: that layout is not solved yet.)
+  const SceneSizes big = legible_sizes(20.0f / (0.69f * 1.15f));
+  const WorldRect st = kitchen_station(0, 2);
+  const CookPlace c = cook_place(st, 0, 3, 1, big);
+  CHECK(c.window.y1 <= st.y1);
+  CHECK(c.ticket_h < big.ticket_h * kHandScale);  // shrunk to the room
+  CHECK(c.drawn == 1);
+}
+
 TEST_CASE("the pickup counter and the legend sit along the bottom") {
   CHECK(pickup_area() == WorldRect{6, 330, 248, 373});
   CHECK(pickup_counter() == WorldRect{6, 348, 248, 373});
@@ -170,6 +181,9 @@ TEST_CASE("the text runs report their smallest size and how many ran into anothe
   runs.add(WorldRect{40, 5, 60, 19}, 16, "r16");  // across the first two, above the third
   CHECK(runs.overlaps() == 3);
   CHECK(runs.overlapping(5) == std::vector<std::string>{"r20 | r16", "r14 | r16"});
+  // The spotlight's large number covers what is under it on a tag of its own.
+  runs.add(WorldRect{0, 0, 90, 40}, 40, "big", true);
+  CHECK(runs.overlaps() == 3);
   runs.clear();
   CHECK(runs.runs().empty());
 }
@@ -196,4 +210,21 @@ TEST_CASE("a narration's focus names the things the scene points at") {
   CHECK(t[6].name == "shelf:lost");
   // A cook the run no longer has is left out rather than pointed at nowhere.
   CHECK(focus_targets({"cook:nobody"}, sim).empty());
+}
+
+TEST_CASE("a lesson's waiting moment focuses on the order and the cook it picked when it fired") {
+  // Lesson 3 just after the faint: the order that went back on the board and the cook who held
+  // it, whichever they were on this seed.
+  Workbench bench;
+  Status st = bench.load(std::string(WMQ_SCENARIOS_DIR) + "/03-a-cook-faints.toml");
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+  REQUIRE(bench.seek(110 * kSeconds).is_ok());
+  const sim::Simulation& sim = bench.a().sim();
+  const std::vector<FocusTarget> t = current_focus(sim);
+  REQUIRE(t.size() == 2);
+  CHECK(t[0].selection.kind == Selection::Kind::kOrder);
+  REQUIRE(sim.order(t[0].selection.index) != nullptr);
+  CHECK(sim.order(t[0].selection.index)->deliveries >= 2);  // redelivered
+  CHECK(t[1].selection.kind == Selection::Kind::kCook);
+  CHECK(sim.cooks()[t[1].selection.index].state == sim::CookState::kCrashed);
 }

@@ -14,9 +14,10 @@ skip_unless xvfb-run xvfb
 fresh_dir "$work"
 cd "$work" || fail "cannot enter $work"
 
-# lesson, moment, the focus it names (its first name's kind), the probe's check of that thing.
+# lesson, moment, the focus it names (its first name's kind), the probe's check of that thing
+# (lesson 3: spot 0 is the fainted cook's column, spot 1 the redelivered ticket and its halo).
 cases=(
-  "03-a-cook-faints 1m50s order scene.spotlight.0=lit:40"
+  "03-a-cook-faints 1m50s order scene.spotlight.1=lit:20"
   "07-persistence 3m45s broker scene.board=ticket_persisted:300"
   "10-poison-and-dead-letters 1m45s shelf scene.shelf.dead_lettered=ticket_dead_lettered:40"
 )

@@ -143,6 +143,15 @@ TEST_CASE(
                                                         "shelf:dead-letters"});
 }
 
+TEST_CASE("an event that waits may focus on what it picks when it fires") {
+  const Scenario s = parse_ok(kHead + kStations +
+                              "[[event]]\nafter = \"1m\"\nwhen = { cook = \"busiest\", "
+                              "holds_at_least = 1 }\nen = \"{cook} has {order}.\"\n"
+                              "focus = [\"order:{order}\", \"cook:{cook}\"]\n");
+  REQUIRE(s.timeline.size() == 1);
+  CHECK(s.timeline[0].focus == std::vector<std::string>{"order:{order}", "cook:{cook}"});
+}
+
 TEST_CASE("without a dishes list customers order every dish whose station exists") {
   const Scenario s = parse_ok(kHead + kStations);
   std::vector<std::string> names;
@@ -237,6 +246,8 @@ TEST_CASE("each mistake in a scenario file is one sentence with file:line") {
        R"(t.toml:8: unknown focus "shelf:dead-letter"; did you mean "shelf:dead-letters"?)"},
       {kHead + kStations + "[[event]]\nat = \"1m\"\nen = \"Look.\"\nfocus = \"order:first\"\n",
        R"(t.toml:8: focus "order:first" needs the order's number, like "order:1")"},
+      {kHead + kStations + "[[event]]\nat = \"1m\"\nen = \"Look.\"\nfocus = \"order:{order}\"\n",
+       R"(t.toml:8: "focus" uses {order} but this event picks no order; give it a "when" that waits for a order (or a cook = target))"},
       {kHead + kStations + "[[event]]\nat = \"1m\"\nen = \"Look.\"\nfocus = 1\n",
        R"(t.toml:8: "focus" must be what the moment is about in quotes, like "order:1" or "cook:grill-1", or a list of them)"},
       {kHead + "[[station]]\nname = \"wok\"\ncooks = 1\nspeeds = [1.0, 2.0]\n",
