@@ -663,4 +663,43 @@ TEST_CASE("a scenario from elsewhere and a live run have no link, and Copy a lin
   REQUIRE(live.bench.listen(lo).is_ok());
   CHECK(live.warung->links().current().status().message() ==
         "A live run with STOMP clients cannot be replayed, so it has no link.");
+
+// Plays at 64x until the lesson's time is up, a frame per tick.
+void play_to_end(Headless& h) {
+  h.bench.set_speed(64);
+  h.bench.play();
+  for (int i = 0; i < 600 && !h.bench.reached_end(); ++i) {
+    h.bench.tick(1.0 / 30);
+    h.frame();
+  }
+  REQUIRE(h.bench.reached_end());
+  for (int i = 0; i < 3; ++i)
+    h.frame();
+}
+
+TEST_CASE("a run that missed its point says so at the end in the story panel") {
+  for (const std::string lang : {"en", "id"}) {
+    CAPTURE(lang);
+    Headless h(lang, std::string(WMQ_SOURCE_DIR) + "/tests/gui/data/missed.toml");
+    h.frame();
+    h.warung->actions().seek(kMinute);
+    for (int i = 0; i < 3; ++i)
+      h.frame();
+    CHECK(h.shell->anchors().find("narration.missed") == nullptr);  // not before the end
+    play_to_end(h);
+    const Rect* missed = h.shell->anchors().find("narration.missed");
+    REQUIRE(missed != nullptr);
+    CHECK(inside(*missed, *h.shell->anchors().find("view.narration")));
+    const I18n& t = h.shell->i18n();
+    CHECK(std::string(t.tr("narration.points.redelivered")) ==
+          (lang == "en" ? "an order redelivered" : "pesanan dikirim ulang"));
+    CHECK(t.missing_count() == 0);
+  }
+  // A lesson that shows its point says nothing more.
+  Headless h("en", std::string(WMQ_SCENARIOS_DIR) + "/03-a-cook-faints.toml");
+  h.frame();
+  h.warung->actions().seek(9 * kMinute + 40 * kSeconds);  // past the last pause
+  h.frame();
+  play_to_end(h);
+  CHECK(h.shell->anchors().find("narration.missed") == nullptr);
 }

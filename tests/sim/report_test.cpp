@@ -166,6 +166,19 @@ TEST_CASE("a report without lesson text prints no empty lesson headings") {
   CHECK(report_markdown(r).find("<details>") == std::string::npos);
 }
 
+TEST_CASE("unplaced, board_peak and board_final are read off the report's figures") {
+  Report r = sample();
+  r.customers = 12;
+  r.placed = 9;
+  r.queues = {QueueReport{"wok", 5, 2, true}, QueueReport{"grill", 7, 1, true},
+              QueueReport{"pickup", 9, 3, true}, QueueReport{"dead-letters", 8, 4, true}};
+  CHECK(r.figure("unplaced") == 3);
+  CHECK(r.figure("board_peak") == 7);
+  CHECK(r.figure("board_final") == 3);
+  r.placed = 13;  // a bad order's customer counts once; never below zero
+  CHECK(r.figure("unplaced") == 0);
+}
+
 TEST_CASE("customers and retries are figures expectations can use") {
   Report r = sample();
   r.customers = 12;
@@ -175,4 +188,13 @@ TEST_CASE("customers and retries are figures expectations can use") {
   const std::vector<std::string>& names = figure_names();
   CHECK(std::find(names.begin(), names.end(), "retries") != names.end());
   CHECK(std::find(names.begin(), names.end(), "customers") != names.end());
+}
+
+TEST_CASE("each expectation names the point a window shows for it") {
+  CHECK(expectation_point("min_redelivered") == "redelivered");
+  CHECK(expectation_point("max_unplaced") == "unplaced");
+  CHECK(expectation_point("queue.dead-letters.min_peak") == "queue");
+  CHECK(expectation_point("max_waiting") == "max_waiting");
+  CHECK(expectation_point("events_on_time") == "events_on_time");
+  CHECK(expectation_point("no_confirmed_lost") == "no_confirmed_lost");
 }

@@ -10,6 +10,30 @@
 
 namespace wmq::gui {
 
+namespace {
+
+std::string replace(std::string text, const std::string& name, const std::string& value) {
+  const size_t at = text.find("{" + name + "}");
+  if (at != std::string::npos) text.replace(at, name.size() + 2, value);
+  return text;
+}
+
+// "This run did not show: an order redelivered (seed 7)", or "" when every expectation held.
+std::string missed_points(const I18n& t, const sim::Simulation& sim) {
+  std::string points;
+  for (const sim::ExpectationResult& e : sim.report().expectations) {
+    if (e.ok) continue;
+    const std::string point = t.tr("narration.points." + sim::expectation_point(e.name));
+    if (points.find(point) != std::string::npos) continue;  // two checks of one point
+    points += (points.empty() ? "" : "; ") + point;
+  }
+  if (points.empty()) return "";
+  return replace(replace(t.tr("narration.missed"), "points", points), "seed",
+                 std::to_string(sim.seed()));
+}
+
+}  // namespace
+
 NarrationView::NarrationView(const Workbench& bench, Actions& actions)
     : View("narration", "narration.title"), bench_(bench), actions_(actions) {}
 
@@ -47,6 +71,16 @@ void NarrationView::drawContent(ViewContext& ctx) {
     ImGui::TextUnformatted(pick(t, sc.about).c_str());
     ctx.anchors.set_last_item("narration.text");
     shown = pick(t, sc.about);
+  }
+  if (bench_.reached_end()) {
+    // A run that missed its point says so, whatever made it miss (a seed, a click).
+    const std::string missed = missed_points(t, sim);
+    if (!missed.empty()) {
+      ImGui::Spacing();
+      ImGui::TextColored(ImVec4(0.85f, 0.25f, 0.2f, 1.0f), "%s", missed.c_str());
+      ctx.anchors.set_last_item("narration.missed");
+      shown += missed;
+    }
   }
   if (bench_.reached_end() && !pick(t, sc.question).empty()) {
     ImGui::Spacing();

@@ -68,7 +68,9 @@ std::string describe(const Condition& c) {
       return (c.cook == kBusiestCook ? std::string("the busiest cook") : c.cook) +
              " holds at least " + plural(c.at_least, "order");
     case Condition::Kind::kQueueWaiting:
-      return "at least " + plural(c.at_least, "order") + " wait on " + c.queue;
+      return (c.at_most ? "at most " + plural(c.at_least, "order")
+                        : "at least " + plural(c.at_least, "order")) +
+             " wait on " + (c.queue == kBusiestCook ? std::string("the busiest board") : c.queue);
     case Condition::Kind::kOrderState:
       if (c.order == 0) return "an order is unacked";
       return "order " + std::to_string(c.order) + " is " +
@@ -105,12 +107,19 @@ Pick evaluate(const Condition& c, const WarungState& s) {
       p.holds = at_work(*k) && held_count(*k) >= c.at_least;
       return p;
     }
-    case Condition::Kind::kQueueWaiting:
-      p.queue = c.queue;
+    case Condition::Kind::kQueueWaiting: {
+      const QueueStats* best = nullptr;
       for (const QueueStats& q : s.queues) {
-        if (q.name == c.queue) p.holds = q.depth >= c.at_least;
+        const bool pick = c.queue == kBusiestCook
+                              ? q.station && (best == nullptr || q.depth > best->depth)
+                              : q.name == c.queue;
+        if (pick) best = &q;
       }
+      if (best == nullptr) return p;
+      p.queue = best->name;
+      p.holds = c.at_most ? best->depth <= c.at_least : best->depth >= c.at_least;
       return p;
+    }
     case Condition::Kind::kOrderState: {
       const Order* o = nullptr;
       if (c.order == 0) {
@@ -188,14 +197,25 @@ Condition read_condition(const Reader& r, const TValue& v, const std::vector<std
     }
     c.at_least = static_cast<uint32_t>(r.get_int(v, "holds_at_least", 1, 1000).value_or(1));
   } else if (queue) {
-    r.check_keys(v, "\"when\" with a queue", {"queue", "waiting_at_least"});
+    r.check_keys(v, "\"when\" with a queue", {"queue", "waiting_at_least", "waiting_at_most"});
     c.kind = Condition::Kind::kQueueWaiting;
     c.queue = *r.get_string(v, "queue");
-    if (std::find(queues.begin(), queues.end(), c.queue) == queues.end()) {
+    std::vector<std::string> known = queues;
+    known.push_back(kBusiestCook);
+    if (std::find(known.begin(), known.end(), c.queue) == known.end()) {
       r.fail(*r.find(v, "queue"),
-             "unknown queue \"" + c.queue + "\" in \"when\"" + suggest(c.queue, queues));
+             "unknown queue \"" + c.queue + "\" in \"when\"" + suggest(c.queue, known));
     }
-    c.at_least = static_cast<uint32_t>(r.get_int(v, "waiting_at_least", 1, 1'000'000).value_or(1));
+    if (r.find(v, "waiting_at_most") != nullptr) {
+      if (r.find(v, "waiting_at_least") != nullptr) {
+        r.fail(v, "\"when\" with a queue takes waiting_at_least or waiting_at_most, not both");
+      }
+      c.at_most = true;
+      c.at_least = static_cast<uint32_t>(*r.get_int(v, "waiting_at_most", 0, 1'000'000));
+    } else {
+      c.at_least =
+          static_cast<uint32_t>(r.get_int(v, "waiting_at_least", 1, 1'000'000).value_or(1));
+    }
   } else {
     r.check_keys(v, "\"when\" with an order", {"order", "state"});
     c.kind = Condition::Kind::kOrderState;

@@ -260,17 +260,20 @@ void Simulation::Impl::on_timeline(uint32_t i, bool deadline) {
 }
 
 void Simulation::Impl::check_waiting() {
-  // Fired in timeline order; an event's firing may make a later one's condition true at once.
+  // Every waiting event sees the same state: two that wait for one moment
+  // fire together, even when the first changes what the second would see.
+  std::vector<std::pair<uint32_t, Pick>> due;
   for (size_t w = 0; w < waiting_.size();) {
-    const uint32_t i = waiting_[w];
-    const Pick pick = evaluate(*sc_.timeline[i].when, warung());
+    Pick pick = evaluate(*sc_.timeline[waiting_[w]].when, warung());
     if (!pick.holds) {
       ++w;
       continue;
     }
+    due.emplace_back(waiting_[w], std::move(pick));
     waiting_.erase(waiting_.begin() + static_cast<ptrdiff_t>(w));
-    fire(i, pick, "");
   }
+  for (const auto& [i, pick] : due)
+    fire(i, pick, "");
 }
 
 void Simulation::Impl::fire(uint32_t i, const Pick& picked, std::string late) {

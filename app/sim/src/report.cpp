@@ -49,11 +49,28 @@ int64_t Report::figure(const std::string& name) const {
     if (name == n) return static_cast<int64_t>(v);
   }
   if (name == "announcements") return static_cast<int64_t>(announcements);
+  if (name == "unplaced") return static_cast<int64_t>(customers > placed ? customers - placed : 0);
+  if (name == "board_peak" || name == "board_final") {
+    // The station boards: every queue but pickup and the dead letters.
+    uint64_t v = 0;
+    for (const QueueReport& q : queues) {
+      if (q.name == "pickup" || q.name == "dead-letters") continue;
+      v = name == "board_peak" ? std::max(v, q.max_depth) : v + q.final_depth;
+    }
+    return static_cast<int64_t>(v);
+  }
   if (name == "latency_p50") return latency_p50;
   if (name == "latency_p90") return latency_p90;
   if (name == "latency_p99") return latency_p99;
   if (name == "latency_max") return latency_max;
   return 0;
+}
+
+std::string expectation_point(const std::string& name) {
+  if (name.rfind("queue.", 0) == 0) return "queue";
+  if (name != "max_waiting" && (name.rfind("min_", 0) == 0 || name.rfind("max_", 0) == 0))
+    return name.substr(4);
+  return name;
 }
 
 std::string report_json(const Report& r) {
@@ -339,7 +356,7 @@ uint32_t record_order(const MessageRecord& m) {
 // Judges one expectation against the report's figures (`lost`: the numbers
 // of the lost orders, for the message; `now`: when the run stands).
 ExpectationResult judge(const Expectation& e, const Report& r, const std::vector<Order>& orders,
-                        const std::vector<uint32_t>& lost, Micros now) {
+                        const std::vector<uint32_t>& lost, Micros now, size_t pending) {
   ExpectationResult x;
   x.name = e.name;
   switch (e.kind) {
@@ -355,6 +372,16 @@ ExpectationResult judge(const Expectation& e, const Report& r, const std::vector
       x.ok = v <= e.value;
       x.detail = e.figure + " " + figure_text(e.figure, v) + ", expected at most " +
                  figure_text(e.figure, e.value);
+      break;
+    }
+    case Expectation::Kind::kEventsOnTime: {
+      size_t late = 0;
+      for (const NarrationLine& l : r.timeline)
+        late += l.late.empty() ? 0 : 1;
+      x.ok = late == 0 && pending == 0;
+      x.detail = x.ok ? "every event that waits came on its moment"
+                      : std::to_string(late) + " fired at its deadline, " +
+                            std::to_string(pending) + " still waiting (see the notes)";
       break;
     }
     case Expectation::Kind::kNoConfirmedLost:
@@ -543,7 +570,7 @@ Report Simulation::Impl::report() const {
                    [](const NarrationLine& a, const NarrationLine& b) { return a.at < b.at; });
 
   for (const Expectation& e : sc_.expect)
-    r.expectations.push_back(judge(e, r, orders_, lost, now()));
+    r.expectations.push_back(judge(e, r, orders_, lost, now(), waiting_.size()));
   if (!broker_error_.empty()) r.notes.push_back("the broker could not restart: " + broker_error_);
   if (!live_.server_error().empty())
     r.notes.push_back("STOMP clients could not reconnect after the restart: " +

@@ -391,6 +391,9 @@ void read_expectations(const Reader& r, const TValue& t, Scenario& s) {
     if (key == "no_confirmed_lost") {
       if (!r.get_bool(t, key).value()) continue;  // false: nothing to check
       e.kind = Expectation::Kind::kNoConfirmedLost;
+    } else if (key == "events_on_time") {
+      if (!r.get_bool(t, key).value()) continue;
+      e.kind = Expectation::Kind::kEventsOnTime;
     } else if (key == "max_waiting") {
       if (!v.is_table()) {
         r.fail(v, "\"max_waiting\" must be a table like { over = \"10m\", count = 0 }");
@@ -694,10 +697,10 @@ std::vector<std::string> Scenario::cashier_names() const {
 
 const std::vector<std::string>& figure_names() {
   static const std::vector<std::string> names = {
-      "placed",        "confirmed",     "rejected",      "delivered", "redelivered",
-      "cooked",        "served",        "dead_lettered", "expired",   "lost",
-      "duplicates",    "in_flight",     "late_acks",     "crashes",   "recoveries",
-      "group_commits", "announcements", "customers",     "retries"};
+      "placed",    "confirmed",     "rejected",   "delivered",     "redelivered",   "cooked",
+      "served",    "dead_lettered", "expired",    "lost",          "duplicates",    "in_flight",
+      "late_acks", "crashes",       "recoveries", "group_commits", "announcements", "customers",
+      "retries",   "unplaced",      "board_peak", "board_final"};
   return names;
 }
 
@@ -706,7 +709,7 @@ bool is_duration_figure(std::string_view name) {
 }
 
 std::vector<std::string> expectation_keys() {
-  std::vector<std::string> out = {"no_confirmed_lost", "max_waiting", "queue"};
+  std::vector<std::string> out = {"no_confirmed_lost", "events_on_time", "max_waiting", "queue"};
   for (const std::string& f : figure_names()) {
     out.push_back("min_" + f);
     out.push_back("max_" + f);

@@ -10,7 +10,9 @@
 //
 // The three shapes, as scenario files write them (docs/scenarios.md):
 //   when = { cook = "grill-1", holds_at_least = 1 }     cook name or "busiest"
-//   when = { queue = "wok", waiting_at_least = 5 }      a station, "pickup", "dead-letters"
+//   when = { queue = "wok", waiting_at_least = 5 }      a station, "pickup", "dead-letters",
+//                                                       or "busiest" (station boards);
+//   when = { queue = "busiest", waiting_at_most = 0 }   every board is empty
 //   when = { order = 1, state = "unacked" }             order number or "oldest-unacked"
 //
 // Thread-safety: values and pure functions.
@@ -26,7 +28,8 @@ namespace wmq::sim {
 
 // The cook target that picks by state: the cook holding the most orders
 // (first in cook order among equals; only cooks at work, neither crashed
-// nor gone).
+// nor gone). As a `when` queue: the station board with the most orders
+// waiting (first in station order among equals).
 inline constexpr const char* kBusiestCook = "busiest";
 // The order target that picks by state: the lowest-numbered order in a
 // cook's hands, not yet acknowledged.
@@ -35,15 +38,16 @@ inline constexpr const char* kOldestUnacked = "oldest-unacked";
 struct Condition {
   enum class Kind : uint8_t {
     kCookHolds,     // `cook` holds at least `at_least` orders
-    kQueueWaiting,  // at least `at_least` orders wait on `queue`
+    kQueueWaiting,  // at least (`at_most`: at most) `at_least` orders wait on `queue`
     kOrderState,    // order `order` (0 = oldest-unacked) is in `state`
   };
   Kind kind = Kind::kCookHolds;
   std::string cook;    // kCookHolds: a cook's name or kBusiestCook
-  std::string queue;   // kQueueWaiting
+  std::string queue;   // kQueueWaiting: a queue's name or kBusiestCook
   uint32_t order = 0;  // kOrderState: 0 = kOldestUnacked
   OrderStatus state = OrderStatus::kCooking;
   uint32_t at_least = 1;
+  bool at_most = false;  // kQueueWaiting: `at_least` is an upper bound (the board drained)
   bool operator==(const Condition&) const = default;
 };
 

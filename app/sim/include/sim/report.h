@@ -80,6 +80,11 @@ struct Report {
   int64_t figure(const std::string& name) const;
 };
 
+// What expectation `name` checks, as one word a window translates into the
+// point it shows ("min_redelivered" -> "redelivered", "queue.wok.min_peak"
+// -> "queue", "events_on_time" -> itself).
+std::string expectation_point(const std::string& name);
+
 // The JSON report (keys as docs/scenarios.md lists them), pretty-printed
 // with a newline at the end.
 std::string report_json(const Report& report);

@@ -90,6 +90,7 @@ struct Expectation {
     kQueueMinPeak,     // queue's max depth >= value
     kQueueMaxPeak,     // queue's max depth <= value
     kQueueMaxFinal,    // queue's depth at the end <= value
+    kEventsOnTime,     // every event that waits fired on its condition (not late, not pending)
   };
   Kind kind = Kind::kMin;
   std::string name;    // as written: "min_served", "queue.wok.min_peak"
@@ -163,7 +164,11 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
 // suggestions): "no_confirmed_lost", "min_served", "max_latency_p90", ...
 std::vector<std::string> expectation_keys();
 
-// The figures min_/max_ may bound, in report order.
+// The figures min_/max_ may bound, in report order. Three are read off the
+// others, to say a lesson's point rather than a count: "unplaced" (customers
+// whose order no cashier took), "board_peak" (the most orders that waited on
+// one station's board at once), "board_final" (orders on the station boards
+// at the end).
 const std::vector<std::string>& figure_names();
 
 // Whether figure `name` is a duration (latency_p50, ..., latency_max: written
