@@ -663,6 +663,7 @@ TEST_CASE("a scenario from elsewhere and a live run have no link, and Copy a lin
   REQUIRE(live.bench.listen(lo).is_ok());
   CHECK(live.warung->links().current().status().message() ==
         "A live run with STOMP clients cannot be replayed, so it has no link.");
+}
 
 // Plays at 64x until the lesson's time is up, a frame per tick.
 void play_to_end(Headless& h) {
