@@ -196,7 +196,7 @@ void SceneView::drawContent(ViewContext& ctx) {
                "scene.",
                &ctx.anchors,
                false,
-               legible_sizes(report_.floor_px / per_unit),
+               legible_sizes(ctx.projector ? report_.floor_px / per_unit : 0.0f),
                report_.floor_px,
                &report_.text,
                report_.spotlight ? report_.focus : std::vector<FocusTarget>{},
