@@ -35,6 +35,19 @@ constexpr ImWchar kSceneRanges[] = {
 // Pixel sizes the scene text snaps to, besides the UI fonts. Few enough to keep the atlas small:
 // every glyph drawn is sampled from it, and a smaller texture stays in the caches.
 constexpr float kSceneSizes[] = {9, 10, 11, 12, 13, 14, 16, 19};
+// The sizes projector mode's floor needs: 20 px at 1024x768, growing with the window (28 at
+// 1920x1080), and twice that for a focused ticket's number. Only the glyphs the scene writes
+// at those sizes: at 40 px a glyph takes thirty times the atlas a 9 px one does.
+constexpr float kLargeSceneSizes[] = {20, 22, 24, 28, 32, 40, 48};
+constexpr ImWchar kLargeSceneRanges[] = {
+    0x0020, 0x00FF,  // Basic Latin, Latin-1 Supplement
+    0x2026, 0x2026,  // ellipsis
+    0x2668, 0x2668,  // hot springs (steam)
+    0x2713, 0x2717,  // check, cross
+    0x2744, 0x2744,  // snowflake
+    0x221E, 0x221E,  // infinity
+    0,
+};
 
 bool readable_file(const std::filesystem::path& p) {
   std::error_code ec;
@@ -85,14 +98,18 @@ Fonts load_fonts(ImGuiIO& io, const FontFiles& files, float body_px, float headi
   if (!fonts.fallback) {
     regular.emplace_back(body_px * kProjectorScale, fonts.body_large);
     bold.emplace_back(heading_px * kProjectorScale, fonts.heading_large);
-    for (float px : kSceneSizes) {
-      regular.emplace_back(
-          px, io.Fonts->AddFontFromFileTTF(files.body.c_str(), px, nullptr, kSceneRanges));
-      if (fonts.heading != fonts.body) {
-        bold.emplace_back(
-            px, io.Fonts->AddFontFromFileTTF(files.heading.c_str(), px, nullptr, kSceneRanges));
+    auto add_sizes = [&](const auto& pixel_sizes, const ImWchar* ranges) {
+      for (float px : pixel_sizes) {
+        regular.emplace_back(px,
+                             io.Fonts->AddFontFromFileTTF(files.body.c_str(), px, nullptr, ranges));
+        if (fonts.heading != fonts.body) {
+          bold.emplace_back(
+              px, io.Fonts->AddFontFromFileTTF(files.heading.c_str(), px, nullptr, ranges));
+        }
       }
-    }
+    };
+    add_sizes(kSceneSizes, kSceneRanges);
+    add_sizes(kLargeSceneSizes, kLargeSceneRanges);
   }
   auto sorted = [](std::vector<std::pair<float, ImFont*>> v) {
     std::stable_sort(v.begin(), v.end(),
@@ -105,6 +122,14 @@ Fonts load_fonts(ImGuiIO& io, const FontFiles& files, float body_px, float headi
   fonts.regular_sizes = sorted(std::move(regular));
   fonts.bold_sizes = sorted(std::move(bold));
   return fonts;
+}
+
+ImFont* font_at_least(const std::vector<ImFont*>& sizes, float pixels) {
+  assert(!sizes.empty() && "font_at_least needs at least one font");
+  for (ImFont* f : sizes) {
+    if (f->FontSize + 0.01f >= pixels) return f;
+  }
+  return sizes.back();
 }
 
 ImFont* nearest_font(const std::vector<ImFont*>& sizes, float pixels) {

@@ -54,6 +54,9 @@ inline constexpr float kProjectorScale = 1.5f;
 
 // The font of `sizes` (sorted by size, not empty) whose size is nearest to `pixels`.
 ImFont* nearest_font(const std::vector<ImFont*>& sizes, float pixels);
+// The smallest font of `sizes` (sorted by size, not empty) at least `pixels` high, or the
+// largest when none is: what keeps the scene's text over its floor (ui.min_text_px).
+ImFont* font_at_least(const std::vector<ImFont*>& sizes, float pixels);
 
 // Adds the fonts to `io.Fonts` (the body font first, so it is the default), then their large
 // twins. A missing file is not an error: ImGui's built-in font stands in and a warning naming

@@ -36,6 +36,18 @@ size_t fit(float room, float each) {
 
 }  // namespace
 
+SceneSizes legible_sizes(float min_text) {
+  SceneSizes z;
+  z.text = std::max(1.0f, min_text / 11.0f);
+  // A three-digit number is about two of its heights wide; the paper keeps two units of margin.
+  const float k = std::max(1.0f, (2.0f * min_text + 4.0f) / z.ticket_w);
+  z.ticket_w *= k;
+  z.ticket_h *= k;
+  z.ticket_gap *= k;
+  z.ticket_line_gap *= k;
+  return z;
+}
+
 SceneFit fit_scene(const WorldRect& screen, float strip, float zoom, WorldPoint pan) {
   const float w = screen.width();
   const float h = std::max(1.0f, screen.height() - strip - 4);
@@ -142,8 +154,18 @@ CookPlace cook_place(const WorldRect& station, size_t i, size_t cooks, size_t sl
   const float x0 = kKitchenX0 + 4 + cw * static_cast<float>(i);
   c.column = WorldRect{x0, station.y0 + 18, x0 + cw, station.y1};
   c.centre = WorldPoint{x0 + cw / 2, station.y0 + 52};
-  c.per_line = std::max<size_t>(1, fit(cw - 6, c.ticket_w + kHandGap));
   const float wy0 = c.centre.y + kCookLines * sizes.text;
+  // Larger type leaves less of the station under the cook's lines: when a whole line of the
+  // window no longer fits there, its tickets shrink to the room rather than spill into the
+  // station below (and under its tiles).
+  const float room = station.y1 - wy0 - 2;
+  if (room > 0 && room < c.ticket_h + kHandGap) {
+    const float k = (room - kHandGap) / c.ticket_h;
+    c.hand *= k;
+    c.ticket_w *= k;
+    c.ticket_h *= k;
+  }
+  c.per_line = std::max<size_t>(1, fit(cw - 6, c.ticket_w + kHandGap));
   const size_t lines = std::max<size_t>(1, fit(station.y1 - wy0 - 2, c.ticket_h + kHandGap));
   c.capacity = c.per_line * lines;
   c.drawn = std::min(slots, c.capacity);

@@ -43,6 +43,12 @@ struct SceneSizes {
   float strip = 46;  // the pipeline strip under the scene, screen pixels
 };
 
+// The sizes for type whose smallest words must be `min_text` world units tall (a projector's
+// 20 px, divided by the pixels per world unit): the type grows from the desktop's smallest
+// (11 units) to it, and tickets grow so their numbers fit on them. Never smaller than the
+// desktop's.
+SceneSizes legible_sizes(float min_text);
+
 // ---- Fitting the world into the screen ----------------------------------------------------
 
 // Where world (0, 0) lands on screen and how many pixels a world unit is.

@@ -25,6 +25,23 @@ Rgb darker(const Rgb& c, float f = 0.7f) {
              static_cast<int>(static_cast<float>(c.b) * f)};
 }
 
+// `str` as drawn in `font` at most `room` pixels wide: whole, or its end cut off at a whole UTF-8
+// character and replaced by an ellipsis. `extent` receives the size drawn.
+std::string ellipsize(ImFont* font, const char* str, float room, ImVec2* extent) {
+  const float px = font->FontSize;
+  *extent = font->CalcTextSizeA(px, FLT_MAX, 0.0f, str);
+  std::string cut = str;
+  if (extent->x <= room) return cut;
+  while (!cut.empty() && extent->x > room) {
+    size_t end = cut.size() - 1;
+    while (end > 0 && (static_cast<unsigned char>(cut[end]) & 0xC0) == 0x80)
+      --end;
+    cut.resize(end);
+    *extent = font->CalcTextSizeA(px, FLT_MAX, 0.0f, (cut + "\xE2\x80\xA6").c_str());
+  }
+  return cut + "\xE2\x80\xA6";
+}
+
 struct Painter {
   ImDrawList* dl;
   ImVec2 origin;
@@ -34,6 +51,16 @@ struct Painter {
   float line;  // line thickness multiplier
   const I18n& t;
   const SceneSizes& sz;  // the sizes the layout was made with (env.sizes)
+  // What the spotlight falls on this frame (world units), and the focused tickets' numbers to
+  // write large over the dimmed scene; filled while drawing, drawn last.
+  std::vector<WorldRect>* spots;
+  struct Mark {
+    ImVec2 at;  // the ticket's top centre, world units
+    std::string label;
+    WorldRect ticket;  // the ticket, world units
+  };
+  std::vector<Mark>* marks;
+  mutable bool overlay = false;  // the text drawn now is an overlay (TextRun::overlay)
 
   ImVec2 P(float x, float y) const { return ImVec2(origin.x + x * s, origin.y + y * s); }
   ImVec2 P(ImVec2 w) const { return P(w.x, w.y); }
@@ -68,26 +95,87 @@ struct Painter {
     dl->AddRectFilled(ImVec2(std::floor(a.x), std::floor(a.y)),
                       ImVec2(std::floor(b.x), std::floor(a.y) + std::max(1.0f, line)), c);
   }
-  // The loaded font nearest to `size` world units (times the layout's type size) at this zoom.
+  // The loaded font nearest to `size` world units (times the layout's type size) at this zoom,
+  // never under the scene's floor (env.min_text_px).
   ImFont* font_for(float size, bool bold) const {
     const float pixels = size * sz.text * s * (env.projector ? 1.15f : 1.0f);
-    return nearest_font(bold ? env.fonts.bold_sizes : env.fonts.regular_sizes, pixels);
+    const std::vector<ImFont*>& sizes = bold ? env.fonts.bold_sizes : env.fonts.regular_sizes;
+    ImFont* f = nearest_font(sizes, pixels);
+    return f->FontSize + 0.01f < env.min_text_px ? font_at_least(sizes, env.min_text_px) : f;
   }
   // Text of `size` world units at (x, y), drawn in the nearest loaded font at its own size;
-  // align 0 = left, 0.5 = centre, 1 = right. Returns its width in world units.
+  // align 0 = left, 0.5 = centre, 1 = right. A text wider than `room` world units (0: any
+  // width) loses its end to an ellipsis: a label never runs into its neighbour. Returns its
+  // width in world units.
   float text(float x, float y, const char* str, ImU32 c, float size, float align = 0.0f,
-             bool bold = false) const {
+             bool bold = false, float room = 0) const {
     ImFont* font = font_for(size, bold);
     const float pixels = font->FontSize;
-    const ImVec2 extent = font->CalcTextSizeA(pixels, FLT_MAX, 0.0f, str);
+    ImVec2 extent;
+    const std::string cut = ellipsize(font, str, room > 0 ? room * s : FLT_MAX, &extent);
+    str = cut.c_str();
     const ImVec2 at = P(x, y);
-    dl->AddText(font, pixels, ImVec2(std::floor(at.x - extent.x * align), std::floor(at.y)), c,
-                str);
+    const ImVec2 pos(std::floor(at.x - extent.x * align), std::floor(at.y));
+    dl->AddText(font, pixels, pos, c, str);
+    if (env.text_runs != nullptr && *str != '\0') {
+      env.text_runs->add(WorldRect{pos.x, pos.y, pos.x + extent.x, pos.y + extent.y}, pixels, str,
+                         overlay);
+    }
     return extent.x / s;
   }
   float text_width(const char* str, float size, bool bold = false) const {
     ImFont* font = font_for(size, bold);
     return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, str).x / s;
+  }
+  // `str` centred on x in lines no wider than `room`, broken between words. Returns the world
+  // y under the last line.
+  float text_wrapped(float x, float y, const char* str, ImU32 c, float size, float room) const {
+    const float lh = line_height(size);
+    std::string line, word;
+    const std::string all = std::string(str) + " ";
+    for (char ch : all) {
+      if (ch != ' ') {
+        word += ch;
+        continue;
+      }
+      const std::string longer = line.empty() ? word : line + " " + word;
+      if (!line.empty() && text_width(longer.c_str(), size) > room) {
+        text(x, y, line.c_str(), c, size, 0.5f, false, room);
+        y += lh;
+        line = word;
+      } else {
+        line = longer;
+      }
+      word.clear();
+    }
+    if (!line.empty()) text(x, y, line.c_str(), c, size, 0.5f, false, room);
+    return y + lh;
+  }
+  // The height of a line of text of `size` world units, in world units.
+  float line_height(float size, bool bold = false) const {
+    return font_for(size, bold)->FontSize / s;
+  }
+
+  bool focused(Selection::Kind kind, uint32_t index) const {
+    for (const FocusTarget& f : env.focus) {
+      if (f.selection.is(kind, index)) return true;
+    }
+    return false;
+  }
+  bool focused_queue(const std::string& name) const {
+    for (const FocusTarget& f : env.focus) {
+      if (f.selection.kind == Selection::Kind::kQueue && f.selection.queue == name) return true;
+    }
+    return false;
+  }
+  bool focused_shelf(const std::string& name) const {
+    for (const FocusTarget& f : env.focus) {
+      if (f.shelf == name) return true;
+    }
+    return false;
+  }
+  void spot(float x0, float y0, float x1, float y1) const {
+    spots->push_back(WorldRect{x0, y0, x1, y1});
   }
   // Circles take as many sides as their size needs (ImGui's count for the radius and the
   // style's tessellation error): a chef's hat puff a few pixels wide needs far fewer than 24.
@@ -99,20 +187,32 @@ struct Painter {
   }
 };
 
-// A badge such as "durable": a small rounded label.
-void badge(const Painter& p, float x, float y, const char* label, const Rgb& bg, float size = 10) {
-  const float w = p.text_width(label, size) + 8;
-  p.fill(x, y, x + w, y + size + 5, col(bg), 4);
-  p.text(x + 4, y + 1.5f, label, IM_COL32(255, 255, 255, 255), size);
+// A badge such as "durable": a small rounded label, at most `room` wide (0: any width).
+// Returns its height.
+float badge(const Painter& p, float x, float y, const char* label, const Rgb& bg, float size = 10,
+            float room = 0) {
+  const float w = std::min(p.text_width(label, size) + 8, room > 0 ? room : FLT_MAX);
+  const float h = p.line_height(size) + 3;
+  p.fill(x, y, x + w, y + h, col(bg), 4);
+  p.text(x + 4, y + 1.5f, label, IM_COL32(255, 255, 255, 255), size, 0, false, w - 8);
+  return h;
 }
 
 // One ticket, top-left at `at` (world), `scale` times the normal size, saying `label`
 // (Run::ticket_label).
 void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state,
-                 const std::string& label, uint32_t redelivery, bool selected, bool pinned) {
+                 const std::string& label, uint32_t redelivery, bool selected, bool pinned,
+                 uint32_t number = 0) {
   const Rgb& paper = p.pal.ticket[static_cast<int>(state)];
   const float w = p.sz.ticket_w * scale, h = p.sz.ticket_h * scale;
   const float x0 = at.x, y0 = at.y, x1 = at.x + w, y1 = at.y + h;
+  if (number != 0 && p.focused(Selection::Kind::kOrder, number)) {
+    // The ticket the story is about: a halo under it wherever it is, its number written large
+    // over the dimmed scene, and the spotlight on it.
+    p.fill(x0 - 7, y0 - 7, x1 + 7, y1 + 7, col(p.pal.lit), 6);
+    p.spot(x0 - 7 - 6 / p.s, y0 - 7 - 6 / p.s, x1 + 7 + 6 / p.s, y1 + 7 + 6 / p.s);
+    p.marks->push_back(Painter::Mark{ImVec2(x0 + w / 2, y0 - 8), label, WorldRect{x0, y0, x1, y1}});
+  }
   // A sliver of shadow under the paper lifts it off the cork.
   p.fill(x0 + 1.5f, y1, x1 + 1.5f, y1 + 2, col(p.pal.shadow, 0.35f));
   if (state == TicketState::kLost) {
@@ -146,11 +246,13 @@ void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state,
            col(p.pal.badge, 0.85f));
   }
   if (redelivery >= 2) {
-    const float bx = x1 - 1, by = y0 + 1;
-    p.circle(bx, by, 8.5f * scale, col(p.pal.badge));
+    // On the corner, raised as far as its type needs to stay clear of the ticket's number.
+    const float lh = p.line_height(9.5f * scale, true);
+    const float bx = x1 - 1, by = std::min(y0 + 1, y0 + 8 * scale - lh / 2 - 1.5f);
+    p.circle(bx, by, std::max(8.5f * scale, 0.62f * lh), col(p.pal.badge));
     char b[32];
     std::snprintf(b, sizeof b, "x%u", redelivery);
-    p.text(bx, by - 5.5f * scale, b, IM_COL32(255, 255, 255, 255), 9.5f * scale, 0.5f, true);
+    p.text(bx, by - lh / 2, b, IM_COL32(255, 255, 255, 255), 9.5f * scale, 0.5f, true);
   }
   if (selected) {
     p.outline(x0 - 3, y0 - 3, x1 + 3, y1 + 3, col(p.pal.badge), 4, 2.5f);
@@ -204,7 +306,8 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
                    std::vector<Hit>& hits) {
   const auto& cashiers = run.scene_cashiers();  // STOMP programs that send orders included
   const size_t n = cashiers.size();
-  p.text(8, 2, p.t.tr("scene.cashiers"), col(p.pal.ink), 16, 0, true);
+  // A heading no larger than the floor needs: the first desk is close under it.
+  p.text(8, 0, p.t.tr("scene.cashiers"), col(p.pal.ink), 14, 0, true, 210);
   if (ui.receipts_seen.size() != n) {
     ui.receipts_seen.assign(n, 0);
     ui.receipt_until.assign(n, 0);
@@ -241,11 +344,13 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
     p.fill(d.x0 + 4, d.y1, d.x1 + 1, d.y1 + 3, col(p.pal.shadow, 0.3f));
     p.fill(d.x0, d.y0, d.x1, d.y1, col(desk), 6);
     p.outline(d.x0, d.y0, d.x1, d.y1, col(darker(desk, 0.6f)), 6, 1.2f);
+    if (p.focused(Selection::Kind::kCashier, c.index))
+      p.spot(d.x0 - 6, d.y0 - 6, d.x1 + 6, d.y1 + 6);
     p.text(d.x0 + 6, d.y0 + 4, c.name.c_str(), col(down ? p.pal.receipt : p.pal.ink), 13.5f, 0,
-           true);
+           true, d.width() - 24);
     std::string state_key = std::string("cashier_state.") + sim::cashier_state_name(c.state);
-    p.text(d.x0 + 6, d.y0 + 24, p.t.tr(state_key), col(down ? p.pal.receipt : p.pal.soft_ink),
-           11.5f);
+    p.text(d.x0 + 6, d.y0 + 6 + p.line_height(13.5f, true), p.t.tr(state_key),
+           col(down ? p.pal.receipt : p.pal.soft_ink), 11.5f, 0, false, d.width() - 12);
     if (down) p.text(d.x1 - 8, d.y0 + 2, "\xE2\x9C\x97", col(p.pal.refused), 18, 1, true);
     // The order being placed waits at the desk's edge until the board (or, in direct mode, a
     // cook) has it; direct mode's kWaitingFood is not here: the cook holds and draws it.
@@ -257,7 +362,7 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
       const TicketKey key{TicketPlace::kCashier, static_cast<uint32_t>(i), c.order};
       const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
       draw_ticket(p, at, kHandScale, TicketState::kPlacing, run.ticket_label(c.order), 0,
-                  sel.is(Selection::Kind::kOrder, c.order), false);
+                  sel.is(Selection::Kind::kOrder, c.order), false, c.order);
       add_hit(hits, p, Selection::order(c.order), at.x, at.y, at.x + p.sz.ticket_w * kHandScale,
               at.y + p.sz.ticket_h * kHandScale);
     }
@@ -293,7 +398,8 @@ void draw_pickup(const Painter& p, const SceneCounts& counts, const Selection& s
                  std::vector<Hit>& hits) {
   const uint64_t plates = counts.plates;
   const WorldRect area = pickup_area(), counter = pickup_counter();
-  p.text(area.x0 + 2, area.y0 - 2, p.t.tr("scene.pickup"), col(p.pal.ink), 15, 0, true);
+  p.text(area.x0 + 2, area.y0 - 2, p.t.tr("scene.pickup"), col(p.pal.ink), 15, 0, true,
+         area.width() - 4);
   const float y0 = counter.y0;
   p.fill(counter.x0 + 3, counter.y1, counter.x1 - 1, counter.y1 + 3, col(p.pal.shadow, 0.3f));
   p.fill(counter.x0, counter.y0, counter.x1, counter.y1, col(p.pal.counter), 5);
@@ -310,7 +416,8 @@ void draw_pickup(const Painter& p, const SceneCounts& counts, const Selection& s
   }
   std::string waiting =
       fill1(p.t.tr("scene.waiting_tables"), "count", std::to_string(counts.waiting_food));
-  p.text(area.x0 + 2, y0 + 30, waiting.c_str(), col(p.pal.soft_ink), 12);
+  p.text(area.x0 + 2, y0 + 30, waiting.c_str(), col(p.pal.soft_ink), 12, 0, false,
+         area.width() - 4);
   if (sel.kind == Selection::Kind::kQueue && sel.queue == "pickup") {
     p.outline(counter.x0 - 3, y0 - 3, counter.x1 + 3, counter.y1 + 3, col(p.pal.badge), 6, 2.5f);
   }
@@ -336,6 +443,7 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
   p.text(fr.x0 + 10, fr.y0 + 3, p.t.tr("scene.order_board"), IM_COL32(255, 246, 230, 255), 17, 0,
          true);
   anchor(p.env, p, "board", fr.x0, fr.y0, fr.x1, fr.y1);
+  if (p.focused(Selection::Kind::kBroker, 0)) p.spot(fr.x0 - 4, fr.y0 - 4, fr.x1 + 4, fr.y1 + 4);
   add_hit(hits, p, Selection::broker(), fr.x0, fr.y0, fr.x1, fr.y0 + title);
 
   const auto& stations = sim.stations();
@@ -345,8 +453,11 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
 
   if (sim.mode() == sim::Mode::kDirect) {
     const float cx = (fr.x0 + fr.x1) / 2, cy = (fr.y0 + fr.y1) / 2;
-    p.text(cx, cy - 24, p.t.tr("scene.no_board"), IM_COL32(255, 246, 230, 255), 14, 0.5f, true);
-    p.text(cx, cy, p.t.tr("scene.no_board_help"), IM_COL32(255, 246, 230, 255), 11, 0.5f);
+    const float room = fr.width() - 16;
+    p.text(cx, cy - 24 - p.line_height(14, true), p.t.tr("scene.no_board"),
+           IM_COL32(255, 246, 230, 255), 14, 0.5f, true, room);
+    p.text_wrapped(cx, cy - 16, p.t.tr("scene.no_board_help"), IM_COL32(255, 246, 230, 255), 11,
+                   room);
     return;
   }
 
@@ -360,18 +471,23 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
                     std::max(1.0f, p.line));
     }
     // The row's label: station, durable or transient, how many wait.
-    p.text(row.x0 + 6, y0 + 3, stations[s].c_str(), col(p.pal.ink), 15, 0, true);
-    badge(p, row.x0 + 6, y0 + 24, p.t.tr(q.durable ? "scene.durable" : "scene.transient"),
-          q.durable ? darker(p.pal.ticket[2], 0.7f) : darker(p.pal.ticket[4], 0.8f), 11);
+    const float label_room = b.label_w - 6;
+    p.text(row.x0 + 6, y0 + 3, stations[s].c_str(), col(p.pal.ink), 15, 0, true, label_room);
+    const float badge_y = y0 + 5 + p.line_height(15, true);
+    const float badge_h = badge(
+        p, row.x0 + 6, badge_y, p.t.tr(q.durable ? "scene.durable" : "scene.transient"),
+        q.durable ? darker(p.pal.ticket[2], 0.7f) : darker(p.pal.ticket[4], 0.8f), 11, label_room);
     char waiting[32];
     std::snprintf(waiting, sizeof waiting, "%llu", static_cast<unsigned long long>(q.depth));
     std::string w = fill1(p.t.tr("scene.waiting"), "count", waiting);
-    p.text(row.x0 + 6, y0 + 44, w.c_str(), col(p.pal.ink), 11.5f);
+    p.text(row.x0 + 6, badge_y + badge_h + 3, w.c_str(), col(p.pal.ink), 11.5f, 0, false,
+           label_room);
     const bool row_selected = sel.kind == Selection::Kind::kQueue && sel.queue == stations[s];
     if (row_selected) {
       p.outline(row.x0 + 1, y0 - 1, row.x1 - 1, y1, col(p.pal.badge), 4, 2.5f);
     }
     anchor(p.env, p, "board." + stations[s], row.x0, y0, row.x1, y1);
+    if (p.focused_queue(stations[s])) p.spot(row.x0, y0 - 2, row.x1, y1 + 2);
     anchor(p.env, p, "board." + stations[s] + ".label", row.x0, y0, fr.x0 + b.label_w, y1);
     add_hit(hits, p, Selection::of_queue(stations[s]), row.x0, y0, row.x1, y1);
 
@@ -396,7 +512,7 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
       const TicketState st =
           board_ticket_state(q.durable, run.ticket_confirmed(n), m.delivery_count, m.redelivered);
       draw_ticket(p, at, 1.0f, st, run.ticket_label(n), redelivery_badge(m.delivery_count, false),
-                  sel.is(Selection::Kind::kOrder, n), true);
+                  sel.is(Selection::Kind::kOrder, n), true, n);
       if (n != 0)
         add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + p.sz.ticket_w,
                 at.y + p.sz.ticket_h);
@@ -454,14 +570,14 @@ void draw_shelf(const Painter& p, const Run& run, const SceneCounts& counts, con
     char head[96];
     std::snprintf(head, sizeof head, "%s: %zu", p.t.tr(tr.key), tr.count);
     p.text(x0 + 6, y0 + 3, head, col(tr.count > 0 ? p.pal.ink : p.pal.soft_ink), 13, 0,
-           tr.count > 0);
+           tr.count > 0, x1 - x0 - 12);
     for (size_t j = 0; j < tr.last->size(); ++j) {
       const uint32_t n = (*tr.last)[j];
       const WorldPoint target = shelf_slot(i, j);
       const TicketKey key{TicketPlace::kShelf, static_cast<uint32_t>(i), n};
       const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
       draw_ticket(p, at, kShelfScale, tr.state, run.ticket_label(n), 0,
-                  sel.is(Selection::Kind::kOrder, n), false);
+                  sel.is(Selection::Kind::kOrder, n), false, n);
       add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + p.sz.ticket_w * kShelfScale,
               at.y + p.sz.ticket_h * kShelfScale);
     }
@@ -469,6 +585,10 @@ void draw_shelf(const Painter& p, const Run& run, const SceneCounts& counts, con
       p.outline(x0 - 2, y0 - 2, x1 + 2, y1 + 2, col(p.pal.badge), 6, 2.5f);
     }
     anchor(p.env, p, std::string("shelf.") + ticket_state_name(tr.state), x0, y0, x1, y1);
+    static constexpr const char* kShelfNames[kShelfTrays] = {"dead-letters", "expired", "lost"};
+    if (p.focused_shelf(kShelfNames[i]) || (tr.queue != nullptr && p.focused_queue(tr.queue))) {
+      p.spot(x0 - 3, y0 - 3, x1 + 3, y1 + 3);
+    }
     if (tr.queue != nullptr) {
       hits.insert(hits.begin(), Hit{Selection::of_queue(tr.queue), p.P(x0, y0), p.P(x1, y1)});
     }
@@ -497,7 +617,7 @@ void draw_cook(const Painter& p, const sim::Simulation& sim, const sim::Cook& k,
   p.circle(cx, cy - r - 12, 6, hat);
   switch (k.state) {
     case sim::CookState::kCooking:
-      p.text(cx + r + 2, cy - r - 4, "\xE2\x99\xA8", col(p.pal.ticket[4]), 16, 0, true);  // steam
+      p.text(cx + r + 2, cy - r + 2, "\xE2\x99\xA8", col(p.pal.ticket[4]), 14, 0, true);  // steam
       break;
     case sim::CookState::kFrozen:
       p.text(cx, cy - 10, "\xE2\x9D\x84", col(darker(body, 0.5f)), 19, 0.5f, true);  // snowflake
@@ -527,7 +647,7 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
     p.fill(st.x0, y0, st.x1, y0 + 20, col(p.pal.kitchen), 8);
     p.outline(st.x0, y0, st.x1, y1, col(darker(p.pal.kitchen, 0.75f)), 8, 1.2f);
     std::string head = fill1(p.t.tr("scene.station"), "name", stations[s]);
-    p.text(st.x0 + 8, y0 + 3, head.c_str(), col(p.pal.ink), 14, 0, true);
+    p.text(st.x0 + 8, y0 + 3, head.c_str(), col(p.pal.ink), 14, 0, true, st.width() - 16);
     std::vector<const sim::Cook*> cooks;
     for (const sim::Cook& k : run.scene_cooks()) {  // STOMP programs that cook included
       if (k.station == s && k.state != sim::CookState::kRemoved) cooks.push_back(&k);
@@ -548,15 +668,20 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
       const float cx = c.centre.x, cy = c.centre.y;
       const float tw = c.ticket_w, th = c.ticket_h;
       draw_cook(p, sim, k, cx, cy, sel);
-      p.text(cx, cy + 17, k.name.c_str(), col(p.pal.ink), 12.5f, 0.5f, true);
+      const float room = c.column.width() - 4;
+      p.text(cx, cy + 17, k.name.c_str(), col(p.pal.ink), 12.5f, 0.5f, true, room);
       std::string state_key = std::string("cook_state.") + sim::cook_state_name(k.state);
       std::string state = p.t.tr(state_key);
       if (k.state == sim::CookState::kCrashed && k.restart_at >= 0) {
         state =
             fill1(p.t.tr("scene.back_in"), "time", sim::format_countdown(k.restart_at - sim.now()));
       }
-      p.text(cx, cy + 30, state.c_str(), col(p.pal.soft_ink), 11, 0.5f);
+      p.text(cx, cy + 17 + p.line_height(12.5f, true), state.c_str(), col(p.pal.soft_ink), 11, 0.5f,
+             false, room);
       anchor(p.env, p, "cook." + k.name, cx - 22, cy - 34, cx + 22, cy + 22);
+      if (p.focused(Selection::Kind::kCook, k.index)) {
+        p.spot(c.column.x0, c.column.y0, c.column.x1, c.column.y1);
+      }
       const Fold f = fold_tickets(held.size(), c.capacity);
       for (size_t j = 0; j < c.drawn; ++j) {
         const WorldPoint slot = c.slot(j);
@@ -585,7 +710,7 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
         }
         draw_ticket(p, at, c.hand, TicketState::kUnacked, run.ticket_label(n),
                     redelivery_badge(tk.delivery_count, true), sel.is(Selection::Kind::kOrder, n),
-                    false);
+                    false, n);
         if (n != 0) add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + tw, at.y + th);
       }
       if (k.direct_order != 0) {
@@ -593,7 +718,7 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
         const TicketKey key{TicketPlace::kCook, k.index, k.direct_order};
         const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
         draw_ticket(p, at, c.hand, TicketState::kUnacked, run.ticket_label(k.direct_order), 0,
-                    sel.is(Selection::Kind::kOrder, k.direct_order), false);
+                    sel.is(Selection::Kind::kOrder, k.direct_order), false, k.direct_order);
         add_hit(hits, p, Selection::order(k.direct_order), at.x, at.y, at.x + tw, at.y + th);
       }
       anchor(p.env, p, "cook." + k.name + ".window", c.window.x0, c.window.y0, c.window.x1,
@@ -615,7 +740,8 @@ void draw_legend(const Painter& p) {
     p.fill(sw.x0, sw.y0, sw.x1, sw.y1, col(c), 2);
     p.outline(sw.x0, sw.y0, sw.x1, sw.y1, col(darker(c, 0.6f)), 2, 1.0f);
     std::string key = std::string("ticket.") + ticket_state_name(shown[i]);
-    p.text(sw.x1 + 4, sw.y0 + 1, p.t.tr(key), col(p.pal.ink), 13);
+    p.text(sw.x1 + 4, sw.y0 + 1, p.t.tr(key), col(p.pal.ink), 13, 0, false,
+           kWorldWidth / kLegendEntries - sw.width() - 10);
   }
 }
 
@@ -626,9 +752,18 @@ void draw_strip(ImDrawList* dl, const Run& run, ImVec2 min, ImVec2 max, SceneUi&
   const float gap = 14.0f;
   const float box = (w - gap * (kStageCount - 1) - 8) / kStageCount;
   const float line = env.projector ? 2.0f : 1.0f;
-  const float fs_want = std::min(env.fonts.body->FontSize, (max.y - min.y) * 0.36f);
-  ImFont* font = nearest_font(env.fonts.regular_sizes, fs_want * 0.85f);
+  const float fs_want =
+      std::max(env.min_text_px, std::min(env.fonts.body->FontSize, (max.y - min.y) * 0.36f));
+  ImFont* font = font_at_least(env.fonts.regular_sizes, std::max(env.min_text_px, fs_want * 0.85f));
   ImFont* bold = nearest_font(env.fonts.bold_sizes, fs_want);
+  if (bold->FontSize < env.min_text_px) bold = font_at_least(env.fonts.bold_sizes, env.min_text_px);
+  auto put = [&](ImFont* f, ImVec2 at, ImU32 c, const char* str) {
+    dl->AddText(f, f->FontSize, at, c, str);
+    if (env.text_runs != nullptr) {
+      const ImVec2 e = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, str);
+      env.text_runs->add(WorldRect{at.x, at.y, at.x + e.x, at.y + e.y}, f->FontSize, str);
+    }
+  };
   const float fs = bold->FontSize;
   for (int i = 0; i < kStageCount; ++i) {
     const auto idx = static_cast<size_t>(i);
@@ -662,10 +797,11 @@ void draw_strip(ImDrawList* dl, const Run& run, ImVec2 min, ImVec2 max, SceneUi&
     if (ext.x > box - 6) {
       // A long label takes a smaller loaded size rather than a scaled one.
       lf = nearest_font(env.fonts.bold_sizes, fs * (box - 6) / ext.x - 0.5f);
-      ext = lf->CalcTextSizeA(lf->FontSize, FLT_MAX, 0, label);
+      if (lf->FontSize < env.min_text_px) lf = font_at_least(env.fonts.bold_sizes, env.min_text_px);
     }
-    dl->AddText(lf, lf->FontSize, ImVec2(std::floor(x0 + (box - ext.x) / 2), std::floor(a.y + 3)),
-                col(pal.ink), label);
+    const std::string fitted = ellipsize(lf, label, box - 6, &ext);
+    put(lf, ImVec2(std::floor(x0 + (box - ext.x) / 2), std::floor(a.y + 3)), col(pal.ink),
+        fitted.c_str());
     char n[64];
     if (pc.refused[idx] > 0) {
       std::snprintf(n, sizeof n, "%llu / %llu \xE2\x9C\x97",
@@ -676,8 +812,8 @@ void draw_strip(ImDrawList* dl, const Run& run, ImVec2 min, ImVec2 max, SceneUi&
     }
     const float ns = font->FontSize;
     const ImVec2 ne = font->CalcTextSizeA(ns, FLT_MAX, 0, n);
-    dl->AddText(font, ns, ImVec2(std::floor(x0 + (box - ne.x) / 2), std::floor(b.y - ne.y - 3)),
-                col(pal.soft_ink), n);
+    put(font, ImVec2(std::floor(x0 + (box - ne.x) / 2), std::floor(b.y - ne.y - 3)),
+        col(pal.soft_ink), n);
     if (i + 1 < kStageCount) {
       // The arrow to the next stop.
       const float ay = (a.y + b.y) / 2, ax = b.x + 2;
@@ -692,6 +828,65 @@ void draw_strip(ImDrawList* dl, const Run& run, ImVec2 min, ImVec2 max, SceneUi&
   }
   if (env.anchors != nullptr) {
     env.anchors->set(env.anchor_prefix + "strip", Rect{min.x, min.y, max.x - min.x, max.y - min.y});
+  }
+}
+
+// The spotlight: everything but the spots dimmed, a ring around each spot, and the focused
+// tickets' numbers large above them. The dim is drawn as the cells of a grid cut along the
+// spots' edges, so no pixel is dimmed twice and none inside a spot is dimmed at all.
+void draw_spotlight(const Painter& p, ImVec2 min, ImVec2 max, const std::vector<WorldRect>& spots,
+                    const std::vector<Painter::Mark>& marks, std::vector<Rect>* spotlit) {
+  if (spots.empty()) return;
+  std::vector<WorldRect> holes;
+  std::vector<float> xs{min.x, max.x}, ys{min.y, max.y};
+  for (const WorldRect& w : spots) {
+    const ImVec2 a = p.P(w.x0, w.y0), b = p.P(w.x1, w.y1);
+    holes.push_back(WorldRect{std::floor(a.x), std::floor(a.y), std::floor(b.x), std::floor(b.y)});
+    xs.insert(xs.end(), {std::clamp(holes.back().x0, min.x, max.x),
+                         std::clamp(holes.back().x1, min.x, max.x)});
+    ys.insert(ys.end(), {std::clamp(holes.back().y0, min.y, max.y),
+                         std::clamp(holes.back().y1, min.y, max.y)});
+    const Rect r{holes.back().x0, holes.back().y0, holes.back().width(), holes.back().height()};
+    if (spotlit != nullptr) spotlit->push_back(r);
+    if (p.env.anchors != nullptr) {
+      p.env.anchors->set(p.env.anchor_prefix + "spotlight." + std::to_string(holes.size() - 1), r);
+    }
+  }
+  std::sort(xs.begin(), xs.end());
+  std::sort(ys.begin(), ys.end());
+  xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+  ys.erase(std::unique(ys.begin(), ys.end()), ys.end());
+  const ImU32 dim = col(p.pal.spotlight_dim, p.pal.spotlight_dim_alpha);
+  for (size_t i = 0; i + 1 < xs.size(); ++i) {
+    for (size_t j = 0; j + 1 < ys.size(); ++j) {
+      const float cx = (xs[i] + xs[i + 1]) / 2, cy = (ys[j] + ys[j + 1]) / 2;
+      bool lit = false;
+      for (const WorldRect& h : holes)
+        lit = lit || (cx > h.x0 && cx < h.x1 && cy > h.y0 && cy < h.y1);
+      if (!lit) p.dl->AddRectFilled(ImVec2(xs[i], ys[j]), ImVec2(xs[i + 1], ys[j + 1]), dim);
+    }
+  }
+  const float thick = std::max(3.0f, 2.0f * p.line);
+  for (const WorldRect& h : holes) {
+    // Inside the lit edge, so the ring is part of what the spotlight shows.
+    p.dl->AddRect(ImVec2(h.x0 + thick / 2, h.y0 + thick / 2),
+                  ImVec2(h.x1 - thick / 2, h.y1 - thick / 2), col(p.pal.spotlight_ring), 6, 0,
+                  thick);
+  }
+  for (const Painter::Mark& m : marks) {
+    // The halo once more, over whatever was drawn after the ticket (a tile of the next
+    // station): the class follows the ticket by it.
+    const WorldRect& t = m.ticket;
+    p.outline(t.x0 - 6, t.y0 - 6, t.x1 + 6, t.y1 + 6, col(p.pal.lit), 0, 4.0f);
+    // The number on a tag above the ticket, twice the floor's size: readable from the back.
+    const float size = std::max(20.0f, 2.0f * p.env.min_text_px) /
+                       (p.s * p.sz.text * (p.env.projector ? 1.15f : 1.0f));
+    const float w = p.text_width(m.label.c_str(), size, true), h = p.line_height(size, true);
+    const float x0 = m.at.x - w / 2 - 4, y1 = m.at.y - 2;
+    p.fill(x0, y1 - h, x0 + w + 8, y1, col(p.pal.spotlight_ring), 4);
+    p.overlay = true;
+    p.text(m.at.x, y1 - h, m.label.c_str(), IM_COL32(255, 255, 255, 255), size, 0.5f, true);
+    p.overlay = false;
   }
 }
 
@@ -727,7 +922,10 @@ void paint_scene(const Run& run, const Selection& selection, ImVec2 min, ImVec2 
   const ImVec2 world_max(max.x, max.y - strip - 4);
   float s = 1;
   const ImVec2 origin = scene_world_origin(min, max, ui, &s);
-  Painter p{dl, origin, s, env, pal, env.projector ? 2.0f : 1.0f, env.i18n, env.sizes};
+  std::vector<WorldRect> spots;
+  std::vector<Painter::Mark> marks;
+  Painter p{dl,       origin,    s,      env,   pal, env.projector ? 2.0f : 1.0f,
+            env.i18n, env.sizes, &spots, &marks};
 
   // No floor is painted: the scene window has no background, so the backdrop (the GL clear,
   // which costs nothing per pixel) is the warung's floor.
@@ -739,6 +937,7 @@ void paint_scene(const Run& run, const Selection& selection, ImVec2 min, ImVec2 
   draw_shelf(p, run, counts, selection, ui, snap, hits);
   draw_kitchen(p, run, selection, ui, snap, hits);
   draw_legend(p);
+  draw_spotlight(p, min, world_max, spots, marks, env.spotlit);
   dl->PopClipRect();
   if (env.anchors != nullptr) {
     env.anchors->set(env.anchor_prefix + "canvas",

@@ -25,11 +25,13 @@
 #include "gui/anchors.h"
 #include "gui/fonts.h"
 #include "gui/i18n.h"
+#include "gui/model/focus.h"
 #include "gui/model/glides.h"
 #include "gui/model/run.h"
 #include "gui/model/selection.h"
 #include "gui/model/tickets.h"
 #include "gui/scene_layout.h"
+#include "gui/text_runs.h"
 #include "gui/theme.h"
 
 namespace wmq::gui {
@@ -69,6 +71,15 @@ struct SceneEnv {
   Anchors* anchors = nullptr;
   bool compact = false;  // half of the split view: a slimmer strip
   SceneSizes sizes;      // what the layout is built from (the desktop's by default)
+  // No word or number of the scene is drawn smaller than this (pixels); 0 = no floor.
+  float min_text_px = 0;
+  TextRuns* text_runs = nullptr;  // when set, every text run drawn is added to it
+  // What the story is about now: the scene dims everything else and rings these. Empty: no
+  // spotlight.
+  std::vector<FocusTarget> focus;
+  // Filled with the screen rectangles the spotlight was drawn on (empty when none was found on
+  // the scene: a ticket already served, a cook removed).
+  std::vector<Rect>* spotlit = nullptr;
 };
 
 // Draws `run` into [min, max) of the current window's draw list: the warung above, the

@@ -34,6 +34,7 @@ constexpr Shortcut kShortcuts[] = {
     {GLFW_KEY_S, false, true, "Ctrl+S", "keys.save_files", Act::kSaveFiles},
     {GLFW_KEY_A, false, false, "A", "keys.compare", Act::kCompare},
     {GLFW_KEY_ESCAPE, false, false, "Esc", "keys.deselect", Act::kDeselect},
+    {GLFW_KEY_H, false, false, "H", "keys.spotlight", Act::kSpotlight},
 };
 
 }  // namespace

@@ -36,6 +36,7 @@ enum class Act : uint8_t {
   kSaveFiles,
   kCompare,
   kDeselect,
+  kSpotlight,
 };
 
 struct Shortcut {

@@ -197,6 +197,9 @@ constexpr ScenePalette kScene{
     .lit = {255, 196, 40},
     .refused = {214, 58, 44},
     .broker_down = {70, 60, 56},
+    .spotlight_dim = {24, 16, 10},
+    .spotlight_ring = {226, 0, 132},
+    .spotlight_dim_alpha = 0.55f,
 };
 
 // Projector mode: the same hues, deeper, so they stay apart on a washed-out screen.
@@ -230,7 +233,8 @@ nlohmann::json scene_palette_json(bool projector) {
                       {"lit", hex(p.lit)},
                       {"cashier", hex(p.cashier)},
                       {"cashier_down", hex(p.cashier_down)},
-                      {"broker_down", hex(p.broker_down)}};
+                      {"broker_down", hex(p.broker_down)},
+                      {"spotlight_ring", hex(p.spotlight_ring)}};
   for (int i = 0; i < kTicketStateCount; ++i) {
     j[std::string("ticket_") + ticket_state_name(static_cast<TicketState>(i))] = hex(p.ticket[i]);
   }

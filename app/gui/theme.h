@@ -51,6 +51,11 @@ struct ScenePalette {
   // Cooks, by sim::CookState, in its order (idle, cooking, frozen, crashed, offline, removed).
   Rgb cook[6];
   Rgb cashier, cashier_down, customer, receipt, plate, lit, refused, broker_down;
+  // The spotlight on what the story is about: the rest of the scene under a veil of
+  // spotlight_dim at spotlight_dim_alpha, a ring of spotlight_ring (a hue the scene has nowhere
+  // else) around each thing in focus.
+  Rgb spotlight_dim, spotlight_ring;
+  float spotlight_dim_alpha = 0.5f;
 };
 
 // The scene palette; projector mode has stronger contrast.

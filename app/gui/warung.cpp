@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gui/model/focus.h"
 #include "gui/model/state_json.h"
 #include "gui/model/targets.h"
 #include "gui/views/broker_view.h"
@@ -49,7 +50,7 @@ WarungUi::WarungUi(Shell& shell, Workbench& bench, std::filesystem::path scenari
   Actions& act = *actions_;
   if (View* about = shell.find_view("about")) about->set_open(false);
   shell.add_view(std::make_unique<ControlsView>(bench, act));
-  shell.add_view(std::make_unique<SceneView>(bench, act));
+  shell.add_view(std::make_unique<SceneView>(bench, act, scene_));
   shell.add_view(std::make_unique<NarrationView>(bench, act));
   shell.add_view(std::make_unique<BrokerView>(bench, act));
   shell.add_view(std::make_unique<InspectorView>(bench, act));
@@ -70,12 +71,57 @@ WarungUi::WarungUi(Shell& shell, Workbench& bench, std::filesystem::path scenari
   shell.add_end_frame_hook([this] {
     bench_.tick(ImGui::GetIO().DeltaTime);
     sync_layout();
+    follow_focus();
   });
+  shell.add_menu_hook(MenuSlot::kView, [this] { draw_view_menu(); });
   shell.add_menu_hook(MenuSlot::kFile, [this] { draw_file_menu(); });
   shell.add_menu_hook(MenuSlot::kMain, [this] { draw_sim_menu(); });
   shell.add_menu_hook(MenuSlot::kHelp, [this] { draw_help_menu(); });
   shell.add_state_writer("sim", [this] { return state_json(bench_); });
   shell.add_state_writer("link", [this] { return links_->state_json(); });
+  shell.add_state_writer("ui", [this] { return ui_json(); });
+}
+
+void WarungUi::follow_focus() {
+  // When a narration that names its focus becomes current, the inspector opens on the first
+  // thing it names that the inspector can show.
+  const sim::TimelineEvent* said = bench_.a().sim().narration();
+  const uint32_t line = said != nullptr && !said->focus.empty() ? said->line : 0;
+  if (line == focus_line_) return;
+  focus_line_ = line;
+  for (const FocusTarget& f : current_focus(bench_.a().sim())) {
+    if (f.selection.kind == Selection::Kind::kNone) continue;
+    actions_->select(f.selection);
+    if (View* v = shell_.find_view("inspector")) v->set_open(true);
+    break;
+  }
+}
+
+void WarungUi::draw_view_menu() {
+  ImGui::Separator();
+  if (ImGui::MenuItem(shell_.i18n().tr("menu.spotlight"), "H", scene_.spotlight)) {
+    perform(Act::kSpotlight);
+  }
+}
+
+nlohmann::json WarungUi::ui_json() const {
+  // The smallest text of the frame: the scene's runs, and the widgets' body font (every view
+  // draws with it or the larger heading font).
+  const float scene_min = scene_.text.min_px();
+  const float min_px = scene_min > 0 ? std::min(scene_min, scene_.ui_px) : scene_.ui_px;
+  nlohmann::json focus = nlohmann::json::array();
+  for (const FocusTarget& f : scene_.focus)
+    focus.push_back(f.name);
+  nlohmann::json drawn = nlohmann::json::array();
+  for (const Rect& r : scene_.spotlit)
+    drawn.push_back({{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}});
+  return {{"min_text_px", min_px},
+          {"scene_min_text_px", scene_min},
+          {"scene_text_floor_px", scene_.floor_px},
+          {"text_runs", scene_.text.runs().size()},
+          {"overlaps", scene_.text.overlaps()},
+          {"overlapping", scene_.text.overlapping(12)},
+          {"spotlight", {{"on", scene_.spotlight}, {"focus", focus}, {"drawn", drawn}}}};
 }
 
 void WarungUi::sync_layout() {
@@ -262,6 +308,9 @@ void WarungUi::perform(Act act) {
       break;
     case Act::kDeselect:
       a.select(Selection::none());
+      break;
+    case Act::kSpotlight:
+      scene_.spotlight = !scene_.spotlight;
       break;
   }
 }

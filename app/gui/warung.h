@@ -14,6 +14,7 @@
 #include "gui/model/workbench.h"
 #include "gui/shell.h"
 #include "gui/shortcuts.h"
+#include "gui/views/scene_view.h"
 
 namespace wmq::gui {
 
@@ -46,6 +47,9 @@ class WarungUi {
   void draw_file_menu();
   void draw_sim_menu();
   void draw_help_menu();
+  void draw_view_menu();
+  void follow_focus();
+  nlohmann::json ui_json() const;
   void tell(const Outcome& outcome);
 
   Shell& shell_;
@@ -53,7 +57,11 @@ class WarungUi {
   std::unique_ptr<Actions> actions_;
   FilesView* files_ = nullptr;  // owned by the shell
   LinkView* links_ = nullptr;   // owned by the shell
-  int layout_ = -1;             // the layout mode arranged last (bit 0 projector, bit 1 A/B)
+  SceneReport scene_;           // what the scene drew last frame; the spotlight switch
+  // The narration whose focus the inspector was last opened on (its line in the file), so a
+  // click elsewhere is not undone every frame.
+  uint32_t focus_line_ = 0;
+  int layout_ = -1;  // the layout mode arranged last (bit 0 projector, bit 1 A/B)
 };
 
 }  // namespace wmq::gui

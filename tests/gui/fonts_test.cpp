@@ -56,7 +56,12 @@ TEST_CASE("the scene's text takes the loaded size nearest to what it asks for") 
   CHECK(nearest_font(f.bold_sizes, 22.8f) == f.heading);
   CHECK(nearest_font(f.regular_sizes, 17.0f) == f.body);
   CHECK(nearest_font(f.regular_sizes, 2.0f)->FontSize == 9.0f);
-  CHECK(nearest_font(f.regular_sizes, 90.0f) == f.body_large);
+  CHECK(nearest_font(f.regular_sizes, 90.0f)->FontSize == 48.0f);  // the largest baked
+  // The floor of projector mode's scene: never a size under it.
+  CHECK(font_at_least(f.regular_sizes, 20.0f)->FontSize == 20.0f);
+  CHECK(font_at_least(f.regular_sizes, 19.5f)->FontSize == 20.0f);
+  CHECK(font_at_least(f.bold_sizes, 26.0f)->FontSize == 28.0f);
+  CHECK(font_at_least(f.regular_sizes, 100.0f)->FontSize == 48.0f);
   CHECK(f.for_mode(true).body == f.body_large);
   CHECK(f.for_mode(false).heading == f.heading);
 }

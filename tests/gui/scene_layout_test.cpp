@@ -6,9 +6,11 @@
 #include <memory>
 #include <string>
 
+#include "gui/model/focus.h"
 #include "gui/model/scene_counts.h"
 #include "gui/model/workbench.h"
 #include "gui/scene_layout.h"
+#include "gui/text_runs.h"
 #include "sim/duration.h"
 #include "sim/simulation.h"
 
@@ -128,6 +130,17 @@ TEST_CASE("a cook at a short station still has one line of window") {
   CHECK(c.drawn == 3);
 }
 
+TEST_CASE("a projector's larger type shrinks a cook's window to the station, never past it") {
+  // Two stations at 1024x768 in projector mode: the floor 20 px at 0.69 px a unit. (With three
+  // the cook's lines alone fill the station: that layout is not solved yet.)
+  const SceneSizes big = legible_sizes(20.0f / (0.69f * 1.15f));
+  const WorldRect st = kitchen_station(0, 2);
+  const CookPlace c = cook_place(st, 0, 3, 1, big);
+  CHECK(c.window.y1 <= st.y1);
+  CHECK(c.ticket_h < big.ticket_h * kHandScale);  // shrunk to the room
+  CHECK(c.drawn == 1);
+}
+
 TEST_CASE("the pickup counter and the legend sit along the bottom") {
   CHECK(pickup_area() == WorldRect{6, 330, 248, 373});
   CHECK(pickup_counter() == WorldRect{6, 348, 248, 373});
@@ -153,4 +166,65 @@ TEST_CASE("the scene counts the shelf's orders, the waiting tables and the plate
   REQUIRE(c.last_expired.size() == 1);
   CHECK(sim.order(c.last_expired[0])->status == sim::OrderStatus::kExpired);
   CHECK(c.last_lost.empty());
+}
+
+TEST_CASE("the text runs report their smallest size and how many ran into another") {
+  TextRuns runs;
+  CHECK(runs.min_px() == 0);
+  CHECK(runs.overlaps() == 0);
+  runs.add(WorldRect{0, 0, 50, 20}, 20, "r20");
+  runs.add(WorldRect{50, 0, 90, 14}, 14, "r14");  // side by side with the first: no overlap
+  runs.add(WorldRect{0, 20.5f, 50, 40}, 22,
+           "r22");  // half a pixel into the first: within the slack
+  CHECK(runs.min_px() == 14);
+  CHECK(runs.overlaps() == 0);
+  runs.add(WorldRect{40, 5, 60, 19}, 16, "r16");  // across the first two, above the third
+  CHECK(runs.overlaps() == 3);
+  CHECK(runs.overlapping(5) == std::vector<std::string>{"r20 | r16", "r14 | r16"});
+  // The spotlight's large number covers what is under it on a tag of its own.
+  runs.add(WorldRect{0, 0, 90, 40}, 40, "big", true);
+  CHECK(runs.overlaps() == 3);
+  runs.clear();
+  CHECK(runs.runs().empty());
+}
+
+TEST_CASE("a narration's focus names the things the scene points at") {
+  Workbench bench;
+  Status st = bench.load(std::string(WMQ_SCENARIOS_DIR) + "/10-poison-and-dead-letters.toml");
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+  const sim::Simulation& sim = bench.a().sim();
+  const std::vector<FocusTarget> t =
+      focus_targets({"order:7", "cook:" + sim.cooks()[1].name, "cashier:" + sim.cashiers()[0].name,
+                     "queue:" + sim.stations()[0], "broker", "shelf:dead-letters", "shelf:lost"},
+                    sim);
+  REQUIRE(t.size() == 7);
+  CHECK(t[0].selection == Selection::order(7));
+  CHECK(t[1].selection == Selection::cook(1));
+  CHECK(t[2].selection == Selection::cashier(0));
+  CHECK(t[3].selection == Selection::of_queue(sim.stations()[0]));
+  CHECK(t[4].selection == Selection::broker());
+  CHECK(t[5].selection == Selection::of_queue("dead-letters"));
+  CHECK(t[5].shelf == "dead-letters");
+  CHECK(t[6].selection == Selection::none());
+  CHECK(t[6].shelf == "lost");
+  CHECK(t[6].name == "shelf:lost");
+  // A cook the run no longer has is left out rather than pointed at nowhere.
+  CHECK(focus_targets({"cook:nobody"}, sim).empty());
+}
+
+TEST_CASE("a lesson's waiting moment focuses on the order and the cook it picked when it fired") {
+  // Lesson 3 just after the faint: the order that went back on the board and the cook who held
+  // it, whichever they were on this seed.
+  Workbench bench;
+  Status st = bench.load(std::string(WMQ_SCENARIOS_DIR) + "/03-a-cook-faints.toml");
+  REQUIRE_MESSAGE(st.is_ok(), st.message());
+  REQUIRE(bench.seek(110 * kSeconds).is_ok());
+  const sim::Simulation& sim = bench.a().sim();
+  const std::vector<FocusTarget> t = current_focus(sim);
+  REQUIRE(t.size() == 2);
+  CHECK(t[0].selection.kind == Selection::Kind::kOrder);
+  REQUIRE(sim.order(t[0].selection.index) != nullptr);
+  CHECK(sim.order(t[0].selection.index)->deliveries >= 2);  // redelivered
+  CHECK(t[1].selection.kind == Selection::Kind::kCook);
+  CHECK(sim.cooks()[t[1].selection.index].state == sim::CookState::kCrashed);
 }

@@ -4,8 +4,11 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -317,6 +320,94 @@ TEST_CASE("the story panel brings its newest line wholly into view") {
   REQUIRE(text != nullptr);
   CHECK(text->h > ImGui::GetFontSize() * 2.5f);  // three lines at least: worth scrolling for
   CHECK(inside(*text, *view));
+}
+
+TEST_CASE("the story panel shows a paragraph too long for it from its first line") {
+  // Lesson 7 at 3m45s in Indonesian on a 1024x768 projector: the broker's restart is told in
+  // more lines than the panel has; the first of them is under the title bar, not scrolled away.
+  Headless h("id", std::string(WMQ_SCENARIOS_DIR) + "/07-persistence.toml");
+  ImGui::GetIO().DisplaySize = ImVec2(1024, 768);
+  h.warung->perform(Act::kProjector);
+  h.frame();
+  h.warung->actions().seek(225 * kSeconds);
+  for (int i = 0; i < 6; ++i)
+    h.frame();
+  const Anchors& a = h.shell->anchors();
+  const Rect* view = a.find("view.narration");
+  const Rect* text = a.find("narration.text");
+  REQUIRE(view != nullptr);
+  REQUIRE(text != nullptr);
+  REQUIRE(text->y + text->h > view->y + view->h);  // it does not fit
+  const float title = h.fonts.body_large->FontSize + 2 * ImGui::GetStyle().FramePadding.y;
+  CHECK(text->y >= view->y + title);
+  CHECK(text->y <= view->y + title + ImGui::GetStyle().WindowPadding.y + 1);
+}
+
+TEST_CASE(
+    "every lesson's first pause is legible from the back: large type, no label over another") {
+  // 1024x768 and 1920x1080 in projector mode, 1280x720 on a desk, English and Bahasa Indonesia
+  // (whose words are longer). The floor is 20 px at 1024x768 and grows with the window; the
+  // desk's is 12 px. In-process and headless: the figures come from the painter's calls, the
+  // same ones a window under Xvfb reports (gui_spotlight checks one there).
+  struct Size {
+    float w, h;
+    bool projector;
+    float floor;
+  };
+  const Size sizes[] = {{1024, 768, true, 20}, {1280, 720, false, 12}, {1920, 1080, true, 28}};
+  std::vector<std::filesystem::path> lessons;
+  for (const auto& e : std::filesystem::directory_iterator(WMQ_SCENARIOS_DIR)) {
+    const std::string name = e.path().filename().string();
+    if (name.size() > 3 && std::isdigit(static_cast<unsigned char>(name[0])) &&
+        name.rfind("00-", 0) != 0) {
+      lessons.push_back(e.path());
+    }
+  }
+  std::sort(lessons.begin(), lessons.end());
+  REQUIRE(lessons.size() >= 12);
+  std::vector<std::string> problems, crowded;
+  for (const auto& lesson : lessons) {
+    for (const Size& size : sizes) {
+      for (const std::string lang : {"en", "id"}) {
+        Headless h(lang, lesson.string());
+        ImGui::GetIO().DisplaySize = ImVec2(size.w, size.h);
+        if (size.projector) h.warung->perform(Act::kProjector);
+        h.frame();
+        Micros first = -1;
+        for (const sim::TimelineEvent& te : h.bench.scenario().timeline) {
+          if (te.pause && (first < 0 || te.at < first)) first = te.at;
+        }
+        REQUIRE_MESSAGE(first >= 0, lesson.string());
+        h.warung->actions().seek(first);
+        for (int i = 0; i < 3; ++i)
+          h.frame();
+        const nlohmann::json ui = h.shell->state_json()["ui"];
+        const std::string where = lesson.filename().string() + " " + std::to_string(int(size.w)) +
+                                  "x" + std::to_string(int(size.h)) + " " + lang + ": ";
+        if (ui["scene_text_floor_px"].get<float>() != size.floor) {
+          problems.push_back(where + "floor " + ui["scene_text_floor_px"].dump());
+        }
+        if (ui["text_runs"].get<size_t>() < 10) problems.push_back(where + "few text runs");
+        if (ui["scene_min_text_px"].get<float>() < size.floor) {
+          problems.push_back(where + "scene text of " + ui["scene_min_text_px"].dump() + " px");
+        }
+        if (ui["min_text_px"].get<float>() < std::min(size.floor, 20.0f)) {
+          problems.push_back(where + "text of " + ui["min_text_px"].dump() + " px");
+        }
+        if (ui["overlaps"].get<size_t>() != 0) {
+          (size.projector ? crowded : problems)
+              .push_back(where + ui["overlaps"].dump() + " overlaps: " + ui["overlapping"].dump());
+        }
+      }
+    }
+  }
+  for (const std::string& p : problems)
+    MESSAGE(p);
+  // Not yet held to: the projector's 20 px lines do not all fit the warung's frame (board rows,
+  // the cashiers' heading, the band above the legend). Printed so the count is seen going down.
+  for (const std::string& p : crowded)
+    WARN_MESSAGE(false, p);
+  CHECK(problems.empty());
 }
 
 TEST_CASE("the broker panel's session column names fit their columns in each language") {

@@ -129,6 +129,29 @@ min_peak = 5
   CHECK(s.expect[4].name == "queue.wok.min_peak");
 }
 
+TEST_CASE(
+    "an event names what it is about: an order, a cook, a cashier, a queue, the broker, a shelf") {
+  const Scenario s = parse_ok(kHead + kStations +
+                              "[[event]]\nat = \"1m\"\nen = \"Watch.\"\nfocus = \"order:12\"\n"
+                              "[[event]]\nat = \"2m\"\ndo = \"crash_cook\"\ncook = \"wok-1\"\n"
+                              "focus = [\"cook:wok-1\", \"queue:wok\", \"cashier:cashier-1\", "
+                              "\"broker\", \"shelf:dead-letters\"]\n");
+  REQUIRE(s.timeline.size() == 2);
+  CHECK(s.timeline[0].focus == std::vector<std::string>{"order:12"});
+  CHECK(s.timeline[1].focus == std::vector<std::string>{"cook:wok-1", "queue:wok",
+                                                        "cashier:cashier-1", "broker",
+                                                        "shelf:dead-letters"});
+}
+
+TEST_CASE("an event that waits may focus on what it picks when it fires") {
+  const Scenario s = parse_ok(kHead + kStations +
+                              "[[event]]\nafter = \"1m\"\nwhen = { cook = \"busiest\", "
+                              "holds_at_least = 1 }\nen = \"{cook} has {order}.\"\n"
+                              "focus = [\"order:{order}\", \"cook:{cook}\"]\n");
+  REQUIRE(s.timeline.size() == 1);
+  CHECK(s.timeline[0].focus == std::vector<std::string>{"order:{order}", "cook:{cook}"});
+}
+
 TEST_CASE("without a dishes list customers order every dish whose station exists") {
   const Scenario s = parse_ok(kHead + kStations);
   std::vector<std::string> names;
@@ -183,7 +206,7 @@ TEST_CASE("each mistake in a scenario file is one sentence with file:line") {
        R"(t.toml:5: this crash_cook event needs "cook")"},
       {kHead + kStations +
            "[[event]]\nat = \"1m\"\ndo = \"crash_cook\"\ncook = \"wok-1\"\nspeed = 2\n",
-       R"(t.toml:9: unknown key "speed" in this crash_cook event; write one of "at", "after", "when", "deadline", "do", "en", "id", "pause", "cook" or "restart_after")"},
+       R"(t.toml:9: unknown key "speed" in this crash_cook event; write one of "at", "after", "when", "deadline", "do", "en", "id", "pause", "focus", "cook" or "restart_after")"},
       {kHead + kStations + "[[event]]\ndo = \"crash_broker\"\n",
        R"(t.toml:5: [[event]] needs "at")"},
       {kHead + kStations + "[[event]]\nat = \"1m\"\n",
@@ -216,6 +239,17 @@ TEST_CASE("each mistake in a scenario file is one sentence with file:line") {
        R"(t.toml:6: unknown key "min_pek" in [expect.queue.wok]; did you mean "min_peak"?)"},
       {kHead + "menu = \"nowhere.toml\"\n" + kStations,
        R"(t.toml:3: cannot read the menu "nowhere.toml"; "menu" is relative to the scenario file)"},
+      {kHead + kStations + "[[event]]\nat = \"1m\"\nen = \"Look.\"\nfocus = \"cook:wok1\"\n",
+       R"(t.toml:8: unknown focus "cook:wok1"; did you mean "cook:wok-1"?)"},
+      {kHead + kStations +
+           "[[event]]\nat = \"1m\"\nen = \"Look.\"\nfocus = [\"broker\", \"shelf:dead-letter\"]\n",
+       R"(t.toml:8: unknown focus "shelf:dead-letter"; did you mean "shelf:dead-letters"?)"},
+      {kHead + kStations + "[[event]]\nat = \"1m\"\nen = \"Look.\"\nfocus = \"order:first\"\n",
+       R"(t.toml:8: focus "order:first" needs the order's number, like "order:1")"},
+      {kHead + kStations + "[[event]]\nat = \"1m\"\nen = \"Look.\"\nfocus = \"order:{order}\"\n",
+       R"(t.toml:8: "focus" uses {order} but this event picks no order; give it a "when" that waits for a order (or a cook = target))"},
+      {kHead + kStations + "[[event]]\nat = \"1m\"\nen = \"Look.\"\nfocus = 1\n",
+       R"(t.toml:8: "focus" must be what the moment is about in quotes, like "order:1" or "cook:grill-1", or a list of them)"},
       {kHead + "[[station]]\nname = \"wok\"\ncooks = 1\nspeeds = [1.0, 2.0]\n",
        R"(t.toml:6: "speeds" lists 2 cooks but the station has 1)"},
   };

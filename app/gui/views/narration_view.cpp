@@ -101,9 +101,14 @@ void NarrationView::follow(const std::string& shown, float line_top) {
   // Checked over frames, not once: the panel's size settles a frame or two after a seek,
   // and a scroll takes effect on the next frame. Once the line is in view the reader may
   // scroll freely again.
+  // `line_top` is from the window's top, title bar included, while a scroll offset counts from
+  // the top of the content: the content region's start (title bar and padding) is the
+  // difference. Scrolling by line_top alone hid the paragraph's first lines under the title.
   const ImGuiStyle& style = ImGui::GetStyle();
   const float bottom = ImGui::GetWindowPos().y + ImGui::GetWindowHeight() - style.WindowPadding.y;
-  const float target = line_top - style.WindowPadding.y;
+  // (GetWindowContentRegionMin is that start moved by the current scroll.)
+  const float content_top = ImGui::GetWindowContentRegionMin().y + ImGui::GetScrollY();
+  const float target = line_top - content_top;
   if (ImGui::GetItemRectMax().y <= bottom + 0.5f || ImGui::GetScrollY() >= target - 0.5f) {
     ui_.pending = false;  // wholly in view, or taller than the panel and begun at its top
     return;

@@ -97,8 +97,13 @@ void tooltip_for(const Hit& hit, const Run& run, const I18n& t) {
 
 }  // namespace
 
-SceneView::SceneView(const Workbench& bench, Actions& actions)
-    : View("scene", "scene.title"), bench_(bench), actions_(actions) {}
+float scene_text_floor(bool projector, float width, float height) {
+  if (!projector) return 12.0f;
+  return std::floor(20.0f * std::max(1.0f, std::min(width / 1024.0f, height / 768.0f)));
+}
+
+SceneView::SceneView(const Workbench& bench, Actions& actions, SceneReport& report)
+    : View("scene", "scene.title"), bench_(bench), actions_(actions), report_(report) {}
 
 void SceneView::handle_input(ViewContext& ctx, const Run& run, const std::vector<Hit>& hits,
                              ImVec2 min, ImVec2 max, SceneUi& ui) {
@@ -163,14 +168,44 @@ void SceneView::drawContent(ViewContext& ctx) {
                              ImGuiButtonFlags_MouseButtonMiddle);
 
   const double now = ImGui::GetTime();
-  const float dt = ImGui::GetIO().DeltaTime;
-  // The desktop's sizes in both modes for now: projector mode draws them larger, not fewer.
-  SceneEnv env{ctx.i18n, ctx.fonts, ctx.projector, bench_.epoch(), now,
-               dt,       "scene.",  &ctx.anchors,  false,          SceneSizes{}};
+  const ImGuiIO& io = ImGui::GetIO();
+  const float dt = io.DeltaTime;
+  const bool split = bench_.b() != nullptr;
+  // The layout is made for the type: the floor in pixels, over the pixels a world unit takes at
+  // this size, is how tall the smallest words are in the world (scene_layout.h).
+  report_.floor_px = scene_text_floor(ctx.projector, io.DisplaySize.x, io.DisplaySize.y);
+  report_.ui_px = ctx.fonts.body->FontSize;
+  const float half = split ? (avail.y - chip_row()) / 2 : avail.y;
+  // The strip holds a stage's name over its count, both at least the floor's size.
+  SceneSizes strip_sizes;
+  const float strip_factor = strip_height(SceneSizes{1, 1, 0, 0, 1, 1}, ctx.projector, split);
+  strip_sizes.strip = std::max(strip_sizes.strip, (2 * report_.floor_px + 18) / strip_factor);
+  const SceneFit fit =
+      fit_scene(WorldRect{0, 0, avail.x, half}, strip_height(strip_sizes, ctx.projector, split),
+                ui_.a.zoom, WorldPoint{});
+  const float per_unit = fit.scale * (ctx.projector ? 1.15f : 1.0f);
+  report_.text.clear();
+  report_.spotlit.clear();
+  report_.focus = current_focus(bench_.a().sim());
+  SceneEnv env{ctx.i18n,
+               ctx.fonts,
+               ctx.projector,
+               bench_.epoch(),
+               now,
+               dt,
+               "scene.",
+               &ctx.anchors,
+               false,
+               legible_sizes(ctx.projector ? report_.floor_px / per_unit : 0.0f),
+               report_.floor_px,
+               &report_.text,
+               report_.spotlight ? report_.focus : std::vector<FocusTarget>{},
+               &report_.spotlit};
+  env.sizes.strip = strip_sizes.strip;
   const ScenePalette& pal = scene_palette(ctx.projector);
   hits_a_.clear();
   hits_b_.clear();
-  if (bench_.b() == nullptr) {
+  if (!split) {
     paint_scene(bench_.a(), bench_.selection(), min, max, ui_.a, env, hits_a_);
     handle_input(ctx, bench_.a(), hits_a_, min, max, ui_.a);
   } else {
@@ -184,6 +219,7 @@ void SceneView::drawContent(ViewContext& ctx) {
     paint_scene(bench_.a(), bench_.selection(), a_min, a_max, ui_.a, env, hits_a_);
     SceneEnv env_b = env;
     env_b.anchor_prefix = "sceneB.";
+    env_b.spotlit = nullptr;
     ui_.b.zoom = ui_.a.zoom;
     ui_.b.pan = ui_.a.pan;
     paint_scene(*bench_.b(), bench_.selection(), b_min, max, ui_.b, env_b, hits_b_);

@@ -16,9 +16,24 @@
 
 namespace wmq::gui {
 
+// What the scene drew in its last frame, for the "ui" section of the --state-out report, and the
+// teacher's spotlight switch. Owned by WarungUi, shared with the scene view.
+struct SceneReport {
+  bool spotlight = true;           // the spotlight on what the story is about (View menu, H)
+  TextRuns text;                   // every text run the scene drew (both halves of the split view)
+  float floor_px = 0;              // the smallest size the scene may use at this window size
+  float ui_px = 0;                 // the widgets' body font
+  std::vector<FocusTarget> focus;  // what the story is about now, spotlight on or off
+  std::vector<Rect> spotlit;       // where the spotlight fell (screen pixels), run A's scene
+};
+
+// The smallest text the scene may draw at a `width` x `height` window (pixels): a projector's
+// 20 px at 1024x768, growing with the window beyond it; 12 px on a desk.
+float scene_text_floor(bool projector, float width, float height);
+
 class SceneView : public View {
  public:
-  SceneView(const Workbench& bench, Actions& actions);
+  SceneView(const Workbench& bench, Actions& actions, SceneReport& report);
 
  protected:
   void drawContent(ViewContext& ctx) override;
@@ -44,6 +59,7 @@ class SceneView : public View {
 
   const Workbench& bench_;
   Actions& actions_;
+  SceneReport& report_;
   Ui ui_;
   std::vector<Hit> hits_a_, hits_b_;
 };

@@ -295,6 +295,8 @@ void Simulation::Impl::fire(uint32_t i, const Pick& picked, std::string late) {
   }
   te.say.en = fill_names(te.say.en, pick);
   te.say.id = fill_names(te.say.id, pick);
+  for (std::string& f : te.focus)
+    f = fill_names(f, pick);
   fired_.push_back(std::move(te));
   const TimelineEvent& f = fired_.back();
   if (f.action) apply(*f.action);

@@ -90,6 +90,53 @@ std::optional<std::string> optional_name(const Reader& r, const TValue& ev, cons
   return name;
 }
 
+// One focus target: "order:N" takes any number, the others a name the scenario defines.
+std::string read_focus_target(const Reader& r, const TValue& v, const Names& names) {
+  if (!v.is_string()) {
+    r.fail(v,
+           "\"focus\" must be what the moment is about in quotes, like \"order:1\" or "
+           "\"cook:grill-1\", or a list of them");
+  }
+  const std::string target = v.as_string().str;
+  // What an event that waits picks when it fires (check_narration_names checks it can).
+  if (target == "cook:{cook}" || target == "order:{order}" || target == "queue:{queue}") {
+    return target;
+  }
+  if (target.rfind("order:", 0) == 0) {
+    const std::string n = target.substr(6);
+    const bool number = !n.empty() && n.size() <= 9 &&
+                        n.find_first_not_of("0123456789") == std::string::npos && n != "0";
+    if (!number) r.fail(v, "focus \"" + target + "\" needs the order's number, like \"order:1\"");
+    return target;
+  }
+  std::vector<std::string> known = {"broker"};
+  for (const std::string& c : names.cooks)
+    known.push_back("cook:" + c);
+  for (const std::string& c : names.cashiers)
+    known.push_back("cashier:" + c);
+  for (const std::string& q : names.stations)
+    known.push_back("queue:" + q);
+  known.insert(known.end(), {"queue:pickup", "queue:dead-letters", "shelf:dead-letters",
+                             "shelf:expired", "shelf:lost"});
+  if (std::find(known.begin(), known.end(), target) == known.end()) {
+    r.fail(v, "unknown focus \"" + target + "\"" + suggest(target, known));
+  }
+  return target;
+}
+
+std::vector<std::string> read_focus(const Reader& r, const TValue& ev, const Names& names) {
+  std::vector<std::string> out;
+  const TValue* v = r.find(ev, "focus");
+  if (v == nullptr) return out;
+  if (v->is_array()) {
+    for (const TValue& one : v->as_array())
+      out.push_back(read_focus_target(r, one, names));
+  } else {
+    out.push_back(read_focus_target(r, *v, names));
+  }
+  return out;
+}
+
 // When an event may fire: its `at`, or for one that waits (`when`) its
 // `after` (0 when left out). Each shape's wrong mix is its own sentence.
 Micros event_time(const Reader& r, const TValue& ev) {
@@ -127,10 +174,15 @@ void check_narration_names(const Reader& r, const TValue& ev, const TimelineEven
       detail::check_names(r, *v, key, v->as_string().str, cook, order, queue);
     }
   }
+  if (const TValue* v = r.find(ev, "focus")) {
+    for (const std::string& f : e.focus)
+      detail::check_names(r, *v, "focus", f, cook, order, queue);
+  }
 }
 
 void read_event(const Reader& r, const TValue& ev, Scenario& s, Names& names, TimelineEvent& out) {
-  std::vector<std::string> keys = {"at", "after", "when", "deadline", "do", "en", "id", "pause"};
+  std::vector<std::string> keys = {"at", "after", "when",  "deadline", "do",
+                                   "en", "id",    "pause", "focus"};
   const std::optional<std::string> what = r.get_string(ev, "do");
   std::optional<InjectionKind> kind;
   if (what) {
@@ -207,6 +259,7 @@ void read_event(const Reader& r, const TValue& ev, Scenario& s, Names& names, Ti
   out.say.id = r.get_string(ev, "id").value_or("");
   out.pause = r.get_bool(ev, "pause").value_or(false);
   out.line = r.line_of(ev);
+  out.focus = read_focus(r, ev, names);
   if (!kind) {
     if (out.say.empty()) {
       r.fail(ev,

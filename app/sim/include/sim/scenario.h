@@ -70,6 +70,11 @@ struct TimelineEvent {
   Text say;                         // narration for this moment
   bool pause = false;               // the GUI pauses here
   uint32_t line = 0;                // where it is in the file
+  // What the moment is about, for the GUI to point at while its narration is current:
+  // "order:N", "cook:NAME", "cashier:NAME", "queue:NAME", "broker" or "shelf:NAME"
+  // (dead-letters, expired, lost). Names are checked when the file is read; an order's
+  // number is not (orders arrive as the run goes).
+  std::vector<std::string> focus;
   // Set only on the fired copy Simulation::narration() returns: why it fired
   // at its deadline ("" = on time), e.g. "grill-1 never held at least 1 order".
   std::string late;
