@@ -168,14 +168,15 @@ class Guessing(unittest.TestCase):
                 took.append(time.monotonic() - start)
                 self.assertEqual((cmd, headers["message"]), ("ERROR", "login failed"))
                 raw.close()
-            # Three at full speed (a hash check each), then 0.25 s, then 0.5 s.
-            self.assertTrue(all(t < 0.25 for t in took[:3]), took)
+            # Three at full speed (a hash check each, slower on a loaded machine but never
+            # held), then 0.25 s, then 0.5 s.
+            self.assertTrue(all(t < took[3] for t in took[:3]), took)
             self.assertGreaterEqual(took[3], 0.25, took)
             self.assertGreaterEqual(took[4], 0.5, took)
-            # Meanwhile the right passcode gets in at once.
+            # Meanwhile the right passcode gets in without the 1 s a sixth failure would wait.
             start = time.monotonic()
             ok, _ = connect(s, login="kasir", passcode="rahasia")
-            self.assertLess(time.monotonic() - start, 0.25)
+            self.assertLess(time.monotonic() - start, 1.0)
             ok.disconnect()
         d.cleanup()
 
