@@ -87,7 +87,7 @@ void BrokerView::drawContent(ViewContext& ctx) {
     ImGui::TableSetupColumn(t.tr("broker.kind"), ImGuiTableColumnFlags_WidthStretch, 1.4f);
     ImGui::TableHeadersRow();
     for (const QueueSnapshot& q : snap.queues) {
-      if (q.name.rfind("news.", 0) == 0) continue;  // announcement queues clutter the lesson
+      if (sim::is_news_queue(q.name)) continue;  // announcement queues clutter the lesson
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       const bool selected =

@@ -28,10 +28,6 @@ inline constexpr const char* kDeadLetterQueue = "dead-letters";
 inline constexpr const char* kPickupQueue = "pickup";
 inline constexpr const char* kAnnounceExchange = "announcements";
 
-// Announcements reach each station through its own queue, "news.<station>".
-std::string news_queue(std::string_view station);
-bool is_news_queue(std::string_view queue);
-
 // What a step says beyond its order, kind and time (OrderStep's other fields).
 struct StepFacts {
   uint32_t who = 0;  // cook or cashier index; an external client's with `external`

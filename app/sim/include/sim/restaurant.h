@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "broker/clock.h"
@@ -19,6 +20,10 @@
 #include "broker/session.h"
 
 namespace wmq::sim {
+
+// Announcements reach each station through its own queue, "news.<station>" (order_ledger.cpp).
+std::string news_queue(std::string_view station);
+bool is_news_queue(std::string_view queue);
 
 enum class CustomerState : uint8_t {
   kInLine,       // waiting in a cashier's line
