@@ -91,9 +91,10 @@ TEST_CASE("each mistake in a when is one sentence with file:line and what to wri
       {"[[event]]\nat = \"1m\"\ndo = \"revive_cook\"\ncook = \"busiest\"\n",
        R"(t.toml:14: unknown cook "busiest"; write one of "wok-1", "wok-2" or "grill-1")"},
   };
-  for (const auto& [events, sentence] : cases) {
+  for (const auto& c : cases) {
+    const std::string& events = c.first;  // a plain reference: CAPTURE may not take a binding
     CAPTURE(events);
-    CHECK(error_of(events) == sentence);
+    CHECK(error_of(events) == c.second);
   }
 }
 
