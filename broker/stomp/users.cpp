@@ -2,7 +2,6 @@
 
 #include "stomp/passcode_hash.h"
 
-
 #include <algorithm>
 #include <fstream>
 #include <sstream>

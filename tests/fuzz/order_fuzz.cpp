@@ -94,9 +94,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   wmq::Status st = validate(translated);
   const std::string_view reason = reason_of(st.message());
   // (The reason may quote the dish, whatever it holds: look at its start.)
-  require(st.is_ok() || (reason != "the body is not a JSON object" &&
-                         !starts_with(reason, "\"order\"") &&
-                         !starts_with(reason, "\"dish\" must be a dish name in quotes")),
+  require(st.is_ok() ||
+              (reason != "the body is not a JSON object" && !starts_with(reason, "\"order\"") &&
+               !starts_with(reason, "\"dish\" must be a dish name in quotes")),
           kTarget, "a translated note is read whole", st.message() + "\n" + json.value());
   // Never half: the verdict follows from the translated fields alone. (A
   // dish of bytes that are not UTF-8 is JSON nlohmann will not read: skip.)
