@@ -12,24 +12,45 @@ namespace wmq::gui {
 namespace {
 
 // Must outlive the atlas build: ImGui keeps the pointer, not a copy.
+// The letters any name may need; of the symbol blocks only what the program writes (an atlas
+// with all of Dingbats and Arrows at every size took 4096x4096 pixels, 64 MB to upload, and
+// over WebGL's limit at a pixel ratio of 2).
 constexpr ImWchar kGlyphRanges[] = {
     0x0020, 0x024F,  // Basic Latin, Latin-1 Supplement, Latin Extended-A and -B
-    0x2000, 0x206F,  // General Punctuation: dashes, quotes, ellipsis, bullet
-    0x2190, 0x21FF,  // Arrows
-    0x25A0, 0x25FF,  // Geometric Shapes: play/stop marks
-    0x2200, 0x221E,  // Mathematical Operators up to infinity (an unlimited prefetch)
-    0x2600, 0x27BF,  // Miscellaneous Symbols and Dingbats: snowflake, skull, check, pause bars
+    0x2010, 0x203A,  // General Punctuation: dashes, quotes, bullet, ellipsis
+    0x2190, 0x2193,  // Arrows: the step keys
+    0x21BA, 0x21BA,  // anticlockwise open circle arrow (given again)
+    0x21E5, 0x21E5,  // rightwards arrow to bar (Tab)
+    0x221E, 0x221E,  // infinity (an unlimited prefetch)
+    0x25A0, 0x25A0,  // black square (stop)
+    0x25B6, 0x25B6,  // play
+    0x25BE, 0x25BE,  // small down triangle (a menu)
+    0x25CF, 0x25CF,  // black circle
+    0x2620, 0x2620,  // skull (a poison order)
+    0x2668, 0x2668,  // hot springs (steam)
+    0x26A1, 0x26A1,  // high voltage (a crash)
+    0x2713, 0x2717,  // check and cross marks
+    0x2744, 0x2744,  // snowflake (a frozen cook)
+    0x275A, 0x275A,  // heavy vertical bar (pause)
     0,
 };
 
 // The scene's extra sizes need fewer glyphs: no Latin Extended, the symbols it draws.
 constexpr ImWchar kSceneRanges[] = {
     0x0020, 0x00FF,  // Basic Latin, Latin-1 Supplement
-    0x2000, 0x206F,  // General Punctuation
-    0x2190, 0x21FF,  // Arrows
-    0x2200, 0x221E,  // Mathematical Operators up to infinity
-    0x25A0, 0x25FF,  // Geometric Shapes
-    0x2600, 0x27BF,  // Miscellaneous Symbols and Dingbats
+    0x2010, 0x203A,  // General Punctuation
+    0x2190, 0x2193,  // Arrows
+    0x21BA, 0x21BA,  // given again
+    0x221E, 0x221E,  // infinity
+    0x25A0, 0x25A0,  // stop
+    0x25B6, 0x25B6,  // play
+    0x25CF, 0x25CF,  // black circle
+    0x2620, 0x2620,  // skull
+    0x2668, 0x2668,  // steam
+    0x26A1, 0x26A1,  // crash
+    0x2713, 0x2717,  // check, cross
+    0x2744, 0x2744,  // snowflake
+    0x275A, 0x275A,  // pause
     0,
 };
 // Pixel sizes the scene text snaps to, besides the UI fonts. Few enough to keep the atlas small:
@@ -61,10 +82,20 @@ FontFiles default_font_files() {
                    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"};
 }
 
-Fonts load_fonts(ImGuiIO& io, const FontFiles& files, float body_px, float heading_px) {
+Fonts load_fonts(ImGuiIO& io, const FontFiles& files, float body_px, float heading_px,
+                 float scale) {
   Fonts fonts;
+  // One texel a pixel: glyphs are drawn at the size and on the pixel grid they were rasterised
+  // for and sampled nearest-neighbour, so ImGui's threefold horizontal oversampling (meant for
+  // bilinear sampling at fractional positions) would only triple the atlas.
+  ImFontConfig config;
+  config.OversampleH = 1;
+  config.OversampleV = 1;
+  config.PixelSnapH = true;
+  body_px *= scale;
+  heading_px *= scale;
   if (readable_file(files.body)) {
-    fonts.body = io.Fonts->AddFontFromFileTTF(files.body.c_str(), body_px, nullptr, kGlyphRanges);
+    fonts.body = io.Fonts->AddFontFromFileTTF(files.body.c_str(), body_px, &config, kGlyphRanges);
   }
   if (fonts.body == nullptr) {
     std::fprintf(stderr,
@@ -76,17 +107,17 @@ Fonts load_fonts(ImGuiIO& io, const FontFiles& files, float body_px, float headi
   }
   if (!fonts.fallback && readable_file(files.heading)) {
     fonts.heading =
-        io.Fonts->AddFontFromFileTTF(files.heading.c_str(), heading_px, nullptr, kGlyphRanges);
+        io.Fonts->AddFontFromFileTTF(files.heading.c_str(), heading_px, &config, kGlyphRanges);
   }
   if (fonts.heading == nullptr) fonts.heading = fonts.body;
   fonts.body_large = fonts.body;
   fonts.heading_large = fonts.heading;
   if (!fonts.fallback) {
     fonts.body_large = io.Fonts->AddFontFromFileTTF(files.body.c_str(), body_px * kProjectorScale,
-                                                    nullptr, kGlyphRanges);
+                                                    &config, kGlyphRanges);
     if (fonts.heading != fonts.body) {
       fonts.heading_large = io.Fonts->AddFontFromFileTTF(
-          files.heading.c_str(), heading_px * kProjectorScale, nullptr, kSceneRanges);
+          files.heading.c_str(), heading_px * kProjectorScale, &config, kSceneRanges);
     } else {
       fonts.heading_large = fonts.body_large;
     }
@@ -99,12 +130,13 @@ Fonts load_fonts(ImGuiIO& io, const FontFiles& files, float body_px, float headi
     regular.emplace_back(body_px * kProjectorScale, fonts.body_large);
     bold.emplace_back(heading_px * kProjectorScale, fonts.heading_large);
     auto add_sizes = [&](const auto& pixel_sizes, const ImWchar* ranges) {
-      for (float px : pixel_sizes) {
+      for (float unscaled : pixel_sizes) {
+        const float px = unscaled * scale;
         regular.emplace_back(px,
-                             io.Fonts->AddFontFromFileTTF(files.body.c_str(), px, nullptr, ranges));
+                             io.Fonts->AddFontFromFileTTF(files.body.c_str(), px, &config, ranges));
         if (fonts.heading != fonts.body) {
           bold.emplace_back(
-              px, io.Fonts->AddFontFromFileTTF(files.heading.c_str(), px, nullptr, ranges));
+              px, io.Fonts->AddFontFromFileTTF(files.heading.c_str(), px, &config, ranges));
         }
       }
     };

@@ -62,7 +62,8 @@ ImFont* font_at_least(const std::vector<ImFont*>& sizes, float pixels);
 // twins. A missing file is not an error: ImGui's built-in font stands in and a warning naming
 // the path goes to stderr.
 // The files are checked first because AddFontFromFileTTF asserts (aborts) on a missing one.
+// `scale` multiplies every size (the UI's pixel ratio: 2 on a high-density screen in a page).
 Fonts load_fonts(ImGuiIO& io, const FontFiles& files = default_font_files(), float body_px = 17.0f,
-                 float heading_px = 23.0f);
+                 float heading_px = 23.0f, float scale = 1.0f);
 
 }  // namespace wmq::gui

@@ -65,3 +65,32 @@ TEST_CASE("the scene's text takes the loaded size nearest to what it asks for") 
   CHECK(f.for_mode(true).body == f.body_large);
   CHECK(f.for_mode(false).heading == f.heading);
 }
+
+TEST_CASE("at a pixel ratio of 2 every font is rasterised twice as large") {
+  Context c;
+  ImGuiIO& io = ImGui::GetIO();
+  Fonts f = load_fonts(io, default_font_files(), 17.0f, 23.0f, 2.0f);
+  REQUIRE_FALSE(f.fallback);
+  REQUIRE(io.Fonts->Build());
+  CHECK(f.body->FontSize == 34.0f);
+  CHECK(f.heading->FontSize == 46.0f);
+  CHECK(f.body_large->FontSize == 34.0f * kProjectorScale);
+  CHECK(f.regular_sizes.front()->FontSize == 18.0f);  // the scene's smallest, 9 px at 1
+  CHECK(f.regular_sizes.back()->FontSize == 96.0f);
+}
+
+TEST_CASE("the font atlas fits every WebGL up to a pixel ratio of 3") {
+  // WebGL refuses a texture wider or taller than its MAX_TEXTURE_SIZE (8,192 with SwiftShader,
+  // 4,096 on some phones), and then draws every glyph and every filled shape as a black block.
+  for (float scale : {1.0f, 2.0f, 3.0f}) {
+    CAPTURE(scale);
+    Context c;
+    ImGuiIO& io = ImGui::GetIO();
+    Fonts f = load_fonts(io, default_font_files(), 17.0f, 23.0f, scale);
+    REQUIRE_FALSE(f.fallback);
+    REQUIRE(io.Fonts->Build());
+    CHECK(io.Fonts->TexWidth <= 4096);
+    CHECK(io.Fonts->TexHeight <= 4096);
+    if (scale == 1.0f) CHECK(io.Fonts->TexWidth * io.Fonts->TexHeight <= 2048 * 1024);
+  }
+}
