@@ -55,6 +55,27 @@ const std::vector<std::string> kLanguages = {"en", "id"};
 // an idle window does not spin a shared CPU.
 constexpr auto kFramePeriod = std::chrono::microseconds(16'667);
 
+// The UI's fonts at a pixel ratio of 1 (times the ratio in a page on a high-density screen).
+constexpr float kBodyPx = 17.0f;
+constexpr float kHeadingPx = 23.0f;
+
+// The ratio the UI is drawn at: the page's, in twentieths (a ratio that wobbles in its last
+// digits does not rebuild the fonts), from half size (a page zoomed out) to three times (a
+// phone; beyond that the font atlas outgrows what every WebGL allows).
+float ui_scale_for(float pixel_ratio) {
+  const float r = std::clamp(pixel_ratio, 0.5f, 3.0f);
+  return std::round(r * 20.0f) / 20.0f;
+}
+
+// Every glyph is drawn at the size it was rasterised at (the scene snaps to loaded sizes), so
+// the atlas can be sampled nearest-neighbour: one texel fetch a pixel instead of four, which
+// halves the frame time on Mesa's software renderer (llvmpipe) at 1280x720.
+void sample_font_atlas_nearest(const ImGuiIO& io) {
+  glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(reinterpret_cast<intptr_t>(io.Fonts->TexID)));
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+}
+
 // GLFW reports errors through a callback only; the last one explains a failed init.
 std::string g_glfw_error;
 
@@ -254,6 +275,8 @@ class GuiLoop final : public platform::FrameLoop {
  private:
   // What --state-out writes (app.h), "exit_reason" "running" until the last frame.
   nlohmann::json state_report() const;
+  // Rebuilds the fonts and the theme when the page's pixel ratio changed since the last frame.
+  void follow_pixel_ratio();
 
   GuiOptions options_;  // a --link fills in what it holds (open())
   std::filesystem::path scenarios_dir_;
@@ -374,27 +397,25 @@ int GuiLoop::open() {
   // (Xvfb puts it mid-screen) must not hover a widget and open a tooltip in it.
   if (bounded_) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;
 
-  apply_theme(ImGui::GetStyle());
-  Fonts fonts = load_fonts(io);
+  const float scale = ui_scale_for(platform::pixel_ratio());
+  apply_theme(ImGui::GetStyle(), false, scale);
+  Fonts fonts = load_fonts(io, default_font_files(), kBodyPx, kHeadingPx, scale);
 
   if (!ImGui_ImplGlfw_InitForOpenGL(glfw_->window, true)) {
     return no_display("cannot attach Dear ImGui to the window");
   }
   imgui_->glfw_backend = true;
   platform::install_clipboard(io);  // after the backend, which installs GLFW's
+  platform::install_wheel();
   if (!ImGui_ImplOpenGL3_Init(platform::glsl_version())) {
     return no_display("cannot load OpenGL 3 functions");
   }
   imgui_->gl_backend = true;
-  // Every glyph is drawn at the size it was rasterised at (the scene snaps to loaded sizes), so
-  // the atlas can be sampled nearest-neighbour: one texel fetch a pixel instead of four, which
-  // halves the frame time on Mesa's software renderer (llvmpipe) at 1280x720.
   ImGui_ImplOpenGL3_CreateDeviceObjects();
-  glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(reinterpret_cast<intptr_t>(io.Fonts->TexID)));
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  sample_font_atlas_nearest(io);
 
   shell_ = std::make_unique<Shell>(std::move(i18n).value(), fonts, WMQ_GUI_VERSION);
+  if (scale != 1.0f) shell_->set_fonts(fonts, scale);
   shell_->add_view(std::make_unique<AboutView>(WMQ_GUI_VERSION));
   warung_ = std::make_unique<WarungUi>(*shell_, bench_, scenarios_dir_);
   if (!link_problem.empty()) warung_->links().show_problem(link_problem);
@@ -439,6 +460,7 @@ bool GuiLoop::frame() {
 
   glfwPollEvents();
   platform::follow_page_size(glfw_->window);
+  follow_pixel_ratio();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   // Two frames can share a timestamp (a browser's frozen or virtual clock, a coarse timer), and
@@ -501,10 +523,30 @@ std::optional<platform::FrameLoop::Clock::time_point> GuiLoop::next_frame_at() c
   return std::nullopt;
 }
 
+void GuiLoop::follow_pixel_ratio() {
+  const float scale = ui_scale_for(platform::pixel_ratio());
+  if (scale == shell_->ui_scale()) return;
+  // The browser's zoom or a move to another screen: the glyphs are rasterised again at the new
+  // size (a scaled atlas would blur, or with nearest sampling break up) and the theme's sizes
+  // follow, between frames.
+  ImGuiIO& io = ImGui::GetIO();
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  io.Fonts->Clear();
+  Fonts fonts = load_fonts(io, default_font_files(), kBodyPx, kHeadingPx, scale);
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  sample_font_atlas_nearest(io);
+  shell_->set_fonts(fonts, scale);
+}
+
 nlohmann::json GuiLoop::state_report() const {
   nlohmann::json state = shell_->state_json();
   state["exit_reason"] = exit_reason_.empty() ? std::string("running") : exit_reason_;
   state["window"] = {{"width", fb_width_}, {"height", fb_height_}};
+  state["ui_scale"] = shell_->ui_scale();
+  // Every glyph of every size: WebGL refuses a texture over its MAX_TEXTURE_SIZE (8,192 with
+  // SwiftShader), and then draws nothing but blocks.
+  const ImFontAtlas& atlas = *ImGui::GetIO().Fonts;
+  state["font_atlas"] = {{"width", atlas.TexWidth}, {"height", atlas.TexHeight}};
   state["version"] = WMQ_GUI_VERSION;
   state["scenario"] = scenario_.string();
   state["seed"] = bench_.seed();

@@ -76,12 +76,37 @@ void keep_preferences(ImGuiIO& io);
 // already does it on the desktop.
 void install_clipboard(ImGuiIO& io);
 
+// Mouse wheels in a page, after the GLFW backend: emscripten's GLFW hands ImGui the browser's
+// wheel deltas as they are (pixels, with the browser's sign), so the wheel scrolled lists up
+// when turned down, a hundred notches at a time. In a page the wheel reaches ImGui in notches
+// with GLFW's sign, as on the desktop. Nothing on the desktop.
+void install_wheel();
+
 // Where user files go (F12 screenshots): the working directory on the desktop, a scratch folder
 // of the page's in-memory file system in a browser.
 std::filesystem::path user_files_dir();
 // A file the program just wrote for the user. Desktop: nothing (it is where it was written).
 // Web: the browser offers it as a download under its file name.
 void offer_file(const std::filesystem::path& file);
+
+// True where files meant for the user become downloads (a page): the Save and Export boxes then
+// take a file name, written under user_files_dir() and offered. False on the desktop, where they
+// take a path and the file stays there.
+bool files_are_downloads();
+
+// Opening a scenario from the reader's own computer. In a page: pick_file() opens the browser's
+// file picker (call it while handling a click: browsers open pickers only then), and a file
+// picked there or dropped on the page is copied into the page's file system (/uploads/NAME) and
+// handed to `opened` between frames. On the desktop there is no picker (a file is opened by its
+// path): can_pick_files() is false and the other two do nothing.
+bool can_pick_files();
+void set_file_handler(std::function<void(const std::filesystem::path&)> opened);
+void pick_file();
+
+// How many device pixels the UI spends on one of its pixels: the page's devicePixelRatio (2 on
+// most phones and high-density laptops, and what the browser's zoom changes), so text is drawn
+// as large as elsewhere on the page and as crisp as the screen allows. 1 on the desktop.
+float pixel_ratio();
 
 // The page's own address without its query and fragment ("https://host/warungmq/index.html"):
 // what a link to a moment is put after, so File > Copy a link gives a whole address. Empty on

@@ -79,11 +79,29 @@ void keep_preferences(ImGuiIO&) {}
 
 void install_clipboard(ImGuiIO&) {}
 
+void install_wheel() {}
+
 std::filesystem::path user_files_dir() {
   return std::filesystem::current_path();
 }
 
 void offer_file(const std::filesystem::path&) {}
+
+bool files_are_downloads() {
+  return false;
+}
+
+bool can_pick_files() {
+  return false;
+}
+
+void set_file_handler(std::function<void(const std::filesystem::path&)>) {}
+
+void pick_file() {}
+
+float pixel_ratio() {
+  return 1.0f;
+}
 
 void publish_state(std::function<std::string()>) {}
 

@@ -79,6 +79,61 @@ EM_JS(void, wmq_download, (const char* path, const char* name), {
                                head: Array.from(bytes.subarray(0, 8))});
 });
 
+// The reader's own scenario files: a hidden file input (the browser's picker) and files dropped
+// anywhere on the page. Either is copied into the in-memory file system under /uploads and handed
+// to the program by its path there (wmq_file_opened), between frames.
+EM_JS(void, wmq_install_file_input, (), {
+  function open(file) {
+    file.arrayBuffer().then(function(buffer) {
+      // A bare file name: no folder of the reader's reaches the page's file system.
+      const name = (file.name || 'scenario.toml').split('/').join('_')
+                       .split(String.fromCharCode(92)).join('_');
+      try { FS.mkdir('/uploads'); } catch (e) {}
+      const path = '/uploads/' + name;
+      FS.writeFile(path, new Uint8Array(buffer));
+      const size = lengthBytesUTF8(path) + 1;
+      const p = _malloc(size);
+      stringToUTF8(path, p, size);
+      _wmq_file_opened(p);
+      _free(p);
+    });
+  }
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.id = 'wmq-file-picker';
+  input.accept = '.toml,text/plain';
+  input.style.display = 'none';
+  input.addEventListener('change', function() {
+    if (input.files.length > 0) open(input.files[0]);
+    input.value = '';  // the same file picked again is a change too
+  });
+  document.body.appendChild(input);
+  window.addEventListener('dragover', function(e) { e.preventDefault(); });
+  window.addEventListener('drop', function(e) {
+    e.preventDefault();
+    if (e.dataTransfer && e.dataTransfer.files.length > 0) open(e.dataTransfer.files[0]);
+  });
+});
+
+EM_JS(void, wmq_open_file_picker, (), {
+  const input = document.getElementById('wmq-file-picker');
+  if (input) input.click();
+});
+
+// Ahead of emscripten's GLFW (the window's capture phase comes before the canvas's listeners):
+// the wheel in notches, positive when turned away from the reader (up), as GLFW reports it.
+EM_JS(void, wmq_install_wheel, (), {
+  window.addEventListener('wheel', function(e) {
+    if (e.target !== Module['canvas']) return;
+    const per = e.deltaMode === 1 ? 3 : e.deltaMode === 2 ? 1 : 100;  // lines, pages, pixels
+    e.stopPropagation();
+    e.preventDefault();
+    _wmq_wheel(-e.deltaX / per, -e.deltaY / per);
+  }, {capture: true, passive: false});
+});
+
+EM_JS(double, wmq_device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
+
 EM_JS(char*, wmq_page_address, (), {
   const s = window.location.origin + window.location.pathname;
   const size = lengthBytesUTF8(s) + 1;
@@ -100,6 +155,7 @@ EM_JS(void, wmq_report_exit, (int code), {
 constexpr const char* kIniKey = "warungmq.imgui.ini";
 
 std::string g_clipboard;
+std::function<void(const std::filesystem::path&)> g_file_opened;
 std::function<std::string()> g_state;
 std::string g_state_text;  // kept between wmq_state_json calls so the pointer stays valid
 
@@ -127,6 +183,18 @@ void set_clipboard(void*, const char* text) {
 extern "C" EMSCRIPTEN_KEEPALIVE const char* wmq_state_json() {
   g_state_text = g_state ? g_state() : std::string("null");
   return g_state_text.c_str();
+}
+
+// A file the reader picked or dropped, now at `path` in the page's file system.
+extern "C" EMSCRIPTEN_KEEPALIVE void wmq_file_opened(const char* path) {
+  if (g_file_opened) g_file_opened(path);
+}
+
+// The wheel, in notches (see install_wheel).
+extern "C" EMSCRIPTEN_KEEPALIVE void wmq_wheel(double dx, double dy) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.MouseWheelH += static_cast<float>(dx);
+  io.MouseWheel += static_cast<float>(dy);
 }
 
 namespace wmq::gui::platform {
@@ -184,6 +252,10 @@ void install_clipboard(ImGuiIO& io) {
   io.ClipboardUserData = nullptr;
 }
 
+void install_wheel() {
+  wmq_install_wheel();
+}
+
 std::filesystem::path user_files_dir() {
   std::filesystem::path dir = "/downloads";
   std::error_code ec;
@@ -193,6 +265,29 @@ std::filesystem::path user_files_dir() {
 
 void offer_file(const std::filesystem::path& file) {
   wmq_download(file.c_str(), file.filename().c_str());
+}
+
+bool files_are_downloads() {
+  return true;
+}
+
+bool can_pick_files() {
+  return true;
+}
+
+void set_file_handler(std::function<void(const std::filesystem::path&)> opened) {
+  static bool installed = false;
+  if (!installed) wmq_install_file_input();
+  installed = true;
+  g_file_opened = std::move(opened);
+}
+
+void pick_file() {
+  wmq_open_file_picker();
+}
+
+float pixel_ratio() {
+  return static_cast<float>(wmq_device_pixel_ratio());
 }
 
 void publish_state(std::function<std::string()> state) {

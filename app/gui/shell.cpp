@@ -7,6 +7,7 @@
 #include <cctype>
 #include <utility>
 
+#include "gui/platform.h"
 #include "gui/theme.h"
 
 namespace wmq::gui {
@@ -58,7 +59,7 @@ void Shell::draw() {
   draw_menu_bar();
   // The menu bar's height is known only once it is drawn; tile against the work area after it.
   const bool relayout = std::exchange(ui_.relayout_requested, false);
-  ViewContext ctx{i18n_, commands_, anchors_, fonts, ui_.projector, relayout};
+  ViewContext ctx{i18n_, commands_, anchors_, fonts, ui_.projector, relayout, ui_scale_};
   mark_bare_views();
   last_rects_.clear();
   for (auto& v : views_) {
@@ -134,9 +135,17 @@ void Shell::queue_screenshot() {
 void Shell::queue_set_projector(bool on) {
   commands_.push(on ? "projector on" : "projector off", [this, on] {
     ui_.projector = on;
-    apply_theme(ImGui::GetStyle(), on);
+    apply_theme(ImGui::GetStyle(), on, ui_scale_);
     ImGui::GetIO().FontDefault = on ? fonts_.body_large : fonts_.body;
   });
+}
+
+void Shell::set_fonts(Fonts fonts, float scale) {
+  fonts_ = fonts;
+  ui_scale_ = scale;
+  apply_theme(ImGui::GetStyle(), ui_.projector, scale);
+  ImGui::GetIO().FontDefault = ui_.projector ? fonts_.body_large : fonts_.body;
+  ui_.relayout_requested = true;
 }
 
 void Shell::queue_set_vocabulary(Vocabulary vocabulary) {
@@ -165,7 +174,11 @@ bool Shell::take_screenshot_request() {
 void Shell::report_screenshot(const std::filesystem::path& file, const wmq::Status& status) {
   if (status) {
     screenshots_.push_back(file.string());
-    notify(fill_placeholders(i18n_.tr("toast.screenshot_saved"), {{"path", file.string()}}));
+    if (platform::files_are_downloads()) {
+      notify(fill_placeholders(i18n_.tr("toast.downloaded"), {{"name", file.filename().string()}}));
+    } else {
+      notify(fill_placeholders(i18n_.tr("toast.screenshot_saved"), {{"path", file.string()}}));
+    }
   } else {
     notify(fill_placeholders(i18n_.tr("toast.screenshot_failed"), {{"reason", status.message()}}),
            8.0);
@@ -300,10 +313,13 @@ nlohmann::json Shell::state_json() const {
       {"missing_keys", i18n_.missing_keys()},
       {"commands", commands_.applied()},
       {"screenshots", screenshots_},
+      {"toasts", nlohmann::json::array()},
       {"anchors", anchors_.to_json()},
       {"palette", palette_json()},
       {"scene_palette", scene_palette_json(ui_.projector)},
   };
+  for (const ShellUiState::Toast& t : ui_.toasts)
+    state["toasts"].push_back(t.text);
   for (const auto& [section, writer] : writers_)
     state[section] = writer();
   return state;

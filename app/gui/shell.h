@@ -101,6 +101,12 @@ class Shell {
   void notify(std::string text, double seconds = 4.0);
 
   bool projector() const { return ui_.projector; }
+  // New fonts at a new pixel ratio (a page's zoom or devicePixelRatio changed): `fonts` from
+  // load_fonts(..., scale), the theme's sizes times `scale`. Call between frames, after the
+  // font atlas was rebuilt.
+  void set_fonts(Fonts fonts, float scale);
+  // The pixel ratio the fonts and the theme were made for (1 on the desktop).
+  float ui_scale() const { return ui_scale_; }
   // The fonts of the current mode (the large ones in projector mode).
   Fonts fonts() const { return fonts_.for_mode(ui_.projector); }
   I18n& i18n() { return i18n_; }
@@ -117,7 +123,8 @@ class Shell {
   // one of the shell's own keys (see state_json).
   void add_state_writer(std::string section, StateWriter writer);
   // {"frames", "language", "vocabulary", "projector", "missing_strings", "missing_keys",
-  //  "commands", "screenshots", "anchors", "palette", "scene_palette"} plus one key per state
+  //  "commands", "screenshots", "toasts" (the texts shown now), "anchors", "palette",
+  //  "scene_palette"} plus one key per state
   // writer.
   nlohmann::json state_json() const;
 
@@ -131,6 +138,7 @@ class Shell {
 
   I18n i18n_;
   Fonts fonts_;
+  float ui_scale_ = 1.0f;
   std::string version_;
   CommandQueue commands_;
   Anchors anchors_;

@@ -46,7 +46,7 @@ const Palette& palette() {
   return kPalette;
 }
 
-void apply_theme(ImGuiStyle& style, bool projector) {
+void apply_theme(ImGuiStyle& style, bool projector, float scale) {
   // Start from ImGui's light theme so colours we do not name stay legible.
   style = ImGuiStyle();
   ImGui::StyleColorsLight(&style);
@@ -151,6 +151,7 @@ void apply_theme(ImGuiStyle& style, bool projector) {
     style.FrameBorderSize = 1.0f;
     style.PopupBorderSize = 2.0f;
   }
+  if (scale != 1.0f) style.ScaleAllSizes(scale);
 }
 
 namespace {

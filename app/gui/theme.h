@@ -36,7 +36,8 @@ const Palette& palette();
 // Sets every colour and the rounding/spacing of `style` to the warung theme. Projector mode:
 // darker ink, whiter paper, stronger borders and everything kProjectorScale times larger, for
 // the back of a classroom.
-void apply_theme(ImGuiStyle& style, bool projector = false);
+// `scale`: the UI's pixel ratio (platform::pixel_ratio()), which every size is multiplied by.
+void apply_theme(ImGuiStyle& style, bool projector = false, float scale = 1.0f);
 
 // {"backdrop": "#rrggbb", "window": ..., "ink": ..., "accent": ...}
 nlohmann::json palette_json();

@@ -32,6 +32,7 @@ struct ViewContext {
   const Fonts& fonts;      // body and heading fonts of the current mode
   bool projector = false;  // projector mode: large fonts, high contrast, thicker lines
   bool relayout = false;   // the window size changed (or a reset was asked): tile again
+  float ui_scale = 1.0f;   // device pixels per UI pixel (a page's devicePixelRatio)
 };
 
 // Where a view sits in the tiled layout, as fractions of the work area (below the menu bar).

@@ -9,6 +9,7 @@
 #include "gui/model/focus.h"
 #include "gui/model/state_json.h"
 #include "gui/model/targets.h"
+#include "gui/platform.h"
 #include "gui/views/broker_view.h"
 #include "gui/views/charts_view.h"
 #include "gui/views/compare_view.h"
@@ -28,6 +29,11 @@
 namespace wmq::gui {
 
 namespace {
+
+// Under either (UI pixels), the screen shows only the warung and the story: a phone in landscape
+// is 844x390, the smallest laptop 1024x600 keeps the whole desk.
+constexpr float kCompactWidth = 760.0f;
+constexpr float kCompactHeight = 560.0f;
 
 constexpr uint32_t kMaxLengthCycle[] = {0, 10, 30};
 constexpr Micros kTtlCycle[] = {0, 2 * 60 * kSeconds, 5 * 60 * kSeconds};
@@ -60,8 +66,21 @@ WarungUi::WarungUi(Shell& shell, Workbench& bench, std::filesystem::path scenari
   auto links = std::make_unique<LinkView>(bench, shell, scenarios_dir);
   links_ = links.get();
   shell.add_view(std::move(links));
-  shell.add_view(std::make_unique<ScenarioPickerView>(bench, act, std::move(scenarios_dir)));
-  auto files = std::make_unique<FilesView>(bench, act);
+  std::function<void()> pick;
+  if (platform::can_pick_files()) {
+    pick = [] { platform::pick_file(); };
+    // A file from the reader's computer opens as a lesson from the list does; one with errors
+    // says its file:line sentences in the toast.
+    platform::set_file_handler([this](const std::filesystem::path& file) {
+      actions_->load(file.string());
+      if (View* picker = shell_.find_view("scenarios")) picker->set_open(false);
+    });
+  }
+  shell.add_view(
+      std::make_unique<ScenarioPickerView>(bench, act, std::move(scenarios_dir), std::move(pick)));
+  auto files = std::make_unique<FilesView>(
+      bench, act,
+      platform::files_are_downloads() ? platform::user_files_dir() : std::filesystem::path());
   files_ = files.get();
   shell.add_view(std::move(files));
   shell.add_view(std::make_unique<ShortcutsView>());
@@ -92,7 +111,9 @@ void WarungUi::follow_focus() {
   for (const FocusTarget& f : current_focus(bench_.a().sim())) {
     if (f.selection.kind == Selection::Kind::kNone) continue;
     actions_->select(f.selection);
-    if (View* v = shell_.find_view("inspector")) v->set_open(true);
+    // On a small screen the inspector would cover the story: the selection alone shows it.
+    const bool compact = layout_ >= 0 && (layout_ & 4) != 0;
+    if (View* v = shell_.find_view("inspector"); v != nullptr && !compact) v->set_open(true);
     break;
   }
 }
@@ -127,7 +148,14 @@ nlohmann::json WarungUi::ui_json() const {
 void WarungUi::sync_layout() {
   const bool projector = shell_.projector();
   const bool compare = bench_.b() != nullptr;
-  const int mode = (projector ? 1 : 0) | (compare ? 2 : 0);
+  // A phone, or a window as small (in the UI's pixels: a page's are device pixels over its
+  // ratio): room for the warung and the story only.
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float ui_w = display.x / shell_.ui_scale(), ui_h = display.y / shell_.ui_scale();
+  const bool compact = display.x > 0 && (ui_w < kCompactWidth || ui_h < kCompactHeight);
+  const bool portrait = ui_h > ui_w;
+  const int mode =
+      (projector ? 1 : 0) | (compare ? 2 : 0) | (compact ? 4 : 0) | (compact && portrait ? 8 : 0);
   if (mode == layout_) return;
   layout_ = mode;
   struct Place {
@@ -137,7 +165,19 @@ void WarungUi::sync_layout() {
   };
   const std::optional<Tile> own;
   std::vector<Place> places;
-  if (!projector && !compare) {
+  if (compact) {
+    // Side by side on a phone held sideways (844x390), one above the other held upright.
+    const bool up = portrait;
+    places = {
+        {"controls", true, Tile{0.0f, 0.0f, 1.0f, up ? 0.16f : 0.27f}},
+        {"scene", true, up ? Tile{0.0f, 0.16f, 1.0f, 0.52f} : Tile{0.0f, 0.27f, 0.62f, 0.73f}},
+        {"narration", true, up ? Tile{0.0f, 0.68f, 1.0f, 0.32f} : Tile{0.62f, 0.27f, 0.38f, 0.73f}},
+        {"broker", false, own},
+        {"inspector", false, own},
+        {"log", false, own},
+        {"charts", false, own},
+        {"compare", false, own}};
+  } else if (!projector && !compare) {
     places = {{"controls", true, own}, {"scene", true, own},     {"narration", true, own},
               {"broker", true, own},   {"inspector", true, own}, {"log", true, own},
               {"charts", true, own}};
@@ -185,7 +225,13 @@ void WarungUi::tell(const Outcome& o) {
     shell_.notify(fill_placeholders(t.tr(key), {{"reason", o.status.message()}}), 8.0);
     return;
   }
-  if (o.action == "save-scenario") {
+  if ((o.action == "save-scenario" || o.action == "export-report") &&
+      platform::files_are_downloads()) {
+    // In a page the file is the browser's download, under its name.
+    platform::offer_file(o.path);
+    const std::string name = std::filesystem::path(o.path).filename().string();
+    shell_.notify(fill_placeholders(t.tr("toast.downloaded"), {{"name", name}}));
+  } else if (o.action == "save-scenario") {
     shell_.notify(fill_placeholders(t.tr("toast.saved_scenario"), {{"path", o.path}}));
   } else if (o.action == "export-report") {
     shell_.notify(fill_placeholders(t.tr("toast.exported"), {{"path", o.path}}));

@@ -61,7 +61,9 @@ class WarungUi {
   // The narration whose focus the inspector was last opened on (its line in the file), so a
   // click elsewhere is not undone every frame.
   uint32_t focus_line_ = 0;
-  int layout_ = -1;  // the layout mode arranged last (bit 0 projector, bit 1 A/B)
+  // The layout mode arranged last (bit 0 projector, bit 1 A/B, bit 2 a small screen, bit 3 one
+  // held upright).
+  int layout_ = -1;
 };
 
 }  // namespace wmq::gui

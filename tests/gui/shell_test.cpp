@@ -208,6 +208,8 @@ TEST_CASE("a saved screenshot is recorded and announced in the current language"
   REQUIRE(h.shell->ui().toasts.size() == 1);
   CHECK(h.shell->ui().toasts[0].text == "Tangkapan layar disimpan di /tmp/warungmq-1.png");
   CHECK(h.shell->state_json()["screenshots"] == nlohmann::json::array({"/tmp/warungmq-1.png"}));
+  CHECK(h.shell->state_json()["toasts"] ==
+        nlohmann::json::array({"Tangkapan layar disimpan di /tmp/warungmq-1.png"}));
 }
 
 TEST_CASE("a failed screenshot is announced with the reason and not recorded") {
@@ -239,6 +241,20 @@ TEST_CASE("the theme paints windows and text in the palette's colours") {
   CHECK(byte(style.Colors[ImGuiCol_Text].x) == palette().ink.r);
   CHECK(byte(style.Colors[ImGuiCol_Text].y) == palette().ink.g);
   CHECK(palette_json()["ink"] == "#3b2a1f");
+  ImGui::DestroyContext(ctx);
+}
+
+TEST_CASE("the theme's sizes follow the pixel ratio, in projector mode too") {
+  ImGuiContext* ctx = ImGui::CreateContext();
+  ImGuiStyle one, two, projector_one, projector_two;
+  apply_theme(one);
+  apply_theme(two, false, 2.0f);
+  apply_theme(projector_one, true);
+  apply_theme(projector_two, true, 2.0f);
+  CHECK(two.FramePadding.x == doctest::Approx(one.FramePadding.x * 2));
+  CHECK(two.ItemSpacing.y == doctest::Approx(one.ItemSpacing.y * 2));
+  CHECK(projector_two.WindowPadding.x == doctest::Approx(projector_one.WindowPadding.x * 2));
+  CHECK(two.Colors[ImGuiCol_Text].x == one.Colors[ImGuiCol_Text].x);
   ImGui::DestroyContext(ctx);
 }
 

@@ -17,6 +17,7 @@
 #include "gui/shell.h"
 #include "gui/views/failure_menus.h"
 #include "gui/views/link_view.h"
+#include "gui/views/scene_view.h"
 #include "gui/warung.h"
 #include "headless.h"
 #include "raw_stomp_client.h"
@@ -71,6 +72,17 @@ struct Headless : test::HeadlessShell {
 };
 
 }  // namespace
+
+TEST_CASE("the scene's text floor is in the UI's pixels: a pixel ratio multiplies it") {
+  CHECK(scene_text_floor(false, 1280, 720) == 12.0f);
+  CHECK(scene_text_floor(false, 2560, 1440, 2.0f) == 24.0f);
+  CHECK(scene_text_floor(true, 1024, 768) == 20.0f);
+  CHECK(scene_text_floor(true, 1920, 1080) == 28.0f);
+  // A 1024x768 projector page on a screen of ratio 2: the floor of 1024x768, twice.
+  CHECK(scene_text_floor(true, 2048, 1536, 2.0f) == 40.0f);
+  CHECK(scene_text_floor(true, 2048, 1536) == 40.0f);  // a 2048x1536 window at ratio 1
+  CHECK(scene_text_floor(true, 3840, 2160, 2.0f) == 56.0f);
+}
 
 TEST_CASE("every string the warung draws exists in each language, vocabulary and mode") {
   for (const char* lang : {"en", "id"}) {

@@ -20,8 +20,11 @@ std::string session_file_name(const std::string& scenario, Micros at, const std:
   return base + buf + suffix;
 }
 
-FilesView::FilesView(const Workbench& bench, Actions& actions)
-    : View("files", "files.title"), bench_(bench), actions_(actions) {
+FilesView::FilesView(const Workbench& bench, Actions& actions, std::filesystem::path downloads)
+    : View("files", "files.title"),
+      bench_(bench),
+      actions_(actions),
+      downloads_(std::move(downloads)) {
   set_open(false);
 }
 
@@ -35,18 +38,27 @@ void FilesView::open_fresh() {
   request_focus();
 }
 
+std::string FilesView::where(const char* box) const {
+  if (downloads_.empty()) return box;
+  // A download is named by its file name alone: whatever folder was typed is not the reader's.
+  std::filesystem::path name = std::filesystem::path(box).filename();
+  if (name.empty()) name = "warungmq.txt";
+  return (downloads_ / name).string();
+}
+
 void FilesView::drawContent(ViewContext& ctx) {
   const I18n& t = ctx.i18n;
   if (scenario_path_[0] == '\0') open_fresh();
   const float button = ImGui::GetFontSize() * 7;
 
+  if (!downloads_.empty()) ImGui::TextWrapped("%s", t.tr("files.downloads"));
   ImGui::TextUnformatted(t.tr("files.save_scenario"));
   help_marker(t.tr("files.save_scenario_help"));
   ImGui::SetNextItemWidth(-button);
   ImGui::InputText("##scenario", scenario_path_, sizeof scenario_path_);
   ImGui::SameLine();
   if (ImGui::Button(t.tr("files.save"), ImVec2(button - ImGui::GetStyle().ItemSpacing.x, 0))) {
-    actions_.save_scenario(scenario_path_);
+    actions_.save_scenario(where(scenario_path_));
   }
   ctx.anchors.set_last_item("files.save");
   std::string count = fill_placeholders(t.tr("files.clicks"),
@@ -60,7 +72,7 @@ void FilesView::drawContent(ViewContext& ctx) {
   ImGui::InputText("##report", report_path_, sizeof report_path_);
   ImGui::SameLine();
   if (ImGui::Button(t.tr("files.export"), ImVec2(button - ImGui::GetStyle().ItemSpacing.x, 0))) {
-    actions_.export_report(report_path_);
+    actions_.export_report(where(report_path_));
   }
   ctx.anchors.set_last_item("files.export");
 }

@@ -5,6 +5,7 @@
 // Thread-safety: the GUI thread, inside an ImGui frame.
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include "gui/model/actions.h"
@@ -15,7 +16,9 @@ namespace wmq::gui {
 
 class FilesView : public View {
  public:
-  FilesView(const Workbench& bench, Actions& actions);
+  // `downloads`: where a page writes the files it then offers as downloads (the boxes take a
+  // file name); empty on the desktop (the boxes take a path, relative to the working directory).
+  FilesView(const Workbench& bench, Actions& actions, std::filesystem::path downloads = {});
 
   // Opens the window with fresh file names (File > Save as scenario / Export).
   void open_fresh();
@@ -25,8 +28,12 @@ class FilesView : public View {
   Tile tile() const override { return Tile{0.22f, 0.2f, 0.56f, 0.3f}; }
 
  private:
+  // The file a box names: the box itself on the desktop, under downloads_ in a page.
+  std::string where(const char* box) const;
+
   const Workbench& bench_;
   Actions& actions_;
+  std::filesystem::path downloads_;
   // UI-only: the two path boxes.
   char scenario_path_[512] = {};
   char report_path_[512] = {};

@@ -9,8 +9,13 @@
 namespace wmq::gui {
 
 ScenarioPickerView::ScenarioPickerView(const Workbench& bench, Actions& actions,
-                                       std::filesystem::path dir)
-    : View("scenarios", "picker.title"), bench_(bench), actions_(actions), dir_(std::move(dir)) {
+                                       std::filesystem::path dir,
+                                       std::function<void()> pick_from_computer)
+    : View("scenarios", "picker.title"),
+      bench_(bench),
+      actions_(actions),
+      dir_(std::move(dir)),
+      pick_from_computer_(std::move(pick_from_computer)) {
   set_open(false);
 }
 
@@ -43,6 +48,14 @@ void ScenarioPickerView::drawContent(ViewContext& ctx) {
   const I18n& t = ctx.i18n;
   if (!scanned_) scan();
   ImGui::TextWrapped("%s", t.tr("picker.intro"));
+  if (pick_from_computer_) {
+    // In a page, above the list, where it shows without scrolling. The page's file system
+    // holds only the shipped lessons: a path typed by hand would name nothing.
+    if (ImGui::Button(t.tr("picker.from_computer"))) pick_from_computer_();
+    ctx.anchors.set_last_item("picker.from_computer");
+    help_marker(t.tr("picker.from_computer_help"));
+    ImGui::SameLine();
+  }
   if (ImGui::Button(t.tr("picker.rescan"))) scan();
   ImGui::Separator();
   for (size_t i = 0; i < entries_.size(); ++i) {
@@ -70,6 +83,7 @@ void ScenarioPickerView::drawContent(ViewContext& ctx) {
     ImGui::PopID();
   }
   ImGui::Separator();
+  if (pick_from_computer_) return;  // at the top instead of a path box
   ImGui::TextUnformatted(t.tr("picker.by_path"));
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 6);
   ImGui::InputText("##path", path_, sizeof path_);

@@ -1,11 +1,12 @@
 // ScenarioPickerView: the lessons in scenarios/*.toml, by title in the
 // current language with what each is about; a click opens one (or a path
-// typed by hand).
+// typed by hand, or in a page a file from the reader's computer).
 //
 // Thread-safety: the GUI thread, inside an ImGui frame.
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,10 @@ namespace wmq::gui {
 
 class ScenarioPickerView : public View {
  public:
-  // Lists the *.toml files of `dir`.
-  ScenarioPickerView(const Workbench& bench, Actions& actions, std::filesystem::path dir);
+  // Lists the *.toml files of `dir`. `pick_from_computer`, when given (a page), opens the
+  // browser's file picker and takes the place of the path box.
+  ScenarioPickerView(const Workbench& bench, Actions& actions, std::filesystem::path dir,
+                     std::function<void()> pick_from_computer = {});
 
  protected:
   void drawContent(ViewContext& ctx) override;
@@ -37,6 +40,7 @@ class ScenarioPickerView : public View {
   const Workbench& bench_;
   Actions& actions_;
   std::filesystem::path dir_;
+  std::function<void()> pick_from_computer_;
   // UI-only: the list read when the window opened, and the path box.
   std::vector<Entry> entries_;
   bool scanned_ = false;

@@ -97,9 +97,11 @@ void tooltip_for(const Hit& hit, const Run& run, const I18n& t) {
 
 }  // namespace
 
-float scene_text_floor(bool projector, float width, float height) {
-  if (!projector) return 12.0f;
-  return std::floor(20.0f * std::max(1.0f, std::min(width / 1024.0f, height / 768.0f)));
+float scene_text_floor(bool projector, float width, float height, float scale) {
+  if (!projector) return 12.0f * scale;
+  width /= scale;
+  height /= scale;
+  return std::floor(20.0f * std::max(1.0f, std::min(width / 1024.0f, height / 768.0f))) * scale;
 }
 
 SceneView::SceneView(const Workbench& bench, Actions& actions, SceneReport& report)
@@ -173,7 +175,8 @@ void SceneView::drawContent(ViewContext& ctx) {
   const bool split = bench_.b() != nullptr;
   // The layout is made for the type: the floor in pixels, over the pixels a world unit takes at
   // this size, is how tall the smallest words are in the world (scene_layout.h).
-  report_.floor_px = scene_text_floor(ctx.projector, io.DisplaySize.x, io.DisplaySize.y);
+  report_.floor_px =
+      scene_text_floor(ctx.projector, io.DisplaySize.x, io.DisplaySize.y, ctx.ui_scale);
   report_.ui_px = ctx.fonts.body->FontSize;
   const float half = split ? (avail.y - chip_row()) / 2 : avail.y;
   // The strip holds a stage's name over its count, both at least the floor's size.

@@ -29,7 +29,7 @@ struct SceneReport {
 
 // The smallest text the scene may draw at a `width` x `height` window (pixels): a projector's
 // 20 px at 1024x768, growing with the window beyond it; 12 px on a desk.
-float scene_text_floor(bool projector, float width, float height);
+float scene_text_floor(bool projector, float width, float height, float scale = 1.0f);
 
 class SceneView : public View {
  public:
