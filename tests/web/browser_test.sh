@@ -6,7 +6,11 @@
 # state as the desktop program given the same options (warungmq gui ... --state-out). Then real
 # mouse, touch and key input through chromium crash cooks and switch the language; links to a
 # moment open it, Copy a link gives one, a broken link says why; preferences survive a reload;
-# a bad option, no WebGL2 and a missing wasm file each show a readable sentence.
+# a bad option, no WebGL2 and a missing wasm file each show a readable sentence. Save as
+# scenario and Export become downloads (the scenario replays natively to the exported report), a
+# file opens from the computer; a ratio of 2, the zoom and a phone in landscape keep the layout;
+# and a teacher's walk through lesson 7 at the classroom address ends in a link that opens the
+# same moment.
 # Skipped (77) when the site is not built (tools/web) or chromium or xvfb-run is missing.
 # Usage: browser_test.sh WARUNGMQ PNG_PROBE SOURCE_DIR WORKDIR
 set -u
@@ -99,4 +103,27 @@ timeout 60 xvfb-run -a -s "$XVFB_SCREEN" "$app" gui --link v1/no-such-lesson --f
 
 # Real input: a mouse right-click and a click, a long press and a tap, F2 (input_test.py).
 /usr/bin/python3 "$here/input_test.py" "http://127.0.0.1:$port/" || fail "input in the page"
+
+# Files: Save as scenario and Export as downloads, the download replayed natively to the exported
+# report, a file from the computer through the browser's picker (files_test.py).
+/usr/bin/python3 "$here/files_test.py" "http://127.0.0.1:$port/" "$app" "$work" ||
+  fail "files in the page"
+
+# Other screens: a device pixel ratio of 2, the browser's zoom, a phone in landscape.
+/usr/bin/python3 "$here/layout_test.py" "http://127.0.0.1:$port/" "$work" ||
+  fail "the page on other screens"
+
+# The teacher's walk, at the address a classroom server prints (--bind 0.0.0.0): lesson 7, the
+# broker crashed by a click, Bahasa Indonesia, a copied link opened in a fresh browser.
+WMQ_WEB_NO_BUILD=1 bash "$root/tools/web" --serve --bind 0.0.0.0 --port "$((port + 2))" \
+  >classroom.log 2>&1 &
+classroom=$!
+trap 'kill $server $broken_server $classroom 2>/dev/null; wait 2>/dev/null' EXIT
+for _ in $(seq 100); do
+  url=$(sed -n 's/^WarungMQ in the browser: //p' classroom.log)
+  [ -n "$url" ] && python3 -c "import urllib.request; urllib.request.urlopen('$url')" 2>/dev/null &&
+    break
+  sleep 0.1
+done
+/usr/bin/python3 "$here/walk_test.py" "$url" || fail "the teacher's walk through the page"
 echo "PASS: the page at lesson 3, 1m45s matches the desktop; $(cat page.out)"

@@ -61,19 +61,46 @@ class Page:
                                               suppress_origin=True)
         self.next_id = 0
         self.console = []
+        self.events = []  # every other event received, oldest first (see wait_event)
 
     def call(self, method, **params):
         self.next_id += 1
         my_id = self.next_id
         self.ws.send(json.dumps({"id": my_id, "method": method, "params": params}))
         while True:
-            msg = json.loads(self.ws.recv())
-            if msg.get("method") == "Runtime.consoleAPICalled":
-                self.console.append(" ".join(str(a.get("value", "")) for a in msg["params"]["args"]))
+            msg = self._receive()
             if msg.get("id") == my_id:
                 if "error" in msg:
                     raise RuntimeError("%s: %s" % (method, msg["error"]))
                 return msg["result"]
+
+    def _receive(self):
+        msg = json.loads(self.ws.recv())
+        method = msg.get("method")
+        if method == "Runtime.consoleAPICalled":
+            self.console.append(" ".join(str(a.get("value", "")) for a in msg["params"]["args"]))
+        elif method is not None:
+            self.events.append(msg)
+        return msg
+
+    def wait_event(self, method, timeout=30):
+        """The params of the first `method` event not yet taken, or None after timeout seconds."""
+        end = time.monotonic() + timeout
+        while True:
+            for i, msg in enumerate(self.events):
+                if msg["method"] == method:
+                    del self.events[i]
+                    return msg["params"]
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            self.ws.settimeout(left)
+            try:
+                self._receive()
+            except websocket.WebSocketTimeoutException:
+                return None
+            finally:
+                self.ws.settimeout(60)
 
     def eval(self, expression):
         r = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
@@ -151,8 +178,10 @@ def centre(state, anchor):
     return r["x"] + r["w"] // 2, r["y"] + r["h"] // 2
 
 
-def open_browser(size, extra_flags=()):
-    """Starts chromium; returns (process, Page, profile dir). close_browser ends it."""
+def open_browser(size, extra_flags=(), scale=1, mobile=False):
+    """Starts chromium; returns (process, Page, profile dir). close_browser ends it. `scale` is
+    the device pixel ratio (2: a high-density laptop, 3: a phone); `mobile` a phone's browser,
+    with touch."""
     profile = tempfile.mkdtemp(prefix="wmq-chromium-")
     proc, port = launch(size, profile, extra_flags)
     page = Page(port)
@@ -160,7 +189,9 @@ def open_browser(size, extra_flags=()):
     page.call("Page.enable")
     # The viewport exactly `size` at one pixel per CSS pixel (the window has browser chrome).
     page.call("Emulation.setDeviceMetricsOverride", width=size[0], height=size[1],
-              deviceScaleFactor=1, mobile=False)
+              deviceScaleFactor=scale, mobile=mobile)
+    if mobile:
+        page.call("Emulation.setTouchEmulationEnabled", enabled=True, maxTouchPoints=5)
     return proc, page, profile
 
 
