@@ -216,6 +216,13 @@ const char* glsl_version() {
 }
 
 void window_hints() {
+  // An opaque canvas with no depth, stencil or multisampling (ImGui draws 2D triangles in
+  // order): the browser composites it as a copy, not a blend, which a software renderer (the
+  // SwiftShader of headless chromium, a Chromebook without a GPU) pays for at every pixel.
+  glfwWindowHint(GLFW_ALPHA_BITS, 0);
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
+  glfwWindowHint(GLFW_SAMPLES, 0);
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
