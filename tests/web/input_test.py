@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Real input in the page: a mouse right-click on a cook and a click on Crash in its menu crash
 it and its order is given to another cook; a long press (touch) on a cook opens the same menu
-and a tap picks Crash; Ctrl+C copies to the page's clipboard; F2 switches to Bahasa Indonesia; F12 offers a screenshot as a download; a collapsed window stays
+and a tap picks Crash; a finger dragged along the timeline travels in time; Ctrl+C copies to the page's clipboard; F2 switches to Bahasa Indonesia; F12 offers a screenshot as a download; a collapsed window stays
 collapsed after a reload. Checked in the page's state report.
 
 Usage: input_test.py BASE_URL   (the site served by tools/web --serve)
@@ -85,6 +85,18 @@ def main():
         if problem:
             return fail("touch: " + problem)
         print("touch: a long press and a tap crashed drinks-1")
+
+        # A finger dragged along the timeline travels in time: from a tenth of it to the middle
+        # of lesson 3's ten minutes.
+        r = page.state()["anchors"]["controls.timeline"]
+        y = r["y"] + r["h"] // 2
+        page.touch_drag(r["x"] + r["w"] * 0.1, y, r["x"] + r["w"] * 0.5, y)
+        state = page.wait(lambda s: abs(s["sim"]["time_us"] - 300_000_000) <= 5_000_000,
+                          timeout=20)
+        if state is None:
+            return fail("a drag along the timeline to its middle went to %s, expected 05:00" %
+                        page.state()["sim"]["time"])
+        print("touch: a drag along the timeline went to %s" % state["sim"]["time"])
 
         # The clipboard is the page's: type in the log's order filter, select all, copy.
         page.click(*cdp.centre(page.state(), "log.order"))

@@ -166,6 +166,17 @@ class Page:
                   windowsVirtualKeyCode=17)
         time.sleep(0.2)
 
+    def touch_drag(self, x0, y0, x1, y1, steps=10):
+        """A finger put down at x0,y0, moved to x1,y1 over `steps` frames, lifted."""
+        self.call("Input.dispatchTouchEvent", type="touchStart", touchPoints=[{"x": x0, "y": y0}])
+        time.sleep(0.1)
+        for i in range(1, steps + 1):
+            x, y = x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps
+            self.call("Input.dispatchTouchEvent", type="touchMove", touchPoints=[{"x": x, "y": y}])
+            time.sleep(0.05)
+        time.sleep(0.2)
+        self.call("Input.dispatchTouchEvent", type="touchEnd", touchPoints=[])
+
     def touch(self, x, y, hold_s):
         """A finger on the screen at x,y for hold_s seconds."""
         self.call("Input.dispatchTouchEvent", type="touchStart", touchPoints=[{"x": x, "y": y}])
