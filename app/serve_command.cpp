@@ -2,7 +2,8 @@
 // clients (a class of students' programs, python3-stomp, any STOMP client).
 //
 // One thread: a StompServer runs the epoll loop over a Broker on a steady
-// clock, committing to --data FILE (when given) in group commits. SIGINT and
+// clock, committing to --data FILE (when given) in group commits, which a
+// writer thread of their own (CommitThread) writes while the loop goes on. SIGINT and
 // SIGTERM stop it cleanly: pending writes are committed and their receipts
 // sent, then every client gets ERROR "server shutting down" and its
 // connection closes. SIGKILL loses nothing that was receipted.
@@ -20,6 +21,7 @@
 #include <string>
 
 #include "broker/broker.h"
+#include "stomp/commit_thread.h"
 #include "stomp/server.h"
 #include "stomp/steady_clock.h"
 #include "stomp/users.h"
@@ -102,13 +104,18 @@ int serve(const ServeArgs& args) {
   // A body may fill a frame: the frame limit is the one that counts.
   if (args.max_frame > bo.max_body_bytes) bo.max_body_bytes = static_cast<uint32_t>(args.max_frame);
   Broker broker(clock, bo);
+  CommitThread* commit_thread = nullptr;  // owned by the broker, once attached
   if (!args.data.empty()) {
     auto store = Store::open(args.data);
     if (!store.is_ok()) {
       std::fprintf(stderr, "warungmq serve: %s\n", store.status().message().c_str());
       return 1;
     }
-    Status st = broker.attach_store(std::move(store).value());
+    // Commits run on a writer thread of their own: the loop never waits
+    // for the disk (stomp/commit_thread.h).
+    auto threaded = std::make_unique<CommitThread>(std::move(store).value());
+    commit_thread = threaded.get();
+    Status st = broker.attach_store(std::move(threaded));
     if (!st.is_ok()) {
       std::fprintf(stderr, "warungmq serve: %s\n", st.message().c_str());
       return 1;
@@ -131,6 +138,7 @@ int serve(const ServeArgs& args) {
   so.port = args.port;
   so.max_connections = args.max_connections;
   so.max_memory = args.max_memory;
+  so.commit_thread = commit_thread;
   if (!args.data.empty()) {
     so.min_disk_free = args.min_disk_free;
     so.disk_free = [path = args.data] { return free_bytes_near(path); };
@@ -165,8 +173,10 @@ int serve(const ServeArgs& args) {
     server.run(g_stop);
     // A clean stop: commit, send the receipts that releases, then tell each
     // client the server is going and close.
+    broker.drain();
     Status fs = broker.flush();
     if (!fs.is_ok()) std::fprintf(stderr, "warungmq serve: %s\n", fs.message().c_str());
+    broker.drain();
     server.flush_output();
     server.shutdown();
   }

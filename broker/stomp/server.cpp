@@ -1,5 +1,7 @@
 #include "stomp/server.h"
 
+#include "stomp/commit_thread.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -28,6 +30,9 @@ constexpr size_t kReadBudget = 256 * 1024;
 // the next call, so one fast reader cannot hold the loop.
 constexpr int kFlushRounds = 8;
 constexpr int kMaxEvents = 64;
+// epoll's mark for the commit thread's completion fd (the listening socket's
+// is null, a connection's is the Connection).
+char commit_mark;
 
 std::string peer_name(const sockaddr_storage& addr) {
   char host[INET6_ADDRSTRLEN] = "?";
@@ -157,6 +162,19 @@ Status StompServer::listen() {
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev) != 0) {
     return Status::error(Code::kIoError,
                          "cannot listen on " + where + ": epoll: " + std::strerror(errno));
+  }
+  if (options_.commit_thread != nullptr) {
+    options_.commit_thread->set_failure_log(
+        [this](const Status& st) { log("stomp: commit failed: " + st.message()); });
+    epoll_event cev{};
+    cev.events = EPOLLIN;
+    cev.data.ptr = &commit_mark;
+    if (options_.commit_thread->completion_fd() < 0 ||
+        epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, options_.commit_thread->completion_fd(), &cev) != 0) {
+      return Status::error(
+          Code::kIoError,
+          "cannot listen on " + where + ": the commit thread's event: " + std::strerror(errno));
+    }
   }
   return Status::ok();
 }
@@ -430,6 +448,12 @@ bool StompServer::poll(Micros timeout) {
   check_memory(nullptr);
   bool read_any = false;
   for (int i = 0; i < n; ++i) {
+    if (events[i].data.ptr == &commit_mark) {
+      // Batches the writer thread has answered: their confirms release
+      // receipts (written below) and may hand over the next batch.
+      options_.commit_thread->run_completions();
+      continue;
+    }
     auto* c = static_cast<Connection*>(events[i].data.ptr);
     if (c == nullptr) {
       accept_all();
@@ -494,6 +518,10 @@ void StompServer::shutdown() {
     const int n = epoll_wait(epoll_fd_, events, kMaxEvents,
                              static_cast<int>(std::min<int64_t>(left.count(), INT_MAX)));
     for (int i = 0; i < n; ++i) {
+      if (events[i].data.ptr == &commit_mark) {
+        options_.commit_thread->run_completions();
+        continue;
+      }
       auto* c = static_cast<Connection*>(events[i].data.ptr);
       if (c == nullptr || c->dead) continue;
       if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) (void)read_from(*c);

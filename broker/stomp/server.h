@@ -16,6 +16,11 @@
 //          server.flush_output();   // write what those calls produced
 //      and sleeps no longer than server.next_deadline() (heart-beats).
 //
+// With options.commit_thread, a flush only hands the batch to the writer
+// thread; the loop goes on reading, delivering and writing, and the batch's
+// receipts go out when its answer comes back (an event on the loop's
+// epoll), while the next batch grows. Without it, a commit blocks the loop.
+//
 // Group commit, as run() does it: after a turn that read input, the loop
 // looks again without waiting; only when no more input is waiting does it
 // call broker.flush(), if a client waits for a confirm (a SEND not yet
@@ -59,6 +64,8 @@
 
 namespace wmq::stomp {
 
+class CommitThread;
+
 struct ServerOptions {
   // The address to listen on: an IP address or host name. The default keeps
   // the server on this machine; "0.0.0.0" opens it to the network.
@@ -82,6 +89,11 @@ struct ServerOptions {
   // disk_check_interval of the broker's clock.
   std::function<uint64_t()> disk_free;
   Micros disk_check_interval = 1 * kSeconds;
+  // The broker's store, when it is a CommitThread (commit_thread.h): the
+  // loop then waits on its completion fd too and runs its answers as events,
+  // so commits (and checkpoints) never hold the loop. Null: the store
+  // answers at once, inside broker.flush().
+  CommitThread* commit_thread = nullptr;
   // One line per notable thing (listening, refused connections, ERRORs
   // sent, commit failures, memory alarms). Empty: silent.
   std::function<void(std::string_view line)> log;
