@@ -50,6 +50,8 @@ struct ServeArgs {
   size_t max_memory = default_max_memory();
   // Free bytes on the --data file's disk below which publishers are paused.
   uint64_t min_disk_free = 50'000'000;
+  // Seconds between stats lines on stderr; 0 = none.
+  double stats = 0;
 
   // 40% of the machine's memory, as RabbitMQ's memory alarm.
   static size_t default_max_memory() {
@@ -139,6 +141,7 @@ int serve(const ServeArgs& args) {
   so.max_connections = args.max_connections;
   so.max_memory = args.max_memory;
   so.commit_thread = commit_thread;
+  so.stats_interval = static_cast<Micros>(args.stats * 1e6);
   if (!args.data.empty()) {
     so.min_disk_free = args.min_disk_free;
     so.disk_free = [path = args.data] { return free_bytes_near(path); };
@@ -222,6 +225,11 @@ void add_serve_command(CLI::App& app) {
                   "Free bytes on the --data file's disk below which connections that publish "
                   "are paused (0: no disk alarm)")
       ->capture_default_str();
+  sub->add_option("--stats", args->stats,
+                  "Every SECONDS, one line on stderr: connections, paused publishers, bytes "
+                  "held, the memory and disk alarms, messages, commits (0: never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
   sub->add_option("--max-frame", args->max_frame, "Largest frame accepted, in bytes")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1024}, size_t{1} << 30));

@@ -411,8 +411,46 @@ void StompServer::flush_output() {
   reap();
 }
 
+std::string StompServer::stats_line() const {
+  size_t connections = 0, paused = 0;
+  for (const auto& c : connections_) {
+    if (c->session == nullptr) continue;
+    ++connections;
+    if (c->paused) ++paused;
+  }
+  const BrokerSnapshot snap = broker_.snapshot();
+  uint64_t ready = 0, unacked = 0;
+  for (const QueueSnapshot& q : snap.queues) {
+    ready += q.ready;
+    unacked += q.unacked;
+  }
+  std::string line = "stomp: stats: " + std::to_string(connections) + " connection(s), " +
+                     std::to_string(paused) + " paused; messages hold " +
+                     std::to_string(Payload::live_bytes()) + " bytes";
+  if (options_.max_memory != 0) line += " of " + std::to_string(options_.max_memory);
+  line += std::string("; memory alarm ") + (alarm_ ? "on" : "off");
+  line += std::string(", disk alarm ") + (disk_alarm_ ? "on" : "off");
+  line += "; " + std::to_string(ready) + " ready, " + std::to_string(unacked) + " unacked";
+  if (snap.store.attached) {
+    line += "; " + std::to_string(snap.store.commits) + " commits";
+    if (snap.store.failed_commits > 0)
+      line += " (" + std::to_string(snap.store.failed_commits) + " failed)";
+    if (options_.commit_thread != nullptr)
+      line += ", " + std::to_string(options_.commit_thread->running()) + " running";
+  }
+  return line;
+}
+
 void StompServer::run_timers() {
   const Micros now = broker_.clock().now();
+  if (options_.stats_interval > 0) {
+    if (next_stats_ == kNever) {
+      next_stats_ = now + options_.stats_interval;
+    } else if (now >= next_stats_) {
+      log(stats_line());
+      next_stats_ = now + options_.stats_interval;
+    }
+  }
   for (size_t i = 0; i < connections_.size(); ++i) {
     Connection& c = *connections_[i];
     if (c.dead) continue;
@@ -429,6 +467,7 @@ Micros StompServer::next_deadline() const {
     if (c->session != nullptr) next = std::min(next, c->session->next_timer());
     if (c->half_closed) next = std::min(next, c->linger_until);
   }
+  if (options_.stats_interval > 0) next = std::min(next, next_stats_);
   // The disk is looked at on time even when no client says anything.
   if (options_.min_disk_free != 0 && options_.disk_free) next = std::min(next, next_disk_check_);
   return next;

@@ -94,6 +94,9 @@ struct ServerOptions {
   // so commits (and checkpoints) never hold the loop. Null: the store
   // answers at once, inside broker.flush().
   CommitThread* commit_thread = nullptr;
+  // A stats line (stats_line()) through `log` every this long of the
+  // broker's clock (`warungmq serve --stats`); 0 = none.
+  Micros stats_interval = 0;
   // One line per notable thing (listening, refused connections, ERRORs
   // sent, commit failures, memory alarms). Empty: silent.
   std::function<void(std::string_view line)> log;
@@ -154,6 +157,10 @@ class StompServer {
   bool disk_alarm() const { return disk_alarm_; }
   // The free bytes disk_free() said last (0 before the first look).
   uint64_t last_disk_free() const { return last_disk_free_; }
+  // One line of the server's state, as --stats logs it: connections and
+  // paused publishers, the bytes messages hold against max_memory, both
+  // alarms (on/off), messages ready and unacked, commits made and running.
+  std::string stats_line() const;
 
  private:
   struct Connection;
@@ -182,6 +189,7 @@ class StompServer {
   bool alarm_ = false;       // over max_memory: publishers are not read
   bool disk_alarm_ = false;  // under min_disk_free: publishers are not read
   Micros next_disk_check_ = 0;
+  Micros next_stats_ = kNever;  // when run_timers() logs the next stats line
   uint64_t last_disk_free_ = 0;
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<Connection*> dirty_;  // connections with bytes to write or a close to finish
