@@ -248,3 +248,37 @@ TEST_CASE("CommitThread: answers come through the completion fd, in order") {
   CHECK(ct.running() == 0);
   CHECK(ct.stats().commits >= 2);
 }
+
+TEST_CASE("a receipted ACK with nothing to write: at once when idle, after a running commit") {
+  World w;
+  Peer cook(w.broker), cashier(w.broker);
+  cook.connect();
+  cashier.connect();
+  // Transient messages: their ACKs write nothing.
+  for (int i = 1; i <= 2; ++i)
+    cashier.send(send_frame("/queue/q", std::to_string(i), {{"durable", "false"}}));
+  cook.send(
+      make("SUBSCRIBE", {{"id", "s"}, {"destination", "/queue/q"}, {"ack", "client-individual"}}));
+  std::vector<Frame> m = cook.frames();
+  REQUIRE(m.size() == 2);
+  REQUIRE(w.broker.flush().is_ok());
+  while (!w.held.empty())
+    w.answer();
+  cook.send(make("ACK", {{"id", header(m[0], "ack")}, {"receipt", "idle"}}));
+  CHECK(commands(cook.frames()) == std::vector<std::string>{"RECEIPT:idle"});
+  CHECK(w.held.empty());
+  // A commit is running (another client's SEND): the ACK's receipt waits for
+  // it, as it cannot tell which writes of the running batch are its own.
+  Peer other(w.broker);
+  other.connect();
+  other.send(send_frame("/queue/p", "x", {{"persistent", "true"}, {"receipt", "p"}}));
+  REQUIRE(w.broker.flush().is_ok());
+  REQUIRE(w.held.size() == 1);
+  cook.send(make("ACK", {{"id", header(m[1], "ack")}, {"receipt", "busy"}}));
+  CHECK(cook.frames().empty());
+  CHECK(w.held.size() == 1);  // no second batch: it waits on the running one
+  w.answer();
+  CHECK(commands(cook.frames()) == std::vector<std::string>{"RECEIPT:busy"});
+  CHECK(commands(other.frames()) == std::vector<std::string>{"RECEIPT:p"});
+  CHECK(w.held.empty());
+}
