@@ -83,11 +83,14 @@ class CommitThread final : public Store {
   size_t running() const { return handed_over_; }
 
   // Called (on the broker's thread, before the batch's `done`) for every
-  // batch whose write failed; the broker nacks its publishers itself.
+  // batch whose write failed; the broker nacks its publishers itself. The
+  // StompServer given this CommitThread sets it in listen() and clears it
+  // when destroyed.
   void set_failure_log(std::function<void(const Status&)> log) { failure_log_ = std::move(log); }
 
   // Test hook: while held, the writer thread does not start writing a new
-  // batch (one it is writing already finishes); release to go on.
+  // batch (one it is writing already finishes); release to go on. drain()
+  // and commit() while held wait until it is released.
   void TEST_hold(bool hold);
 
  private:

@@ -94,6 +94,8 @@ StompServer::StompServer(Broker& broker, ServerOptions options)
     : broker_(broker), options_(std::move(options)), read_buf_(kReadChunk) {}
 
 StompServer::~StompServer() {
+  // The commit thread lives on with the broker: its failures are no longer ours to log.
+  if (options_.commit_thread != nullptr) options_.commit_thread->set_failure_log(nullptr);
   for (auto& c : connections_) {
     // The session first: its destructor ends its broker session, which may
     // write to other connections that are about to go too.

@@ -591,3 +591,53 @@ TEST_CASE("under min_disk_free publishers wait; consumers and acks go on; it lif
   CHECK(std::count(lines.begin(), lines.end(),
                    "stomp: disk alarm over: 60000 bytes free; publishers are read again") == 1);
 }
+
+TEST_CASE("a commit that fails after the server is gone is not logged through it") {
+  TempDir dir;
+  {
+    auto probe = Store::open(dir.file());
+    REQUIRE(probe.is_ok());
+  }
+  StoreOptions so;
+  so.TEST_max_page_count = 12;  // a full disk after a few messages
+  auto store = Store::open(dir.file(), so);
+  REQUIRE(store.is_ok());
+  auto threaded = std::make_unique<CommitThread>(std::move(store).value());
+  CommitThread& ct = *threaded;
+  SteadyClock clock;
+  Broker broker(clock);
+  REQUIRE(broker.attach_store(std::move(threaded)).is_ok());
+  broker.register_content_type("text/plain");
+  QueueOptions durable;
+  durable.durable = true;
+  REQUIRE(broker.declare_queue("q", durable).is_ok());
+  REQUIRE(broker.flush().is_ok());
+  broker.drain();
+  LogLines log;
+  {
+    ServerOptions o;
+    o.port = 0;
+    o.commit_thread = &ct;
+    o.log = log.sink();
+    StompServer server(broker, o);
+    REQUIRE(server.listen().is_ok());
+    ct.TEST_hold(true);
+    const SessionId s = broker.open_session(SessionOptions{}, nullptr);
+    REQUIRE(broker.connected(s).is_ok());
+    for (int i = 0; i < 60; ++i) {
+      Message m;
+      m.body = std::string(2000, 'x');
+      m.content_type = "text/plain";
+      m.routing_key = "q";
+      m.persistent = true;
+      REQUIRE(broker.publish(s, "", m).is_ok());
+    }
+    REQUIRE(broker.flush().is_ok());  // handed over, held
+  }
+  // The server is gone; the failure is answered now (ASan: no use after free).
+  ct.TEST_hold(false);
+  broker.drain();
+  CHECK(broker.snapshot().store.failed_commits == 1);
+  for (const std::string& line : log.get())
+    CHECK(line.find("commit failed") == std::string::npos);
+}
