@@ -2,7 +2,8 @@
 // clients (a class of students' programs, python3-stomp, any STOMP client).
 //
 // One thread: a StompServer runs the epoll loop over a Broker on a steady
-// clock, committing to --data FILE (when given) in group commits. SIGINT and
+// clock, committing to --data FILE (when given) in group commits, which a
+// writer thread of their own (CommitThread) writes while the loop goes on. SIGINT and
 // SIGTERM stop it cleanly: pending writes are committed and their receipts
 // sent, then every client gets ERROR "server shutting down" and its
 // connection closes. SIGKILL loses nothing that was receipted.
@@ -20,6 +21,7 @@
 #include <string>
 
 #include "broker/broker.h"
+#include "stomp/commit_thread.h"
 #include "stomp/server.h"
 #include "stomp/steady_clock.h"
 #include "stomp/users.h"
@@ -48,6 +50,8 @@ struct ServeArgs {
   size_t max_memory = default_max_memory();
   // Free bytes on the --data file's disk below which publishers are paused.
   uint64_t min_disk_free = 50'000'000;
+  // Seconds between stats lines on stderr; 0 = none.
+  double stats = 0;
 
   // 40% of the machine's memory, as RabbitMQ's memory alarm.
   static size_t default_max_memory() {
@@ -102,13 +106,18 @@ int serve(const ServeArgs& args) {
   // A body may fill a frame: the frame limit is the one that counts.
   if (args.max_frame > bo.max_body_bytes) bo.max_body_bytes = static_cast<uint32_t>(args.max_frame);
   Broker broker(clock, bo);
+  CommitThread* commit_thread = nullptr;  // owned by the broker, once attached
   if (!args.data.empty()) {
     auto store = Store::open(args.data);
     if (!store.is_ok()) {
       std::fprintf(stderr, "warungmq serve: %s\n", store.status().message().c_str());
       return 1;
     }
-    Status st = broker.attach_store(std::move(store).value());
+    // Commits run on a writer thread of their own: the loop never waits
+    // for the disk (stomp/commit_thread.h).
+    auto threaded = std::make_unique<CommitThread>(std::move(store).value());
+    commit_thread = threaded.get();
+    Status st = broker.attach_store(std::move(threaded));
     if (!st.is_ok()) {
       std::fprintf(stderr, "warungmq serve: %s\n", st.message().c_str());
       return 1;
@@ -131,6 +140,8 @@ int serve(const ServeArgs& args) {
   so.port = args.port;
   so.max_connections = args.max_connections;
   so.max_memory = args.max_memory;
+  so.commit_thread = commit_thread;
+  so.stats_interval = static_cast<Micros>(args.stats * 1e6);
   if (!args.data.empty()) {
     so.min_disk_free = args.min_disk_free;
     so.disk_free = [path = args.data] { return free_bytes_near(path); };
@@ -165,8 +176,10 @@ int serve(const ServeArgs& args) {
     server.run(g_stop);
     // A clean stop: commit, send the receipts that releases, then tell each
     // client the server is going and close.
+    broker.drain();
     Status fs = broker.flush();
     if (!fs.is_ok()) std::fprintf(stderr, "warungmq serve: %s\n", fs.message().c_str());
+    broker.drain();
     server.flush_output();
     server.shutdown();
   }
@@ -212,6 +225,11 @@ void add_serve_command(CLI::App& app) {
                   "Free bytes on the --data file's disk below which connections that publish "
                   "are paused (0: no disk alarm)")
       ->capture_default_str();
+  sub->add_option("--stats", args->stats,
+                  "Every SECONDS, one line on stderr: connections, paused publishers, bytes "
+                  "held, the memory and disk alarms, messages, commits (0: never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
   sub->add_option("--max-frame", args->max_frame, "Largest frame accepted, in bytes")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1024}, size_t{1} << 30));

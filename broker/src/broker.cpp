@@ -101,9 +101,21 @@ void Broker::stop_delivering() {
   impl_->delivering_ = false;
 }
 
+Result<PublishSeq> Broker::sync(SessionId session) {
+  CallScope call(*impl_);
+  return impl_->sync(session);
+}
+void Broker::drain() {
+  CallScope call(*impl_);
+  if (impl_->store_ != nullptr) impl_->store_->drain();
+}
+
 Status Broker::close() {
   CallScope call(*impl_);
+  // A commit still running is answered first; its failure is its batch's.
+  if (impl_->store_ != nullptr) impl_->store_->drain();
   Status st = impl_->flush();
+  if (impl_->store_ != nullptr) impl_->store_->drain();
   impl_->delivering_ = false;
   std::vector<SessionId> ids;
   for (const auto& [id, s] : impl_->sessions_) {
@@ -113,6 +125,7 @@ Status Broker::close() {
   for (SessionId id : ids)
     (void)impl_->end_session(id, SessionState::kClosed, "broker shut down");
   Status st2 = impl_->flush();
+  if (impl_->store_ != nullptr) impl_->store_->drain();
   return st.is_ok() ? st2 : st;
 }
 void Broker::set_commit_window(Micros window) {

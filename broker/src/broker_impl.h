@@ -140,6 +140,15 @@ struct PendingConfirm {
   bool on_disk;  // false: queued only to keep the session's confirms in seq order
 };
 
+// A batch handed to the store (Store::commit_async) and not answered yet:
+// what its answer releases or takes back.
+struct CommitJob {
+  size_t writes = 0;
+  std::vector<PendingConfirm> confirms;
+  // By queue key, not pointer: a queue may be deleted and freed meanwhile.
+  std::vector<std::pair<QueueKey, MessageId>> inserted;
+};
+
 // The two ends a binding call names.
 struct BindingEnds {
   Queue* queue = nullptr;
@@ -213,6 +222,12 @@ class Broker::Impl {
 
   Status attach_store(std::unique_ptr<Store> store);
   Status flush();
+  // The store's answer for `job` (flush() handed it over): confirms or nacks.
+  void committed(CommitJob& job, const Status& st);
+  void commit_failed(CommitJob& job, const Status& st);
+  // A confirm, in the session's seq order, released once everything written
+  // so far is on disk (Broker::sync).
+  Result<PublishSeq> sync(SessionId session);
   // Commits once the batch reaches its size cap.
   void maybe_commit();
   // Puts every durable definition in the batch again (after a failed commit).
@@ -377,9 +392,16 @@ class Broker::Impl {
   std::unordered_map<SessionId, std::unique_ptr<Session>> sessions_;
   std::unordered_map<ConsumerId, std::unique_ptr<Consumer>> consumers_;
   std::unique_ptr<Store> store_;
-  std::vector<PendingConfirm> pending_confirms_;             // publishes waiting for the batch
-  std::vector<std::pair<Queue*, MessageId>> batch_inserts_;  // messages the batch writes
-  Micros batch_opened_at_ = -1;                              // first write of the batch; -1 = none
+  std::vector<PendingConfirm> pending_confirms_;               // publishes waiting for the batch
+  std::vector<std::pair<QueueKey, MessageId>> batch_inserts_;  // messages the batch writes
+  // The batch the store is committing (commit_async not answered yet); null
+  // when none. One at a time: the next batch grows meanwhile.
+  std::shared_ptr<CommitJob> committing_;
+  bool flush_again_ = false;  // flush() was asked for while committing_
+  // Set by flush() around commit_async(), so a store that answers at once
+  // has its answer returned by flush().
+  std::optional<Status>* answer_ = nullptr;
+  Micros batch_opened_at_ = -1;  // first write of the batch; -1 = none
   Micros last_commit_at_ = -1;
   MessageId next_id_ = 1;
   SessionId next_session_ = 1;

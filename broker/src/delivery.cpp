@@ -30,7 +30,7 @@ bool Broker::Impl::enqueue(Queue& q, Payload* p, uint32_t count, bool redelivere
   bool written = false;
   if (persists(q, *p)) {
     store_->insert_message(q.key, PayloadRef(p), deadline, count);
-    batch_inserts_.emplace_back(&q, p->id());
+    batch_inserts_.emplace_back(q.key, p->id());
     note_write();
     written = true;
   }

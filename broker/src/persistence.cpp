@@ -110,24 +110,54 @@ Status Broker::Impl::attach_store(std::unique_ptr<Store> store) {
 
 Status Broker::Impl::flush() {
   if (store_ == nullptr) return Status::ok();
+  if (committing_ != nullptr) {
+    // One batch at a time: this one is committed when the store answers.
+    flush_again_ = true;
+    return Status::ok();
+  }
   if (store_->pending() == 0 && pending_confirms_.empty() && batch_inserts_.empty()) {
     batch_opened_at_ = -1;
     return Status::ok();
   }
-  const size_t writes = store_->pending();
-  Status st = store_->commit();
+  auto job = std::make_shared<CommitJob>();
+  job->writes = store_->pending();
+  job->confirms.swap(pending_confirms_);
+  job->inserted.swap(batch_inserts_);
   batch_opened_at_ = -1;
-  std::vector<PendingConfirm> confirms;
-  confirms.swap(pending_confirms_);
-  std::vector<std::pair<Queue*, MessageId>> inserted;
-  inserted.swap(batch_inserts_);
+  committing_ = job;
+  std::optional<Status> answer;
+  answer_ = &answer;
+  store_->commit_async([this, job](Status st) {
+    // Answered later, from the store owner's loop, this is a call of its
+    // own: work it defers runs at its end, as for a public call.
+    ++depth_;
+    committed(*job, st);
+    --depth_;
+    settle_calls();
+  });
+  answer_ = nullptr;
+  return answer.value_or(Status::ok());
+}
+
+void Broker::Impl::committed(CommitJob& job, const Status& st) {
+  assert(committing_.get() == &job && "Broker: a store answered a batch out of order");
+  committing_ = nullptr;
+  if (answer_ != nullptr) *answer_ = st;
   if (st.is_ok()) {
     last_commit_at_ = now();
-    emit(EventKind::kCommitted, [&](Event& e) { e.count = static_cast<uint32_t>(writes); });
-    for (const PendingConfirm& c : confirms)
+    emit(EventKind::kCommitted, [&](Event& e) { e.count = static_cast<uint32_t>(job.writes); });
+    for (const PendingConfirm& c : job.confirms)
       send_confirm(c.session, c.seq, c.id);
-    return st;
+  } else {
+    commit_failed(job, st);
   }
+  if (flush_again_) {
+    flush_again_ = false;
+    (void)flush();
+  }
+}
+
+void Broker::Impl::commit_failed(CommitJob& job, const Status& st) {
   emit(EventKind::kCommitFailed, [&](Event& e) {
     e.reason = st.message();
     e.code = st.code();
@@ -135,10 +165,16 @@ Status Broker::Impl::flush() {
   // Nothing of the batch is on disk. Messages it carried that are still
   // ready are taken back out, so a nacked publish is not also delivered
   // later; one already in a consumer's hands cannot be taken back.
-  for (const auto& [queue, message] : inserted) {
-    Queue* q = queue;  // named again: clang 14's lambdas cannot capture a structured binding
-    const MessageId id = message;
-    if (q->deleted) continue;
+  std::unordered_map<QueueKey, Queue*> by_key;
+  for (auto& [name, q] : queues_) {
+    if (!q->deleted) by_key[q->key] = q.get();
+  }
+  for (const auto& [key, message] : job.inserted) {
+    auto found = by_key.find(key);
+    if (found == by_key.end()) continue;  // deleted since
+    Queue* q = found->second;
+    const MessageId id =
+        message;  // named again: clang 14's lambdas cannot capture a structured binding
     auto it = std::lower_bound(q->ready.begin(), q->ready.end(), id,
                                [](const Entry& e, MessageId v) { return e.msg->id() < v; });
     if (it != q->ready.end() && it->msg->id() == id) {
@@ -155,7 +191,7 @@ Status Broker::Impl::flush() {
       e.msg->release();
     }
   }
-  for (const PendingConfirm& c : confirms) {
+  for (const PendingConfirm& c : job.confirms) {
     if (!c.on_disk) {
       send_confirm(c.session, c.seq, c.id);  // it never depended on this batch
       continue;
@@ -174,7 +210,23 @@ Status Broker::Impl::flush() {
   }
   // Definitions of the failed batch are written again with the next one.
   rewrite_definitions();
-  return st;
+}
+
+Result<PublishSeq> Broker::Impl::sync(SessionId sid) {
+  Session* s = find_session(sid);
+  if (s == nullptr) return Status::error(Code::kNotFound, "no session " + std::to_string(sid));
+  if (!s->alive()) return Status::error(Code::kClosed, "session " + std::to_string(sid) + " ended");
+  const PublishSeq seq = s->next_seq++;
+  s->unconfirmed++;
+  if (store_ != nullptr && (store_->pending() > 0 || !pending_confirms_.empty())) {
+    pending_confirms_.push_back(PendingConfirm{sid, seq, 0, true});
+    note_write();
+  } else if (committing_ != nullptr) {
+    committing_->confirms.push_back(PendingConfirm{sid, seq, 0, true});
+  } else {
+    send_confirm(sid, seq, 0);
+  }
+  return seq;
 }
 
 void Broker::Impl::rewrite_definitions() {

@@ -378,6 +378,7 @@ class SqliteStore final : public Store {
 
   size_t pending() const override { return batch_.pending(); }
   Status commit() override;
+  Status write(StoreBatch& batch) override;
 
   StoreStats stats() const override {
     StoreStats s = stats_;
@@ -412,7 +413,7 @@ class SqliteStore final : public Store {
   // changed to `changed`. False on error, with SQLite's words in error_.
   bool run(StatementId id, int64_t* changed = nullptr);
   // Everything commit() writes between BEGIN and COMMIT.
-  bool apply_batch(int64_t& rows, int64_t& message_delta);
+  bool apply_batch(StoreBatch& batch, int64_t& rows, int64_t& message_delta);
   void drop_batch();
   // The sizes only change inside commit() (appends, checkpoints), so they
   // are read when asked for after one, not on every commit.
@@ -437,8 +438,12 @@ Status SqliteStore::init(const StoreOptions& options) {
   // locking_mode stays NORMAL although the file is ours alone (FileLock):
   // sqlite3 can then read the live file, to show what is on disk, and
   // EXCLUSIVE measured no faster here, where the fsync is the whole cost.
-  int rc = sqlite3_exec(db_, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", nullptr,
-                        nullptr, nullptr);
+  // journal_size_limit: a WAL that a burst grew is cut back to 4 MiB at the
+  // next checkpoint, so later commits append to a small file again.
+  int rc = sqlite3_exec(
+      db_,
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA journal_size_limit = 4194304;",
+      nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return open_error(path_, db_, rc);
   if (options.TEST_max_page_count > 0) {
     const std::string sql =
@@ -540,17 +545,17 @@ bool SqliteStore::run(StatementId id, int64_t* changed) {
   return true;
 }
 
-bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
+bool SqliteStore::apply_batch(StoreBatch& batch, int64_t& rows, int64_t& message_delta) {
   // Whole queues first, so single-message writes made after a delete_queue
   // land after its purge.
-  for (QueueKey q : batch_.purged_queues()) {
+  for (QueueKey q : batch.purged_queues()) {
     sqlite3_bind_int64(stmt(kPurgeQueue), 1, q);
     int64_t purged = 0;
     if (!run(kPurgeQueue, &purged)) return false;
     rows += purged;
     message_delta -= purged;
   }
-  for (const auto& [name, record] : batch_.exchanges()) {
+  for (const auto& [name, record] : batch.exchanges()) {
     sqlite3_stmt* s = stmt(record ? kPutExchange : kDeleteExchange);
     bind_text(s, 1, name);
     if (record) {
@@ -559,7 +564,7 @@ bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
     }
     if (!run(record ? kPutExchange : kDeleteExchange, &rows)) return false;
   }
-  for (const auto& [key, record] : batch_.queues()) {
+  for (const auto& [key, record] : batch.queues()) {
     sqlite3_stmt* s = stmt(record ? kPutQueue : kDeleteQueue);
     sqlite3_bind_int64(s, 1, key);
     if (record) {
@@ -568,7 +573,7 @@ bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
     }
     if (!run(record ? kPutQueue : kDeleteQueue, &rows)) return false;
   }
-  for (const auto& [key, put] : batch_.bindings()) {
+  for (const auto& [key, put] : batch.bindings()) {
     sqlite3_stmt* s = stmt(put ? kPutBinding : kDeleteBinding);
     bind_text(s, 1, std::get<0>(key));
     bind_text(s, 2, std::get<1>(key));
@@ -577,7 +582,7 @@ bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
   }
 
   // Messages in key order: one walk down the b-tree instead of a random one.
-  for (const auto& [key, m] : batch_.messages_in_order()) {
+  for (const auto& [key, m] : batch.messages_in_order()) {
     switch (m->op) {
       case StoreBatch::Op::kInsert: {
         sqlite3_stmt* s = stmt(kInsertMessage);
@@ -623,7 +628,7 @@ bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
     }
   }
 
-  const MessageId max_id = std::max(committed_max_id_, batch_.max_inserted_id());
+  const MessageId max_id = std::max(committed_max_id_, batch.max_inserted_id());
   if (max_id != committed_max_id_ || message_delta != 0) {
     sqlite3_stmt* s = stmt(kWriteMeta);
     sqlite3_bind_int64(s, 1, to_sql(max_id));
@@ -634,14 +639,20 @@ bool SqliteStore::apply_batch(int64_t& rows, int64_t& message_delta) {
 }
 
 Status SqliteStore::commit() {
+  Status st = write(batch_);
+  drop_batch();
+  return st;
+}
+
+Status SqliteStore::write(StoreBatch& batch) {
   // An id handed out and coalesced away still counts as used: the meta row
   // must learn of it, or a recovered broker could hand it out again.
-  if (pending() == 0 && batch_.max_inserted_id() <= committed_max_id_) return Status::ok();
+  if (batch.pending() == 0 && batch.max_inserted_id() <= committed_max_id_) return Status::ok();
 
   int64_t rows = 0;
   int64_t message_delta = 0;
   bool ok = run(kBegin);
-  ok = ok && apply_batch(rows, message_delta);
+  ok = ok && apply_batch(batch, rows, message_delta);
   ok = ok && run(kCommit);
   if (!ok) {
     // Some errors (a full disk among them) may already have rolled the
@@ -651,14 +662,12 @@ Status SqliteStore::commit() {
       (void)run(kRollback);  // nothing more to do if it fails: the batch is dropped anyway
       error_ = first_error;
     }
-    drop_batch();
     file_bytes_.reset();  // a rolled-back transaction may still have grown the WAL
     ++stats_.failed_commits;
     return io_error(path_, "commit failed: " + error_);
   }
-  committed_max_id_ = std::max(committed_max_id_, batch_.max_inserted_id());
+  committed_max_id_ = std::max(committed_max_id_, batch.max_inserted_id());
   committed_message_count_ += message_delta;
-  drop_batch();
   ++stats_.commits;
   stats_.rows_written += static_cast<uint64_t>(rows);
   file_bytes_.reset();

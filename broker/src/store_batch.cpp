@@ -74,3 +74,12 @@ void StoreBatch::clear() {
 }
 
 }  // namespace wmq
+
+namespace wmq {
+
+Status Store::write(StoreBatch& /*batch*/) {
+  assert(false && "Store::write: this Store cannot write a batch handed to it");
+  return Status::error(Code::kInvalid, "this store cannot write a batch handed to it");
+}
+
+}  // namespace wmq

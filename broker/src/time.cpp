@@ -53,7 +53,9 @@ Micros Broker::Impl::next_deadline() const {
     // Head expiry is due now when it has passed; otherwise at its deadline.
     if (!q->ready.empty()) next = std::min(next, q->ready.front().expires_at);
   }
-  if (store_ != nullptr && batch_opened_at_ >= 0)
+  // While a commit runs, its answer starts the next one (flush_again_) or
+  // brings this deadline back: waking for it now would find nothing to do.
+  if (store_ != nullptr && batch_opened_at_ >= 0 && committing_ == nullptr)
     next = std::min(next, batch_opened_at_ + opt_.commit_window);
   return next;
 }

@@ -1,5 +1,7 @@
 #include "stomp/server.h"
 
+#include "stomp/commit_thread.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -28,6 +30,9 @@ constexpr size_t kReadBudget = 256 * 1024;
 // the next call, so one fast reader cannot hold the loop.
 constexpr int kFlushRounds = 8;
 constexpr int kMaxEvents = 64;
+// epoll's mark for the commit thread's completion fd (the listening socket's
+// is null, a connection's is the Connection).
+char commit_mark;
 
 std::string peer_name(const sockaddr_storage& addr) {
   char host[INET6_ADDRSTRLEN] = "?";
@@ -89,6 +94,8 @@ StompServer::StompServer(Broker& broker, ServerOptions options)
     : broker_(broker), options_(std::move(options)), read_buf_(kReadChunk) {}
 
 StompServer::~StompServer() {
+  // The commit thread lives on with the broker: its failures are no longer ours to log.
+  if (options_.commit_thread != nullptr) options_.commit_thread->set_failure_log(nullptr);
   for (auto& c : connections_) {
     // The session first: its destructor ends its broker session, which may
     // write to other connections that are about to go too.
@@ -157,6 +164,19 @@ Status StompServer::listen() {
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev) != 0) {
     return Status::error(Code::kIoError,
                          "cannot listen on " + where + ": epoll: " + std::strerror(errno));
+  }
+  if (options_.commit_thread != nullptr) {
+    options_.commit_thread->set_failure_log(
+        [this](const Status& st) { log("stomp: commit failed: " + st.message()); });
+    epoll_event cev{};
+    cev.events = EPOLLIN;
+    cev.data.ptr = &commit_mark;
+    if (options_.commit_thread->completion_fd() < 0 ||
+        epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, options_.commit_thread->completion_fd(), &cev) != 0) {
+      return Status::error(
+          Code::kIoError,
+          "cannot listen on " + where + ": the commit thread's event: " + std::strerror(errno));
+    }
   }
   return Status::ok();
 }
@@ -393,8 +413,46 @@ void StompServer::flush_output() {
   reap();
 }
 
+std::string StompServer::stats_line() const {
+  size_t connections = 0, paused = 0;
+  for (const auto& c : connections_) {
+    if (c->session == nullptr) continue;
+    ++connections;
+    if (c->paused) ++paused;
+  }
+  const BrokerSnapshot snap = broker_.snapshot();
+  uint64_t ready = 0, unacked = 0;
+  for (const QueueSnapshot& q : snap.queues) {
+    ready += q.ready;
+    unacked += q.unacked;
+  }
+  std::string line = "stomp: stats: " + std::to_string(connections) + " connection(s), " +
+                     std::to_string(paused) + " paused; messages hold " +
+                     std::to_string(Payload::live_bytes()) + " bytes";
+  if (options_.max_memory != 0) line += " of " + std::to_string(options_.max_memory);
+  line += std::string("; memory alarm ") + (alarm_ ? "on" : "off");
+  line += std::string(", disk alarm ") + (disk_alarm_ ? "on" : "off");
+  line += "; " + std::to_string(ready) + " ready, " + std::to_string(unacked) + " unacked";
+  if (snap.store.attached) {
+    line += "; " + std::to_string(snap.store.commits) + " commits";
+    if (snap.store.failed_commits > 0)
+      line += " (" + std::to_string(snap.store.failed_commits) + " failed)";
+    if (options_.commit_thread != nullptr)
+      line += ", " + std::to_string(options_.commit_thread->running()) + " running";
+  }
+  return line;
+}
+
 void StompServer::run_timers() {
   const Micros now = broker_.clock().now();
+  if (options_.stats_interval > 0) {
+    if (next_stats_ == kNever) {
+      next_stats_ = now + options_.stats_interval;
+    } else if (now >= next_stats_) {
+      log(stats_line());
+      next_stats_ = now + options_.stats_interval;
+    }
+  }
   for (size_t i = 0; i < connections_.size(); ++i) {
     Connection& c = *connections_[i];
     if (c.dead) continue;
@@ -411,6 +469,7 @@ Micros StompServer::next_deadline() const {
     if (c->session != nullptr) next = std::min(next, c->session->next_timer());
     if (c->half_closed) next = std::min(next, c->linger_until);
   }
+  if (options_.stats_interval > 0) next = std::min(next, next_stats_);
   // The disk is looked at on time even when no client says anything.
   if (options_.min_disk_free != 0 && options_.disk_free) next = std::min(next, next_disk_check_);
   return next;
@@ -430,6 +489,12 @@ bool StompServer::poll(Micros timeout) {
   check_memory(nullptr);
   bool read_any = false;
   for (int i = 0; i < n; ++i) {
+    if (events[i].data.ptr == &commit_mark) {
+      // Batches the writer thread has answered: their confirms release
+      // receipts (written below) and may hand over the next batch.
+      options_.commit_thread->run_completions();
+      continue;
+    }
     auto* c = static_cast<Connection*>(events[i].data.ptr);
     if (c == nullptr) {
       accept_all();
@@ -494,6 +559,10 @@ void StompServer::shutdown() {
     const int n = epoll_wait(epoll_fd_, events, kMaxEvents,
                              static_cast<int>(std::min<int64_t>(left.count(), INT_MAX)));
     for (int i = 0; i < n; ++i) {
+      if (events[i].data.ptr == &commit_mark) {
+        options_.commit_thread->run_completions();
+        continue;
+      }
       auto* c = static_cast<Connection*>(events[i].data.ptr);
       if (c == nullptr || c->dead) continue;
       if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) (void)read_from(*c);

@@ -16,6 +16,11 @@
 //          server.flush_output();   // write what those calls produced
 //      and sleeps no longer than server.next_deadline() (heart-beats).
 //
+// With options.commit_thread, a flush only hands the batch to the writer
+// thread; the loop goes on reading, delivering and writing, and the batch's
+// receipts go out when its answer comes back (an event on the loop's
+// epoll), while the next batch grows. Without it, a commit blocks the loop.
+//
 // Group commit, as run() does it: after a turn that read input, the loop
 // looks again without waiting; only when no more input is waiting does it
 // call broker.flush(), if a client waits for a confirm (a SEND not yet
@@ -59,6 +64,8 @@
 
 namespace wmq::stomp {
 
+class CommitThread;
+
 struct ServerOptions {
   // The address to listen on: an IP address or host name. The default keeps
   // the server on this machine; "0.0.0.0" opens it to the network.
@@ -82,6 +89,14 @@ struct ServerOptions {
   // disk_check_interval of the broker's clock.
   std::function<uint64_t()> disk_free;
   Micros disk_check_interval = 1 * kSeconds;
+  // The broker's store, when it is a CommitThread (commit_thread.h): the
+  // loop then waits on its completion fd too and runs its answers as events,
+  // so commits (and checkpoints) never hold the loop. Null: the store
+  // answers at once, inside broker.flush().
+  CommitThread* commit_thread = nullptr;
+  // A stats line (stats_line()) through `log` every this long of the
+  // broker's clock (`warungmq serve --stats`); 0 = none.
+  Micros stats_interval = 0;
   // One line per notable thing (listening, refused connections, ERRORs
   // sent, commit failures, memory alarms). Empty: silent.
   std::function<void(std::string_view line)> log;
@@ -142,6 +157,10 @@ class StompServer {
   bool disk_alarm() const { return disk_alarm_; }
   // The free bytes disk_free() said last (0 before the first look).
   uint64_t last_disk_free() const { return last_disk_free_; }
+  // One line of the server's state, as --stats logs it: connections and
+  // paused publishers, the bytes messages hold against max_memory, both
+  // alarms (on/off), messages ready and unacked, commits made and running.
+  std::string stats_line() const;
 
  private:
   struct Connection;
@@ -170,6 +189,7 @@ class StompServer {
   bool alarm_ = false;       // over max_memory: publishers are not read
   bool disk_alarm_ = false;  // under min_disk_free: publishers are not read
   Micros next_disk_check_ = 0;
+  Micros next_stats_ = kNever;  // when run_timers() logs the next stats line
   uint64_t last_disk_free_ = 0;
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<Connection*> dirty_;  // connections with bytes to write or a close to finish

@@ -405,6 +405,8 @@ void StompSession::on_delivery(const Delivery& d) {
 void StompSession::on_confirm(PublishSeq seq) {
   CallbackScope scope(in_callback_);
   confirmed_ = std::max(confirmed_, seq);
+  while (!syncs_.empty() && syncs_.front() <= seq)
+    syncs_.pop_front();
   drain_receipts();
 }
 
@@ -413,6 +415,13 @@ void StompSession::on_publish_nack(PublishSeq seq, const Status& why) {
   std::vector<std::pair<std::string, std::string>> extra;
   for (const PendingReceipt& p : receipts_) {
     if (p.seq == seq) extra.emplace_back("receipt-id", p.id);
+  }
+  if (!syncs_.empty() && syncs_.front() == seq) {
+    fail(err::kNotSaved,
+         "An acknowledgement could not be written (" + why.message() +
+             "); the message may come back after a restart.",
+         nullptr, extra);
+    return;
   }
   fail(err::kNotSaved,
        "The server accepted a message (publish " + std::to_string(seq) +

@@ -147,7 +147,7 @@ class StompSession final : private SessionSink {
   bool awaiting_confirms() const { return confirmed_ < published_; }
   // True once the broker accepted a publish of this session: a publisher, for
   // the server's flow control.
-  bool has_published() const { return published_ > 0; }
+  bool has_published() const { return has_sent_; }
   // The broker session (0 before CONNECT).
   SessionId broker_session() const { return sid_; }
   // "1.0", "1.1" or "1.2" once connected; empty before.
@@ -269,8 +269,12 @@ class StompSession final : private SessionSink {
 
   std::map<std::string, std::vector<Frame>> transactions_;  // id -> buffered frames
 
-  PublishSeq published_ = 0;  // seq of the last publish the broker accepted
-  PublishSeq confirmed_ = 0;  // highest seq the broker confirmed
+  // Seq of the last publish the broker accepted, or of the last Broker::sync
+  // (a receipted ACK or NACK waits for the commit of its delete with one).
+  PublishSeq published_ = 0;
+  bool has_sent_ = false;         // a SEND was published (the flow-control alarms pause it)
+  std::deque<PublishSeq> syncs_;  // seqs of Broker::sync not yet confirmed, in order
+  PublishSeq confirmed_ = 0;      // highest seq the broker confirmed
   std::deque<PendingReceipt> receipts_;
 
   int in_callback_ = 0;                // broker -> sink calls on the stack

@@ -213,6 +213,7 @@ bool StompSession::publish(Frame& frame, const Destination& dest, bool with_rece
   if (r.is_ok()) {
     assert(r->seq == published_ + 1 && "the broker numbers publishes 1, 2, 3... per session");
     published_ = r->seq;
+    has_sent_ = true;
     return true;
   }
   if (receipt) receipts_.pop_back();

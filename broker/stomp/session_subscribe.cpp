@@ -261,19 +261,22 @@ void StompSession::on_ack(const Frame& frame, bool nack) {
   }
   if (!settle(frame, tag, nack, requeue)) return;
   if (auto r = frame.header("receipt")) {
-    // A receipt says the ACK holds, after a crash too; the delete of a
-    // persistent message would wait for a commit nobody asks for, so commit
-    // now (with whatever else is pending). tools/soak saw acked messages come
-    // back after a SIGKILL without this.
-    Status st = broker_.flush();
-    if (!st.is_ok()) {
+    // A receipt says the ACK holds, after a crash too (tools/soak saw acked
+    // messages come back after a SIGKILL when it did not): it waits for the
+    // commit that holds the delete, which is started now rather than at the
+    // end of the commit window, and never blocks the loop.
+    Result<PublishSeq> seq = broker_.sync(sid_);
+    if (!seq.is_ok()) {
       fail(err::kNotSaved,
-           "The " + frame.command + " could not be written (" + st.message() +
+           "The " + frame.command + " could not be written (" + seq.status().message() +
                "); the message may come back after a restart.",
            &frame);
       return;
     }
+    published_ = *seq;
+    if (confirmed_ < published_) syncs_.push_back(published_);
     receipt_after_publishes(std::string(*r), false);
+    (void)broker_.flush();
   }
 }
 

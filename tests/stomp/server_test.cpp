@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "broker/broker.h"
+#include "stomp/commit_thread.h"
 #include "stomp/frame.h"
 #include "stomp/server.h"
 #include "stomp/steady_clock.h"
@@ -208,6 +209,67 @@ TEST_CASE("a busy publisher's persistent SENDs are committed in batches, receipt
   CHECK(snap.store.commits < 100);  // one per batch, not one per message
   REQUIRE(snap.queues.size() == 1);
   CHECK(snap.queues[0].ready == 500);
+}
+
+TEST_CASE("with the commit thread, a burst of persistent SENDs is receipted in order, on disk") {
+  TempDir dir;
+  auto store = Store::open(dir.file());
+  REQUIRE(store.is_ok());
+  ServerOptions o;
+  auto threaded = std::make_unique<CommitThread>(std::move(store).value());
+  o.commit_thread = threaded.get();
+  {
+    Running r(o, std::move(threaded));
+    TcpClient cook(r.port());
+    cook.connect();
+    cook.send(make("SUBSCRIBE", {{"id", "1"},
+                                 {"destination", "/queue/orders"},
+                                 {"ack", "client-individual"},
+                                 {"prefetch-count", "0"}}));
+    TcpClient cashier(r.port());
+    cashier.connect();
+    std::string burst;
+    for (int i = 1; i <= 500; ++i) {
+      burst += serialize(send_frame("/queue/orders", "order " + std::to_string(i),
+                                    {{"persistent", "true"}, {"receipt", std::to_string(i)}}));
+    }
+    cashier.write(burst);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 500; ++i) {
+      Frame f = cashier.read_frame();
+      if (f.command != "RECEIPT") break;
+      ids.push_back(header(f, "receipt-id"));
+    }
+    REQUIRE(ids.size() == 500);
+    CHECK(ids.front() == "1");
+    CHECK(ids.back() == "500");
+    CHECK(std::is_sorted(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) {
+      return std::stoi(a) < std::stoi(b);
+    }));
+    // The first 100 are acked with a receipt each: each RECEIPT comes once
+    // the delete is on disk.
+    int acked = 0;
+    for (int i = 0; i < 500; ++i) {
+      Frame m = cook.read_frame();
+      REQUIRE(m.command == "MESSAGE");
+      if (i < 100) {
+        cook.send(make("ACK", {{"id", header(m, "ack")}, {"receipt", "a" + std::to_string(i)}}));
+        ++acked;
+      }
+    }
+    for (int i = 0; i < acked; ++i)
+      CHECK(header(cook.read_frame(), "receipt-id") == "a" + std::to_string(i));
+    r.stop();
+    BrokerSnapshot snap = r.broker->snapshot();
+    CHECK(snap.store.commits >= 2);
+    CHECK(snap.store.commits < 300);  // batches, not one per message
+  }
+  // Destroyed as in a crash: everything receipted is in the file.
+  auto again = Store::open(dir.file());
+  REQUIRE(again.is_ok());
+  Result<Recovered> rec = again.value()->recover();
+  REQUIRE(rec.is_ok());
+  CHECK(rec->messages.size() == 400);
 }
 
 TEST_CASE("one connection too many gets ERROR and is closed; the others carry on") {
@@ -414,7 +476,25 @@ TEST_CASE("over max_memory publishers are not read; others are served; all arriv
   constexpr int kEach = 400;  // 4 x 400 x 1 KiB: over six times the limit
   ServerOptions o;
   o.max_memory = kLimit;
+  LogLines log;
+  o.log = log.sink();
+  o.stats_interval = 20 * kMillis;
   Running r(o);
+  // The first --stats line from line `from` on that says `what`: its index,
+  // or -1 if none came within 5 s.
+  auto stats_say = [&log](const std::string& what, long from = 0) -> long {
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    for (;;) {
+      const std::vector<std::string> lines = log.get();
+      for (size_t i = static_cast<size_t>(from); i < lines.size(); ++i) {
+        if (lines[i].rfind("stomp: stats: ", 0) == 0 && lines[i].find(what) != std::string::npos)
+          return static_cast<long>(i);
+      }
+      if (std::chrono::steady_clock::now() > until) return -1;
+      std::this_thread::sleep_for(5ms);
+    }
+  };
+
   const size_t base = Payload::live_bytes();
   std::vector<std::thread> publishers;
   std::atomic<int> receipts{0};
@@ -445,6 +525,9 @@ TEST_CASE("over max_memory publishers are not read; others are served; all arriv
   CHECK(held > kLimit);
   CHECK(held < kLimit + kPublishers * 300 * 1024);
   CHECK(receipts.load() < kPublishers * kEach);
+  const long on_at =
+      stats_say("of " + std::to_string(kLimit) + "; memory alarm on, disk alarm off");
+  CHECK(on_at >= 0);
   // A bystander that does not publish is served at once.
   TcpClient bystander(r.port());
   CHECK(bystander.connect().command == "CONNECTED");
@@ -465,6 +548,7 @@ TEST_CASE("over max_memory publishers are not read; others are served; all arriv
   for (auto& t : publishers)
     t.join();
   CHECK(receipts.load() == kPublishers * kEach);
+  CHECK(stats_say("memory alarm off", on_at + 1) > on_at);
   std::sort(seen.begin(), seen.end());
   CHECK(seen.size() == static_cast<size_t>(kPublishers * kEach));
   CHECK(std::adjacent_find(seen.begin(), seen.end()) == seen.end());
@@ -506,4 +590,54 @@ TEST_CASE("under min_disk_free publishers wait; consumers and acks go on; it lif
                    "more") == 1);
   CHECK(std::count(lines.begin(), lines.end(),
                    "stomp: disk alarm over: 60000 bytes free; publishers are read again") == 1);
+}
+
+TEST_CASE("a commit that fails after the server is gone is not logged through it") {
+  TempDir dir;
+  {
+    auto probe = Store::open(dir.file());
+    REQUIRE(probe.is_ok());
+  }
+  StoreOptions so;
+  so.TEST_max_page_count = 12;  // a full disk after a few messages
+  auto store = Store::open(dir.file(), so);
+  REQUIRE(store.is_ok());
+  auto threaded = std::make_unique<CommitThread>(std::move(store).value());
+  CommitThread& ct = *threaded;
+  SteadyClock clock;
+  Broker broker(clock);
+  REQUIRE(broker.attach_store(std::move(threaded)).is_ok());
+  broker.register_content_type("text/plain");
+  QueueOptions durable;
+  durable.durable = true;
+  REQUIRE(broker.declare_queue("q", durable).is_ok());
+  REQUIRE(broker.flush().is_ok());
+  broker.drain();
+  LogLines log;
+  {
+    ServerOptions o;
+    o.port = 0;
+    o.commit_thread = &ct;
+    o.log = log.sink();
+    StompServer server(broker, o);
+    REQUIRE(server.listen().is_ok());
+    ct.TEST_hold(true);
+    const SessionId s = broker.open_session(SessionOptions{}, nullptr);
+    REQUIRE(broker.connected(s).is_ok());
+    for (int i = 0; i < 60; ++i) {
+      Message m;
+      m.body = std::string(2000, 'x');
+      m.content_type = "text/plain";
+      m.routing_key = "q";
+      m.persistent = true;
+      REQUIRE(broker.publish(s, "", m).is_ok());
+    }
+    REQUIRE(broker.flush().is_ok());  // handed over, held
+  }
+  // The server is gone; the failure is answered now (ASan: no use after free).
+  ct.TEST_hold(false);
+  broker.drain();
+  CHECK(broker.snapshot().store.failed_commits == 1);
+  for (const std::string& line : log.get())
+    CHECK(line.find("commit failed") == std::string::npos);
 }

@@ -90,7 +90,24 @@ class Broker {
   // Commits the pending batch now (a server calls this when its loop has no
   // input waiting). Ok when nothing is pending. On failure the batch's
   // publishers get on_publish_nack and the error comes back here too.
+  // With a store that commits asynchronously (Store::commit_async), the
+  // batch is handed over and flush() returns ok: confirms (or nacks, and a
+  // kCommitFailed event) come when the store answers. One batch is committed
+  // at a time; a flush() while one runs commits the next batch once it is
+  // answered.
   Status flush();
+  // Blocks until the store has answered every batch handed over (their
+  // confirms are sent inside this call). Nothing to do with a store that
+  // answers at once.
+  void drain();
+  // A confirm for the session that says "everything written so far is on
+  // disk": the broker hands out the next publish seq of the session and
+  // confirms it (on_confirm, in seq order with its publishes) once the batch
+  // holding the session's last writes (and every other write so far) has
+  // committed, or nacks it (on_publish_nack) if that commit fails. A session
+  // that must tell its client that an ACK holds waits for it. Confirmed at
+  // once when nothing waits for the disk. kNotFound, kClosed.
+  Result<PublishSeq> sync(SessionId session);
   // Clean shutdown: flush, stop delivering, then sessions are closed.
   Status close();
   // Stops handing messages to consumers, for good; everything else works as before (acks,

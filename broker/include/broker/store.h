@@ -29,10 +29,20 @@
 // Store is destroyed. The caller keeps its own references and may release
 // them at once; the Store never changes a payload, only counts it.
 //
-// Thread-safety: a Store belongs to the broker's single thread.
+// Committing off the broker's thread. commit_async() hands the batch over and
+// returns; its answer comes back later as a call of `done`, on the broker's
+// thread, when the Store's owner lets it (a Store that commits on a thread of
+// its own, as stomp's CommitThread, answers from its owner's event loop). The
+// default commits at once and answers before returning, which is what the
+// simulator's MemoryStore and a bare SqliteStore do: the broker then behaves
+// exactly as with commit().
+//
+// Thread-safety: a Store belongs to the broker's single thread, except
+// write(), which a Store wrapper may call on one thread of its own.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -105,8 +115,12 @@ struct StoreStats {
   int64_t file_bytes = 0;       // database file + WAL, as last seen after a commit
 };
 
+class StoreBatch;
+
 class Store {
  public:
+  using CommitDone = std::function<void(Status)>;
+
   // Opens (creating if absent) the broker file at `path`. Errors, each naming
   // the file: kBusy (held by another live broker), kCorrupt (not a SQLite
   // file, a SQLite file that is not ours, another schema version, damaged),
@@ -142,6 +156,22 @@ class Store {
   // Writes the batch in one transaction. On error: kIoError with SQLite's
   // words and the file name; the batch is dropped, nothing half-written.
   virtual Status commit() = 0;
+
+  // Hands the pending batch over to be committed (later writes start the
+  // next batch) and calls `done` once with what commit() would have
+  // returned, on the broker's thread: at once by default, or later, after
+  // every batch handed over before it. Destroying the Store first is a
+  // crash: `done` is never called and the batch may or may not be on disk.
+  virtual void commit_async(CommitDone done) { done(commit()); }
+  // Blocks until every batch handed to commit_async() is answered (their
+  // `done` run inside this call). Nothing to wait for by default.
+  virtual void drain() {}
+  // Writes `batch` instead of the pending one, in one transaction, with
+  // commit()'s outcome; leaves `batch` as it was (the caller clears it, on
+  // the broker's thread: it holds payload references). For a wrapper that
+  // builds batches itself and writes them on a thread of its own; that
+  // thread is then the only one using this Store. Only SqliteStore can.
+  virtual Status write(StoreBatch& batch);
 
   virtual StoreStats stats() const = 0;
   virtual const std::string& path() const = 0;
