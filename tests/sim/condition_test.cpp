@@ -3,6 +3,7 @@
 #include <doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "sim/duration.h"
 #include "sim_util.h"
@@ -68,18 +69,37 @@ TEST_CASE("each mistake in a when is one sentence with file:line and what to wri
       {"[[event]]\nwhen = { queue = \"grill-1\" }\nen = \"x\"\n",
        R"(t.toml:12: unknown queue "grill-1" in "when"; did you mean "grill"?)"},
       {"[[event]]\nwhen = { queue = \"wok\", waiting = 5 }\nen = \"x\"\n",
-       R"(t.toml:12: unknown key "waiting" in "when" with a queue; write one of "queue", "waiting_at_least" or "waiting_at_most")"},
+       R"(t.toml:12: unknown key "waiting" in "when" with a queue; write one of "queue", "waiting_at_least", "waiting_at_most" or "refused_at_least")"},
       {"[[event]]\nwhen = { queue = \"wok\", waiting_at_least = 5, waiting_at_most = 6 }\nen = "
        "\"x\"\n",
-       R"(t.toml:12: "when" with a queue takes waiting_at_least or waiting_at_most, not both)"},
+       R"(t.toml:12: "when" with a queue takes one of waiting_at_least, waiting_at_most or refused_at_least, not several)"},
+      {"[[event]]\nwhen = { queue = \"wok\", waiting_at_least = 2, refused_at_least = 1 }\nen = "
+       "\"x\"\n",
+       R"(t.toml:12: "when" with a queue takes one of waiting_at_least, waiting_at_most or refused_at_least, not several)"},
+      {"[[event]]\nwhen = { queue = \"pickup\", refused_at_least = 1 }\nen = \"x\"\n",
+       R"(t.toml:12: only a station's board refuses orders at the door, not "pickup"; with refused_at_least write queue = "wok" or "grill")"},
+      {"[[event]]\nwhen = { queue = \"busiest\", refused_at_least = 1 }\nen = \"x\"\n",
+       R"(t.toml:12: only a station's board refuses orders at the door, not "busiest"; with refused_at_least write queue = "wok" or "grill")"},
+      {"[[event]]\nwhen = { queue = \"wok\", refused_at_least = 0 }\nen = \"x\"\n",
+       R"(t.toml:12: "refused_at_least" must be 1..1000000, got 0)"},
       {"[[event]]\nwhen = { order = 1 }\nen = \"x\"\n",
-       R"(t.toml:12: "when" with order 1 needs the state it waits for, like state = "unacked")"},
+       R"(t.toml:12: "when" with order 1 needs what it waits for: the state, like state = "unacked", or the deliveries, like delivered_at_least = 2)"},
+      {"[[event]]\nwhen = { order = \"poison\" }\nen = \"x\"\n",
+       R"(t.toml:12: "when" with order "poison" needs what it waits for: the state, like state = "unacked", or the deliveries, like delivered_at_least = 2)"},
+      {"[[event]]\nwhen = { order = \"poisoned\", state = \"dead_lettered\" }\nen = \"x\"\n",
+       R"(t.toml:12: "order" is an order number like 1, "oldest-unacked", "any" or "poison", got "poisoned"; did you mean "poison"?)"},
+      {"[[event]]\nwhen = { order = \"poison\", delivered_at_least = 0 }\nen = \"x\"\n",
+       R"(t.toml:12: "delivered_at_least" must be 1..1000, got 0)"},
+      {"[[event]]\nwhen = { order = \"any\", deliveries = 2 }\nen = \"x\"\n",
+       R"(t.toml:12: unknown key "deliveries" in "when" with an order; write one of "order", "state" or "delivered_at_least")"},
+      {"[[event]]\nwhen = { order = \"any\", state = \"expird\" }\nen = \"x\"\n",
+       R"(t.toml:12: "state" "expird" is not a state an order has; did you mean "expired"?)"},
       {"[[event]]\nwhen = { order = 1, state = \"cooked\" }\nen = \"x\"\n",
        R"(t.toml:12: "state" "cooked" is not a state an order has; write one of "placing", "on_board", "unacked", "cooking", "at_pickup", "served", "rejected", "dead_lettered", "expired" or "lost")"},
       {"[[event]]\nwhen = { order = \"oldest\", state = \"unacked\" }\nen = \"x\"\n",
-       R"(t.toml:12: "order" is an order number like 1, or "oldest-unacked", got "oldest"; write one of "oldest-unacked")"},
+       R"(t.toml:12: "order" is an order number like 1, "oldest-unacked", "any" or "poison", got "oldest"; write one of "oldest-unacked", "any" or "poison")"},
       {"[[event]]\nwhen = { order = \"oldest-unacked\", state = \"served\" }\nen = \"x\"\n",
-       R"(t.toml:12: order "oldest-unacked" is always unacked; leave "state" out or name an order number)"},
+       R"(t.toml:12: order "oldest-unacked" is always unacked; leave "state" out, or write order = "any" for the first order that is served)"},
       {"[[event]]\nafter = \"2m\"\nwhen = { cook = \"busiest\" }\ndeadline = \"1m\"\nen = \"x\"\n",
        R"(t.toml:14: "deadline" (1m) must be later than "after" (2m), or it never waits)"},
       {"[[event]]\nwhen = { queue = \"wok\", waiting_at_least = 3 }\nen = \"{cook} is busy\"\n",
@@ -250,5 +270,119 @@ en = "{cook} drops order {order}."
     b->run_until(6 * kMinute);
     CHECK(report_json(a->report()) == report_json(b->report()));
     CHECK(report_text(a->report()) == report_text(b->report()));
+  }
+}
+
+TEST_CASE("the poison order, any order in a state and a refused order read into conditions") {
+  const Scenario s = scenario(kWarung + R"(
+[[event]]
+when = { order = "poison", delivered_at_least = 2 }
+en = "Order {order} was handed out twice."
+[[event]]
+when = { order = "poison", state = "dead_lettered" }
+en = "x"
+[[event]]
+when = { order = "any", state = "expired", delivered_at_least = 1 }
+en = "x"
+[[event]]
+when = { queue = "wok", refused_at_least = 3 }
+en = "{queue} is full."
+)");
+  REQUIRE(s.timeline.size() == 4);
+  CHECK(s.timeline[0].when->which == Condition::Which::kPoison);
+  CHECK_FALSE(s.timeline[0].when->has_state);
+  CHECK(describe(*s.timeline[0].when) == "the poison order was delivered at least 2 times");
+  CHECK(describe(*s.timeline[1].when) == "the poison order is dead_lettered");
+  CHECK(describe(*s.timeline[2].when) == "an order is expired and was delivered at least 1 time");
+  CHECK(s.timeline[3].when->kind == Condition::Kind::kQueueRefused);
+  CHECK(describe(*s.timeline[3].when) == "wok refused at least 3 orders at the door");
+}
+
+TEST_CASE("events wait for the poison order's deliveries and its dead letter") {
+  const Scenario s = scenario(kWarung + R"(
+[queues]
+delivery_limit = 3
+[[event]]
+at = "1m"
+do = "poison_order"
+dish = "nasi goreng"
+[[event]]
+after = "1m"
+when = { order = "poison", delivered_at_least = 2 }
+en = "Order {order}, twice."
+[[event]]
+after = "1m"
+when = { order = "poison", state = "dead_lettered" }
+en = "Order {order} is a dead letter."
+)");
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    CAPTURE(seed);
+    auto sim = start(s, seed);
+    sim->run_until(20 * kMinute);
+    const Report r = sim->report();
+    CHECK(r.dead_lettered == 1);
+    uint32_t poison = 0;
+    for (const Order& o : sim->orders()) {
+      if (o.special == Special::kPoison) poison = o.number;
+    }
+    REQUIRE(poison != 0);
+    const std::string n = std::to_string(poison);
+    std::vector<std::string> said;
+    std::vector<Micros> when;
+    for (const NarrationLine& l : r.timeline) {
+      if (l.say.en.rfind("Order ", 0) == 0) {
+        said.push_back(l.say.en);
+        when.push_back(l.at);
+        CHECK(l.late == "");
+      }
+    }
+    CHECK(said ==
+          std::vector<std::string>{"Order " + n + ", twice.", "Order " + n + " is a dead letter."});
+    REQUIRE(when.size() == 2);
+    CHECK(when[0] < when[1]);
+  }
+}
+
+TEST_CASE("an event waits for a full board to refuse an order, and for any order to expire") {
+  const Scenario s = scenario(kWarung + R"(
+[queues]
+max_length = 2
+ttl = "1m"
+[[event]]
+at = "1m"
+do = "set_rate"
+rate = 30
+[[event]]
+after = "1m"
+when = { queue = "wok", refused_at_least = 1 }
+do = "set_rate"
+rate = 0
+en = "{queue} turned a customer away."
+[[event]]
+when = { order = "any", state = "expired" }
+en = "Order {order} expired."
+)");
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    CAPTURE(seed);
+    auto sim = start(s, seed);
+    sim->run_until(15 * kMinute);
+    const Report r = sim->report();
+    CHECK(r.rejected >= 1);
+    bool refused = false, expired = false;
+    for (const NarrationLine& l : r.timeline) {
+      CHECK(l.late == "");
+      refused |= l.say.en == "wok turned a customer away.";
+      if (l.say.en.rfind("Order ", 0) == 0) {
+        expired = true;
+        const auto n = static_cast<uint32_t>(std::stoul(l.say.en.substr(6)));
+        REQUIRE(sim->order(n) != nullptr);
+        CHECK(sim->order(n)->expired);
+      }
+    }
+    CHECK(refused);
+    CHECK(expired);
+    for (const QueueStats& q : sim->queues()) {
+      if (q.name == "wok") CHECK(q.refused >= 1);
+    }
   }
 }

@@ -71,10 +71,35 @@ std::string describe(const Condition& c) {
       return (c.at_most ? "at most " + plural(c.at_least, "order")
                         : "at least " + plural(c.at_least, "order")) +
              " wait on " + (c.queue == kBusiestCook ? std::string("the busiest board") : c.queue);
-    case Condition::Kind::kOrderState:
-      if (c.order == 0) return "an order is unacked";
-      return "order " + std::to_string(c.order) + " is " +
-             (c.state == OrderStatus::kCooking ? "unacked" : order_status_name(c.state));
+    case Condition::Kind::kQueueRefused:
+      return c.queue + " refused at least " + plural(c.at_least, "order") + " at the door";
+    case Condition::Kind::kOrderState: {
+      if (c.which == Condition::Which::kOldestUnacked) return "an order is unacked";
+      std::string who;
+      switch (c.which) {
+        case Condition::Which::kNumber:
+          who = "order " + std::to_string(c.order);
+          break;
+        case Condition::Which::kAny:
+          who = "an order";
+          break;
+        case Condition::Which::kPoison:
+          who = "the poison order";
+          break;
+        case Condition::Which::kOldestUnacked:
+          break;
+      }
+      std::string out = who;
+      if (c.has_state) {
+        out += std::string(" is ") +
+               (c.state == OrderStatus::kCooking ? "unacked" : order_status_name(c.state));
+      }
+      if (c.at_least > 0) {
+        out += std::string(c.has_state ? " and" : "") + " was delivered at least " +
+               plural(c.at_least, "time");
+      }
+      return out;
+    }
   }
   return "";
 }
@@ -120,22 +145,45 @@ Pick evaluate(const Condition& c, const WarungState& s) {
       p.holds = c.at_most ? best->depth <= c.at_least : best->depth >= c.at_least;
       return p;
     }
+    case Condition::Kind::kQueueRefused: {
+      for (const QueueStats& q : s.queues) {
+        if (q.name != c.queue) continue;
+        p.queue = q.name;
+        p.holds = q.refused >= c.at_least;
+      }
+      return p;
+    }
     case Condition::Kind::kOrderState: {
+      auto matches = [&c](const Order& x) {
+        return (!c.has_state || x.status == c.state) && x.deliveries >= c.at_least;
+      };
       const Order* o = nullptr;
-      if (c.order == 0) {
-        for (const Order& x : s.orders) {
-          if (x.status == OrderStatus::kCooking) {
-            o = &x;
-            break;
+      switch (c.which) {
+        case Condition::Which::kNumber:
+          if (c.order <= s.orders.size()) o = &s.orders[c.order - 1];
+          break;
+        case Condition::Which::kOldestUnacked:
+        case Condition::Which::kAny:
+          for (const Order& x : s.orders) {
+            if (matches(x)) {
+              o = &x;
+              break;
+            }
           }
-        }
-      } else if (c.order <= s.orders.size()) {
-        o = &s.orders[c.order - 1];
+          break;
+        case Condition::Which::kPoison:
+          for (const Order& x : s.orders) {
+            if (x.special == Special::kPoison) {
+              o = &x;
+              break;
+            }
+          }
+          break;
       }
       if (o == nullptr) return p;
       p.order = o->number;
       if (const Cook* k = holder_of(s.cooks, o->number)) p.cook = k->name;
-      p.holds = o->status == c.state;
+      p.holds = matches(*o);
       return p;
     }
   }
@@ -168,6 +216,7 @@ std::string fill_names(const std::string& text, const Pick& pick) {
 namespace detail {
 
 Condition read_condition(const Reader& r, const TValue& v, const std::vector<std::string>& cooks,
+                         const std::vector<std::string>& stations,
                          const std::vector<std::string>& queues) {
   static const char* kShapes =
       "{ cook = \"grill-1\", holds_at_least = 1 }, { queue = \"wok\", waiting_at_least = 5 } or "
@@ -197,7 +246,8 @@ Condition read_condition(const Reader& r, const TValue& v, const std::vector<std
     }
     c.at_least = static_cast<uint32_t>(r.get_int(v, "holds_at_least", 1, 1000).value_or(1));
   } else if (queue) {
-    r.check_keys(v, "\"when\" with a queue", {"queue", "waiting_at_least", "waiting_at_most"});
+    r.check_keys(v, "\"when\" with a queue",
+                 {"queue", "waiting_at_least", "waiting_at_most", "refused_at_least"});
     c.kind = Condition::Kind::kQueueWaiting;
     c.queue = *r.get_string(v, "queue");
     std::vector<std::string> known = queues;
@@ -206,10 +256,23 @@ Condition read_condition(const Reader& r, const TValue& v, const std::vector<std
       r.fail(*r.find(v, "queue"),
              "unknown queue \"" + c.queue + "\" in \"when\"" + suggest(c.queue, known));
     }
-    if (r.find(v, "waiting_at_most") != nullptr) {
-      if (r.find(v, "waiting_at_least") != nullptr) {
-        r.fail(v, "\"when\" with a queue takes waiting_at_least or waiting_at_most, not both");
+    const int counts = (r.find(v, "waiting_at_least") != nullptr) +
+                       (r.find(v, "waiting_at_most") != nullptr) +
+                       (r.find(v, "refused_at_least") != nullptr);
+    if (counts > 1) {
+      r.fail(v,
+             "\"when\" with a queue takes one of waiting_at_least, waiting_at_most or "
+             "refused_at_least, not several");
+    }
+    if (r.find(v, "refused_at_least") != nullptr) {
+      if (std::find(stations.begin(), stations.end(), c.queue) == stations.end()) {
+        r.fail(*r.find(v, "queue"),
+               "only a station's board refuses orders at the door, not \"" + c.queue +
+                   "\"; with refused_at_least write queue = " + quoted_list(stations));
       }
+      c.kind = Condition::Kind::kQueueRefused;
+      c.at_least = static_cast<uint32_t>(*r.get_int(v, "refused_at_least", 1, 1'000'000));
+    } else if (r.find(v, "waiting_at_most") != nullptr) {
       c.at_most = true;
       c.at_least = static_cast<uint32_t>(*r.get_int(v, "waiting_at_most", 0, 1'000'000));
     } else {
@@ -217,31 +280,48 @@ Condition read_condition(const Reader& r, const TValue& v, const std::vector<std
           static_cast<uint32_t>(r.get_int(v, "waiting_at_least", 1, 1'000'000).value_or(1));
     }
   } else {
-    r.check_keys(v, "\"when\" with an order", {"order", "state"});
+    r.check_keys(v, "\"when\" with an order", {"order", "state", "delivered_at_least"});
     c.kind = Condition::Kind::kOrderState;
     const TValue& o = *r.find(v, "order");
     if (o.is_string()) {
-      if (o.as_string().str != kOldestUnacked) {
-        r.fail(o, "\"order\" is an order number like 1, or \"oldest-unacked\", got \"" +
-                      o.as_string().str + "\"" + suggest(o.as_string().str, {kOldestUnacked}));
+      const std::string& name = o.as_string().str;
+      const std::vector<std::string> names = {kOldestUnacked, kAnyOrder, kPoisonOrder};
+      if (name == kOldestUnacked) {
+        c.which = Condition::Which::kOldestUnacked;
+      } else if (name == kAnyOrder) {
+        c.which = Condition::Which::kAny;
+      } else if (name == kPoisonOrder) {
+        c.which = Condition::Which::kPoison;
+      } else {
+        r.fail(o,
+               "\"order\" is an order number like 1, \"oldest-unacked\", \"any\" or "
+               "\"poison\", got \"" +
+                   name + "\"" + suggest(name, names));
       }
       c.order = 0;
     } else {
       c.order = static_cast<uint32_t>(*r.get_int(v, "order", 1, 1'000'000));
     }
+    const std::string who = c.which == Condition::Which::kNumber
+                                ? "order " + std::to_string(c.order)
+                                : "order \"" + o.as_string().str + "\"";
+    c.at_least = static_cast<uint32_t>(r.get_int(v, "delivered_at_least", 1, 1000).value_or(0));
     const std::optional<std::string> state = r.get_string(v, "state");
+    c.has_state = state.has_value() || c.which == Condition::Which::kOldestUnacked;
     if (!state) {
-      if (c.order != 0) {
-        r.fail(v, "\"when\" with order " + std::to_string(c.order) +
-                      " needs the state it waits for, like state = \"unacked\"");
+      if (c.which != Condition::Which::kOldestUnacked && c.at_least == 0) {
+        r.fail(v, "\"when\" with " + who +
+                      " needs what it waits for: the state, like state = \"unacked\", or "
+                      "the deliveries, like delivered_at_least = 2");
       }
     } else if (!condition_state_from_name(*state, c.state)) {
       r.fail(*r.find(v, "state"), "\"state\" \"" + *state + "\" is not a state an order has" +
                                       suggest(*state, condition_state_names()));
-    } else if (c.order == 0 && c.state != OrderStatus::kCooking) {
+    } else if (c.which == Condition::Which::kOldestUnacked && c.state != OrderStatus::kCooking) {
       r.fail(*r.find(v, "state"),
-             "order \"oldest-unacked\" is always unacked; leave \"state\" out or name an order "
-             "number");
+             "order \"oldest-unacked\" is always unacked; leave \"state\" out, or write "
+             "order = \"any\" for the first order that is " +
+                 *state);
     }
   }
   return c;

@@ -11,9 +11,11 @@
 
 namespace wmq::sim::detail {
 
-// The `when` table `v`. `cooks` and `queues` are the names that exist at the
-// event's time (for the error's suggestion).
+// The `when` table `v`. `cooks`, `stations` and `queues` (the stations and
+// the others) are the names that exist at the event's time (for the error's
+// suggestion).
 Condition read_condition(const Reader& r, const TValue& v, const std::vector<std::string>& cooks,
+                         const std::vector<std::string>& stations,
                          const std::vector<std::string>& queues);
 
 // Fails at `at` when `text` (narration of `key`, "en" or "id") uses a name in

@@ -227,6 +227,11 @@ void Simulation::Impl::publish_order(Cashier& c, uint32_t n) {
   if (!r.is_ok()) {
     if (r.status().code() == Code::kClosed) return;
     if (r.status().code() == Code::kUnroutable) o.unroutable = true;
+    if (r.status().code() == Code::kFull) {
+      for (QueueStats& q : ledger_.queues()) {
+        if (q.name == menu_->dishes[o.dish].station) ++q.refused;
+      }
+    }
     std::erase(c.pending, n);
     ledger_.record(n, StepKind::kRejected, {.who = c.index});
     reject_order(c, o, r.status().message());

@@ -166,9 +166,11 @@ void check_narration_names(const Reader& r, const TValue& ev, const TimelineEven
                             e.action->kind == InjectionKind::kFreezeCook ||
                             e.action->kind == InjectionKind::kReviveCook ||
                             e.action->kind == InjectionKind::kRemoveCook);
-  const bool cook = cook_target || (e.when && e.when->kind != Condition::Kind::kQueueWaiting);
+  const bool by_queue = e.when && (e.when->kind == Condition::Kind::kQueueWaiting ||
+                                   e.when->kind == Condition::Kind::kQueueRefused);
+  const bool cook = cook_target || (e.when && !by_queue);
   const bool order = cook || (e.when && e.when->kind == Condition::Kind::kOrderState);
-  const bool queue = e.when && e.when->kind == Condition::Kind::kQueueWaiting;
+  const bool queue = by_queue;
   for (const char* key : {"en", "id"}) {
     if (const TValue* v = r.find(ev, key)) {
       detail::check_names(r, *v, key, v->as_string().str, cook, order, queue);
@@ -245,7 +247,7 @@ void read_event(const Reader& r, const TValue& ev, Scenario& s, Names& names, Ti
   if (const TValue* w = r.find(ev, "when")) {
     std::vector<std::string> queues = names.stations;
     queues.insert(queues.end(), {"pickup", "dead-letters"});
-    out.when = detail::read_condition(r, *w, names.cooks, queues);
+    out.when = detail::read_condition(r, *w, names.cooks, names.stations, queues);
     if (auto d = r.get_duration(ev, "deadline", 0, 30 * kDay)) {
       if (*d <= out.at) {
         r.fail(*r.find(ev, "deadline"), "\"deadline\" (" + format_duration(*d) +

@@ -63,14 +63,14 @@ Status Simulation::Impl::init(std::vector<Injection> injections) {
     station_q_.push_back(st.queue);
     station_cook_count_.push_back(0);
     direct_.add_station();
-    ledger_.add_queue(QueueStats{st.name, st.queue.durable, true, 0, 0});
+    ledger_.add_queue(QueueStats{st.name, st.queue.durable, true, 0, 0, 0});
   }
   pickup_q_ = sc_.pickup;
   handing_tag_.assign(sc_.cashiers, 0);
   handing_epoch_.assign(sc_.cashiers, 0);
   if (sc_.mode == Mode::kBroker) {
-    ledger_.add_queue(QueueStats{kPickupQueue, pickup_q_.durable, false, 0, 0});
-    ledger_.add_queue(QueueStats{kDeadLetterQueue, true, false, 0, 0});
+    ledger_.add_queue(QueueStats{kPickupQueue, pickup_q_.durable, false, 0, 0, 0});
+    ledger_.add_queue(QueueStats{kDeadLetterQueue, true, false, 0, 0, 0});
   }
   for (uint32_t i = 0; i < sc_.cashiers; ++i) {
     Cashier c;

@@ -14,6 +14,9 @@
 //                                                       or "busiest" (station boards);
 //   when = { queue = "busiest", waiting_at_most = 0 }   every board is empty
 //   when = { order = 1, state = "unacked" }             order number or "oldest-unacked"
+//   when = { order = "poison", delivered_at_least = 2 } "poison", "any", or a number; with
+//   when = { order = "any", state = "expired" }          a state, a delivery count or both
+//   when = { queue = "drinks", refused_at_least = 1 }   the full board turned orders away
 //
 // Thread-safety: values and pure functions.
 #pragma once
@@ -34,18 +37,35 @@ inline constexpr const char* kBusiestCook = "busiest";
 // The order target that picks by state: the lowest-numbered order in a
 // cook's hands, not yet acknowledged.
 inline constexpr const char* kOldestUnacked = "oldest-unacked";
+// The order targets a `when` may name besides a number: the lowest-numbered
+// order that is in the state (and has the deliveries) it waits for; the
+// poison order (the first one poison_order made).
+inline constexpr const char* kAnyOrder = "any";
+inline constexpr const char* kPoisonOrder = "poison";
 
 struct Condition {
   enum class Kind : uint8_t {
     kCookHolds,     // `cook` holds at least `at_least` orders
     kQueueWaiting,  // at least (`at_most`: at most) `at_least` orders wait on `queue`
-    kOrderState,    // order `order` (0 = oldest-unacked) is in `state`
+    kOrderState,    // order `order` (see `which`) is in `state` / was delivered `at_least` times
+    kQueueRefused,  // `queue` refused at least `at_least` orders at the door (full: max_length)
+  };
+  // kOrderState: which order it watches.
+  enum class Which : uint8_t {
+    kNumber,         // order number `order`
+    kOldestUnacked,  // the lowest-numbered order in a cook's hands
+    kAny,            // the lowest-numbered order in `state` with `at_least` deliveries
+    kPoison,         // the first poison order
   };
   Kind kind = Kind::kCookHolds;
   std::string cook;    // kCookHolds: a cook's name or kBusiestCook
   std::string queue;   // kQueueWaiting: a queue's name or kBusiestCook
-  uint32_t order = 0;  // kOrderState: 0 = kOldestUnacked
+  uint32_t order = 0;  // kOrderState with kNumber; 0 for the others
+  Which which = Which::kNumber;
+  bool has_state = true;  // kOrderState: false = any state (it waits for deliveries only)
   OrderStatus state = OrderStatus::kCooking;
+  // kCookHolds, kQueueWaiting, kQueueRefused: the count; kOrderState: the
+  // deliveries it waits for (0 = any number).
   uint32_t at_least = 1;
   bool at_most = false;  // kQueueWaiting: `at_least` is an upper bound (the board drained)
   bool operator==(const Condition&) const = default;

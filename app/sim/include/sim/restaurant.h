@@ -294,6 +294,7 @@ struct QueueStats {
   bool station = false;  // a station's order queue (vs pickup, dead-letters)
   uint64_t depth = 0;    // ready messages now (orders on the board)
   uint64_t max_depth = 0;
+  uint64_t refused = 0;  // orders it refused at the door, full (max_length)
 };
 
 // The running totals behind the report.
