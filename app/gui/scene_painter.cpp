@@ -157,15 +157,15 @@ struct Painter {
     return sz.heading == 1.0f ? eff : 11.0f * std::pow(eff / 11.0f, 1.0f / sz.heading);
   }
   bool legible() const { return sz.text > 1.0f; }
-  // `key`'s words, or its short form (I18n::tr_short) when they are wider than `room` world
-  // units at `size`; "{count}" filled with `count` when given.
+  // `key`'s words, or (the larger type only) its short form (I18n::tr_short) when they are
+  // wider than `room` world units at `size`; "{count}" filled with `count` when given.
   std::string words(const char* key, float size, float room, bool bold = false,
                     const std::string* count = nullptr) const {
     auto fill = [&](const char* str) {
       return count != nullptr ? fill_placeholders(str, {{"count", *count}}) : std::string(str);
     };
     std::string full = fill(t.tr(key));
-    if (text_width(full.c_str(), size, bold) <= room) return full;
+    if (!legible() || text_width(full.c_str(), size, bold) <= room) return full;
     return fill(t.tr_short(key));
   }
   // The height of a line of text of `size` world units, in world units.
@@ -813,7 +813,7 @@ void draw_legend(const Painter& p) {
     std::string key = std::string("ticket.") + ticket_state_name(shown[i]);
     // Too long for its place: the language's short form, when it has one.
     const char* label = p.t.tr(key);
-    if (p.text_width(label, 13) > legend_room(p.sz)) label = p.t.tr_short(key);
+    if (p.legible() && p.text_width(label, 13) > legend_room(p.sz)) label = p.t.tr_short(key);
     p.text(sw.x1 + 4, sw.y0 + 1, label, col(p.pal.ink), 13, 0, false, legend_room(p.sz));
   }
 }
@@ -867,8 +867,8 @@ void draw_strip(ImDrawList* dl, const Run& run, ImVec2 min, ImVec2 max, SceneUi&
     const char* label = env.i18n.tr(key);
     ImFont* lf = bold;
     ImVec2 ext = lf->CalcTextSizeA(lf->FontSize, FLT_MAX, 0, label);
-    if (ext.x > box - 6) {
-      // Too long for the box: the language's short form, when it has one.
+    if (env.projector && ext.x > box - 6) {
+      // Too long for the projector's box: the language's short form, when it has one.
       label = env.i18n.tr_short(key);
       ext = lf->CalcTextSizeA(lf->FontSize, FLT_MAX, 0, label);
     }
