@@ -487,8 +487,9 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
   if (sim.mode() == sim::Mode::kDirect) {
     const float cx = (fr.x0 + fr.x1) / 2, cy = (fr.y0 + fr.y1) / 2;
     const float room = fr.width() - 16;
-    p.text(cx, cy - 24 - p.line_height(14, true), p.t.tr("scene.no_board"),
-           IM_COL32(255, 246, 230, 255), 14, 0.5f, true, room);
+    const std::string no_board = p.words("scene.no_board", 14, room, true);
+    p.text(cx, cy - 24 - p.line_height(14, true), no_board.c_str(), IM_COL32(255, 246, 230, 255),
+           14, 0.5f, true, room);
     p.text_wrapped(cx, cy - 16, p.t.tr("scene.no_board_help"), IM_COL32(255, 246, 230, 255), 11,
                    room);
     return;
