@@ -232,21 +232,30 @@ CookPlace legible_cook(const WorldRect& station, size_t i, size_t cooks, size_t 
                        const SceneSizes& sizes) {
   CookPlace c;
   c.beside = true;
-  const float cw = (kKitchenX1 - kKitchenX0 - 8) / static_cast<float>(std::max<size_t>(cooks, 1));
-  const float x0 = kKitchenX0 + 4 + cw * static_cast<float>(i);
   const float header = station_header(sizes);
-  c.column = WorldRect{x0, station.y0 + header, x0 + cw, station.y1};
-  c.centre = WorldPoint{x0 + 20, station.y0 + header + 36};
+  const float rise = line_units(sizes, 9.5f) / 2;
+  const float name_h = line_units(sizes, 12.5f), state_h = line_units(sizes, 11);
+  const float hand_h = sizes.ticket_h * kHandScale;
+  // A tall station (one station, many cooks) lays its cooks out in as many rows as fit, so
+  // each has a wider column for their name.
+  const float block = rise + 2 + hand_h + 1 + name_h + state_h + 4;
+  const size_t n = std::max<size_t>(cooks, 1);
+  const size_t rows = std::clamp<size_t>(fit(station.y1 - station.y0 - header, block), 1, n);
+  const size_t per_row = (n + rows - 1) / rows;
+  const float cw = (kKitchenX1 - kKitchenX0 - 8) / static_cast<float>(per_row);
+  const float x0 = kKitchenX0 + 4 + cw * static_cast<float>(i % per_row);
+  const float top = station.y0 + header + (rows > 1 ? block * static_cast<float>(i / per_row) : 0);
+  const float bottom = rows > 1 ? top + block : station.y1;
+  c.column = WorldRect{x0, top, x0 + cw, bottom};
+  c.centre = WorldPoint{x0 + 20, top + 36};
   c.hand = kHandScale;
   c.ticket_w = sizes.ticket_w * c.hand;
-  c.ticket_h = sizes.ticket_h * c.hand;
-  const float rise = line_units(sizes, 9.5f) / 2;
-  const float wy0 = station.y0 + header + rise + 2;
+  c.ticket_h = hand_h;
+  const float wy0 = top + rise + 2;
   const float wx0 = x0 + 40;
   // A short station: the tickets in hand lose height (never width, which their numbers need)
   // so the name still fits under them.
-  const float name_h = line_units(sizes, 12.5f), state_h = line_units(sizes, 11);
-  const float room = station.y1 - name_h - 3 - wy0;
+  const float room = bottom - name_h - 3 - wy0;
   if (room < c.ticket_h) c.ticket_h = std::max(room, 0.5f * c.ticket_h);
   c.per_line = std::max<size_t>(1, fit(x0 + cw - 2 - wx0 + kHandGap, c.ticket_w + kHandGap));
   // One line of window, its tickets as many as fit across; the rest fold.
@@ -256,7 +265,7 @@ CookPlace legible_cook(const WorldRect& station, size_t i, size_t cooks, size_t 
   c.first = WorldPoint{wx0, wy0};
   c.window = WorldRect{wx0 - 2, wy0 - 2, wx0 + c.row_w + 2, wy0 + c.ticket_h + 2};
   c.name_y = std::max(c.centre.y + 17, c.window.y1 + 1);
-  c.state_line = c.name_y + name_h + state_h <= station.y1;
+  c.state_line = c.name_y + name_h + state_h <= bottom;
   return c;
 }
 

@@ -164,6 +164,22 @@ TEST_CASE("a projector's larger type puts a cook's window beside them and keeps 
   CHECK(c.name_y + line_units(big, 12.5f) + line_units(big, 11) <= tall.y1);
 }
 
+TEST_CASE("a tall station of the larger type puts its cooks in rows, each with a wider column") {
+  SceneSizes big = legible_sizes(20.0f / (0.66f * 1.15f));
+  big.height = 554;
+  const WorldRect st = kitchen_station(0, 1, big);  // one station: the whole kitchen
+  const CookPlace first = cook_place(st, 0, 4, 1, big);
+  const CookPlace third = cook_place(st, 2, 4, 1, big);
+  CHECK(first.column.width() == near((332 - 8) / 2.0f));  // two a row, not four
+  CHECK(third.column.x0 == first.column.x0);              // the second row's first
+  CHECK(third.column.y0 == near(first.column.y1));
+  CHECK(third.column.y1 <= st.y1);
+  CHECK(third.state_line);
+  // Three stations have room for one row only.
+  CHECK(cook_place(kitchen_station(0, 3, big), 2, 3, 1, big).column.y0 ==
+        cook_place(kitchen_station(0, 3, big), 0, 3, 1, big).column.y0);
+}
+
 TEST_CASE("the larger type's world stacks the board, the shelf, the pickup and the legend") {
   SceneSizes big = legible_sizes(20.0f / (0.66f * 1.15f));
   big.height = 554;
