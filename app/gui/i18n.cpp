@@ -216,6 +216,15 @@ const char* I18n::tr(std::string_view key) const {
   return it->second.c_str();
 }
 
+const char* I18n::tr_short(std::string_view key) const {
+  if (vocabulary_ == Vocabulary::kBroker && broker_words_[active_].contains(key)) return tr(key);
+  const Catalog& catalog = catalogs_[active_].second;
+  if (auto it = catalog.find("short." + std::string(key)); it != catalog.end()) {
+    return it->second.c_str();
+  }
+  return tr(key);
+}
+
 wmq::Status I18n::set_language(std::string_view code) {
   for (size_t i = 0; i < catalogs_.size(); ++i) {
     if (catalogs_[i].first == code) {

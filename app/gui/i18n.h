@@ -84,6 +84,11 @@ class I18n {
   // "[missing: key]", is counted once, and is reported once on stderr.
   const char* tr(std::string_view key) const;
 
+  // The short form of `key`'s string where the language has one ("short." + key: the legend's
+  // "Gagal" for "Gagal (dead-letter)"), for labels that must fit the projector's larger type;
+  // otherwise, and under the broker vocabulary's own words, tr(key).
+  const char* tr_short(std::string_view key) const;
+
   // Chooses the words: restaurant (the default) or broker.
   void set_vocabulary(Vocabulary vocabulary) { vocabulary_ = vocabulary; }
   Vocabulary vocabulary() const { return vocabulary_; }

@@ -98,7 +98,7 @@ struct Painter {
   // The loaded font nearest to `size` world units (times the layout's type size) at this zoom,
   // never under the scene's floor (env.min_text_px).
   ImFont* font_for(float size, bool bold) const {
-    const float pixels = size * sz.text * s * (env.projector ? 1.15f : 1.0f);
+    const float pixels = type_size(sz, size) * sz.text * s * (env.projector ? 1.15f : 1.0f);
     const std::vector<ImFont*>& sizes = bold ? env.fonts.bold_sizes : env.fonts.regular_sizes;
     ImFont* f = nearest_font(sizes, pixels);
     return f->FontSize + 0.01f < env.min_text_px ? font_at_least(sizes, env.min_text_px) : f;
@@ -151,6 +151,23 @@ struct Painter {
     if (!line.empty()) text(x, y, line.c_str(), c, size, 0.5f, false, room);
     return y + lh;
   }
+  // The size whose font is `pixels` tall at this zoom (font_for's inverse).
+  float size_for_px(float pixels) const {
+    const float eff = pixels / (s * sz.text * (env.projector ? 1.15f : 1.0f));
+    return sz.heading == 1.0f ? eff : 11.0f * std::pow(eff / 11.0f, 1.0f / sz.heading);
+  }
+  bool legible() const { return sz.text > 1.0f; }
+  // `key`'s words, or (the larger type only) its short form (I18n::tr_short) when they are
+  // wider than `room` world units at `size`; "{count}" filled with `count` when given.
+  std::string words(const char* key, float size, float room, bool bold = false,
+                    const std::string* count = nullptr) const {
+    auto fill = [&](const char* str) {
+      return count != nullptr ? fill_placeholders(str, {{"count", *count}}) : std::string(str);
+    };
+    std::string full = fill(t.tr(key));
+    if (!legible() || text_width(full.c_str(), size, bold) <= room) return full;
+    return fill(t.tr_short(key));
+  }
   // The height of a line of text of `size` world units, in world units.
   float line_height(float size, bool bold = false) const {
     return font_for(size, bold)->FontSize / s;
@@ -202,9 +219,10 @@ float badge(const Painter& p, float x, float y, const char* label, const Rgb& bg
 // (Run::ticket_label).
 void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state,
                  const std::string& label, uint32_t redelivery, bool selected, bool pinned,
-                 uint32_t number = 0) {
+                 uint32_t number = 0, float height = 0) {
   const Rgb& paper = p.pal.ticket[static_cast<int>(state)];
-  const float w = p.sz.ticket_w * scale, h = p.sz.ticket_h * scale;
+  // `height`: a ticket cut shorter than its scale's (a short station's hand); 0: its scale's.
+  const float w = p.sz.ticket_w * scale, h = height > 0 ? height : p.sz.ticket_h * scale;
   const float x0 = at.x, y0 = at.y, x1 = at.x + w, y1 = at.y + h;
   if (number != 0 && p.focused(Selection::Kind::kOrder, number)) {
     // The ticket the story is about: a halo under it wherever it is, its number written large
@@ -240,15 +258,22 @@ void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state,
   float size = (label.size() >= 4 ? 10.0f : 12.5f) * scale;
   const float room = w - 3 * scale, wide = p.text_width(label.c_str(), size, true);
   if (wide > room) size *= room / wide;
-  p.text(x0 + w / 2, y0 + 8 * scale, label.c_str(), col(p.pal.ink), size, 0.5f, true);
+  // The larger type's redelivery badge sits on the ticket's top edge, its lower half over the
+  // paper: the number goes under it when the ticket is tall enough, so neither is raised into
+  // what is above the ticket.
+  const float badge_lh = p.line_height(9.5f * scale, true);
+  float number_y = y0 + 8 * scale;
+  const bool badge_low = p.legible() && y0 + badge_lh / 2 + 1 + p.line_height(size, true) <= y1 + 1;
+  if (badge_low) number_y = std::max(number_y, y0 + badge_lh / 2 + 1);
+  p.text(x0 + w / 2, number_y, label.c_str(), col(p.pal.ink), size, 0.5f, true);
   if (pinned) {
     p.fill(x0 + w / 2 - 2 * scale, y0 + 1.5f * scale, x0 + w / 2 + 2 * scale, y0 + 5.5f * scale,
            col(p.pal.badge, 0.85f));
   }
   if (redelivery >= 2) {
     // On the corner, raised as far as its type needs to stay clear of the ticket's number.
-    const float lh = p.line_height(9.5f * scale, true);
-    const float bx = x1 - 1, by = std::min(y0 + 1, y0 + 8 * scale - lh / 2 - 1.5f);
+    const float lh = badge_lh;
+    const float bx = x1 - 1, by = badge_low ? y0 : std::min(y0 + 1, y0 + 8 * scale - lh / 2 - 1.5f);
     p.circle(bx, by, std::max(8.5f * scale, 0.62f * lh), col(p.pal.badge));
     char b[32];
     std::snprintf(b, sizeof b, "x%u", redelivery);
@@ -315,14 +340,14 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
       ui.receipts_seen[i] = cashiers[i].receipts;
   }
   if (desks_drawn(n) < n) {
-    const WorldRect d = cashier_desk(desks_drawn(n), n);
+    const WorldRect d = cashier_desk(desks_drawn(n), n, p.sz);
     std::string more =
         fill1(p.t.tr("scene.more_cashiers"), "count", std::to_string(n - desks_drawn(n)));
     p.text(d.x0, d.y0 + 6, more.c_str(), col(p.pal.soft_ink), 13, 0, true);
   }
   for (size_t i = 0; i < desks_drawn(n); ++i) {
     const sim::Cashier& c = cashiers[i];
-    const WorldRect d = cashier_desk(i, n);
+    const WorldRect d = cashier_desk(i, n, p.sz);
     const float h = d.height();
     const bool down = c.state == sim::CashierState::kCrashed;
     // Customers: the one at the counter, then the line.
@@ -331,12 +356,14 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
       p.circle(d.x0 - 16, cy, 9, col(p.pal.customer));
     }
     const size_t line = c.line.size();
-    for (size_t j = 0; j < std::min<size_t>(line, kMaxLine); ++j) {
+    // The larger type's wider desk leaves room for the line's count only.
+    const size_t max_line = p.legible() ? 0 : kMaxLine;
+    for (size_t j = 0; j < std::min<size_t>(line, max_line); ++j) {
       p.circle(d.x0 - 40 - 21 * static_cast<float>(j), cy, 8.5f, col(p.pal.customer, 0.85f));
     }
-    if (line > kMaxLine) {
+    if (line > max_line) {
       char more[32];
-      std::snprintf(more, sizeof more, "+%zu", line - kMaxLine);
+      std::snprintf(more, sizeof more, "+%zu", line - max_line);
       p.text(2, cy - 7, more, col(p.pal.ink), 12, 0, true);
     }
     // The desk.
@@ -346,8 +373,9 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
     p.outline(d.x0, d.y0, d.x1, d.y1, col(darker(desk, 0.6f)), 6, 1.2f);
     if (p.focused(Selection::Kind::kCashier, c.index))
       p.spot(d.x0 - 6, d.y0 - 6, d.x1 + 6, d.y1 + 6);
+    // The name leaves the corner to the cross of a desk that is down.
     p.text(d.x0 + 6, d.y0 + 4, c.name.c_str(), col(down ? p.pal.receipt : p.pal.ink), 13.5f, 0,
-           true, d.width() - 24);
+           true, d.width() - (down || !p.legible() ? 24 : 12));
     std::string state_key = std::string("cashier_state.") + sim::cashier_state_name(c.state);
     p.text(d.x0 + 6, d.y0 + 6 + p.line_height(13.5f, true), p.t.tr(state_key),
            col(down ? p.pal.receipt : p.pal.soft_ink), 11.5f, 0, false, d.width() - 12);
@@ -378,12 +406,17 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
     if (left > 0 && c.last_receipt != 0) {
       const float rise = static_cast<float>(kReceiptShown - left) * 6.0f;
       const float a = static_cast<float>(std::min(1.0, left / kReceiptFade));
-      const float rx = d.x1 - 44, ry = d.y0 - 14 - rise;
-      p.fill(rx, ry, rx + 42, ry + 18, col(p.pal.receipt, a), 2);
-      p.outline(rx, ry, rx + 42, ry + 18, col(p.pal.soft_ink, a), 2, 1.0f);
       char r[32];
       std::snprintf(r, sizeof r, "\xE2\x9C\x93 %u", c.last_receipt);
-      p.text(rx + 21, ry + 3, r, col(p.pal.ticket[2], a), 10.5f, 0.5f, true);
+      // As large as its words, and above the desk's name (the larger type's desk leaves it
+      // room above).
+      const float rw = std::max(42.0f, p.text_width(r, 10.5f, true) + 8);
+      const float rh = std::max(18.0f, p.line_height(10.5f, true) + 2);
+      const float rx = d.x1 - rw - 2, ry = p.legible() ? d.y0 - rh - 2 - rise : d.y0 - 14 - rise;
+      p.fill(rx, ry, rx + rw, ry + rh, col(p.pal.receipt, a), 2);
+      p.outline(rx, ry, rx + rw, ry + rh, col(p.pal.soft_ink, a), 2, 1.0f);
+      p.text(rx + rw / 2, ry + (p.legible() ? 1 : 3), r, col(p.pal.ticket[2], a), 10.5f, 0.5f,
+             true);
     }
     if (sel.is(Selection::Kind::kCashier, static_cast<uint32_t>(i))) {
       p.outline(d.x0 - 3, d.y0 - 3, d.x1 + 3, d.y1 + 3, col(p.pal.badge), 7, 2.5f);
@@ -397,9 +430,9 @@ void draw_cashiers(const Painter& p, const Run& run, const Selection& sel, Scene
 void draw_pickup(const Painter& p, const SceneCounts& counts, const Selection& sel,
                  std::vector<Hit>& hits) {
   const uint64_t plates = counts.plates;
-  const WorldRect area = pickup_area(), counter = pickup_counter();
-  p.text(area.x0 + 2, area.y0 - 2, p.t.tr("scene.pickup"), col(p.pal.ink), 15, 0, true,
-         area.width() - 4);
+  const WorldRect area = pickup_area(p.sz), counter = pickup_counter(p.sz);
+  const std::string heading = p.words("scene.pickup", 15, area.width() - 4, true);
+  p.text(area.x0 + 2, area.y0 - 2, heading.c_str(), col(p.pal.ink), 15, 0, true, area.width() - 4);
   const float y0 = counter.y0;
   p.fill(counter.x0 + 3, counter.y1, counter.x1 - 1, counter.y1 + 3, col(p.pal.shadow, 0.3f));
   p.fill(counter.x0, counter.y0, counter.x1, counter.y1, col(p.pal.counter), 5);
@@ -414,9 +447,9 @@ void draw_pickup(const Painter& p, const SceneCounts& counts, const Selection& s
     std::snprintf(more, sizeof more, "+%llu", static_cast<unsigned long long>(plates - shown));
     p.text(counter.x1 - 8, y0 + 5, more, col(p.pal.receipt), 12, 1, true);
   }
-  std::string waiting =
-      fill1(p.t.tr("scene.waiting_tables"), "count", std::to_string(counts.waiting_food));
-  p.text(area.x0 + 2, y0 + 30, waiting.c_str(), col(p.pal.soft_ink), 12, 0, false,
+  const std::string count = std::to_string(counts.waiting_food);
+  const std::string waiting = p.words("scene.waiting_tables", 12, area.width() - 4, false, &count);
+  p.text(area.x0 + 2, counter.y1 + 5, waiting.c_str(), col(p.pal.soft_ink), 12, 0, false,
          area.width() - 4);
   if (sel.kind == Selection::Kind::kQueue && sel.queue == "pickup") {
     p.outline(counter.x0 - 3, y0 - 3, counter.x1 + 3, counter.y1 + 3, col(p.pal.badge), 6, 2.5f);
@@ -428,7 +461,7 @@ void draw_pickup(const Painter& p, const SceneCounts& counts, const Selection& s
 void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi& ui, bool snap,
                 std::vector<Hit>& hits) {
   const sim::Simulation& sim = run.sim();
-  const WorldRect fr = board_frame();
+  const WorldRect fr = board_frame(p.sz);
   const float title = board_title_height(p.sz);
   // The cork board in its wooden frame: the frame is drawn as its four sides, not as a plank
   // under the cork, so no pixel of the board is painted twice (the software renderer's cost
@@ -454,8 +487,9 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
   if (sim.mode() == sim::Mode::kDirect) {
     const float cx = (fr.x0 + fr.x1) / 2, cy = (fr.y0 + fr.y1) / 2;
     const float room = fr.width() - 16;
-    p.text(cx, cy - 24 - p.line_height(14, true), p.t.tr("scene.no_board"),
-           IM_COL32(255, 246, 230, 255), 14, 0.5f, true, room);
+    const std::string no_board = p.words("scene.no_board", 14, room, true);
+    p.text(cx, cy - 24 - p.line_height(14, true), no_board.c_str(), IM_COL32(255, 246, 230, 255),
+           14, 0.5f, true, room);
     p.text_wrapped(cx, cy - 16, p.t.tr("scene.no_board_help"), IM_COL32(255, 246, 230, 255), 11,
                    room);
     return;
@@ -474,9 +508,16 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
     const float label_room = b.label_w - 6;
     p.text(row.x0 + 6, y0 + 3, stations[s].c_str(), col(p.pal.ink), 15, 0, true, label_room);
     const float badge_y = y0 + 5 + p.line_height(15, true);
-    const float badge_h = badge(
-        p, row.x0 + 6, badge_y, p.t.tr(q.durable ? "scene.durable" : "scene.transient"),
-        q.durable ? darker(p.pal.ticket[2], 0.7f) : darker(p.pal.ticket[4], 0.8f), 11, label_room);
+    // A row too short for three lines of the larger type leaves the badge out: the tickets'
+    // colours (the legend's "persisted") say the same.
+    const bool with_badge =
+        !p.legible() || badge_y + p.line_height(11) + 6 + p.line_height(11.5f) <= y1;
+    const float badge_h =
+        with_badge
+            ? badge(p, row.x0 + 6, badge_y, p.t.tr(q.durable ? "scene.durable" : "scene.transient"),
+                    q.durable ? darker(p.pal.ticket[2], 0.7f) : darker(p.pal.ticket[4], 0.8f), 11,
+                    label_room)
+            : -3.0f;
     char waiting[32];
     std::snprintf(waiting, sizeof waiting, "%llu", static_cast<unsigned long long>(q.depth));
     std::string w = fill1(p.t.tr("scene.waiting"), "count", waiting);
@@ -504,7 +545,7 @@ void draw_board(const Painter& p, const Run& run, const Selection& sel, SceneUi&
       const WorldPoint target = board_slot(s, ns, slot, p.sz);
       WorldPoint from = target;
       if (o != nullptr) {
-        const WorldRect desk = cashier_desk(o->cashier, sim.cashiers().size());
+        const WorldRect desk = cashier_desk(o->cashier, sim.cashiers().size(), p.sz);
         from = WorldPoint{desk.x0, desk.y0};
       }
       const TicketKey key{TicketPlace::kBoard, static_cast<uint32_t>(s), n, m.id};
@@ -563,17 +604,33 @@ void draw_shelf(const Painter& p, const Run& run, const SceneCounts& counts, con
   };
   for (size_t i = 0; i < kShelfTrays; ++i) {
     const Tray& tr = trays[i];
-    const WorldRect tray = shelf_tray(i);
+    const WorldRect tray = shelf_tray(i, p.sz);
     const float x0 = tray.x0, x1 = tray.x1, y0 = tray.y0, y1 = tray.y1;
     p.fill(x0, y0, x1, y1, col(p.pal.wall), 6);
     p.outline(x0, y0, x1, y1, col(darker(p.pal.wall, 0.7f)), 6, 1.0f);
-    char head[96];
-    std::snprintf(head, sizeof head, "%s: %zu", p.t.tr(tr.key), tr.count);
-    p.text(x0 + 6, y0 + 3, head, col(tr.count > 0 ? p.pal.ink : p.pal.soft_ink), 13, 0,
-           tr.count > 0, x1 - x0 - 12);
-    for (size_t j = 0; j < tr.last->size(); ++j) {
+    const ImU32 ink = col(tr.count > 0 ? p.pal.ink : p.pal.soft_ink);
+    float right = x1 - 4;  // where the tickets must end
+    if (!p.legible()) {
+      char head[96];
+      std::snprintf(head, sizeof head, "%s: %zu", p.t.tr(tr.key), tr.count);
+      p.text(x0 + 6, y0 + 3, head, ink, 13, 0, tr.count > 0, x1 - x0 - 12);
+    } else {
+      // The larger type: the tray's name on its heading (short where the language has a
+      // short form), the count large at the end of its row of tickets.
+      const std::string name = p.words(tr.key, 13, x1 - x0 - 12, tr.count > 0);
+      p.text(x0 + 6, y0 + 3, name.c_str(), ink, 13, 0, tr.count > 0, x1 - x0 - 12);
+      const std::string n = std::to_string(tr.count);
+      const float lh = p.line_height(15, true);
+      right -= p.text(x1 - 6, y1 - lh - 4, n.c_str(), ink, 15, 1.0f, true) + 4;
+    }
+    // The newest that fit across the tray.
+    const float step = shelf_slot(i, 1, p.sz).x - shelf_slot(i, 0, p.sz).x;
+    const float paper = p.sz.ticket_w * kShelfScale;
+    const size_t fits = static_cast<size_t>(
+        std::max(0.0f, (right - shelf_slot(i, 0, p.sz).x + step - paper) / step));
+    for (size_t j = 0; j < std::min(tr.last->size(), fits); ++j) {
       const uint32_t n = (*tr.last)[j];
-      const WorldPoint target = shelf_slot(i, j);
+      const WorldPoint target = shelf_slot(i, j, p.sz);
       const TicketKey key{TicketPlace::kShelf, static_cast<uint32_t>(i), n};
       const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
       draw_ticket(p, at, kShelfScale, tr.state, run.ticket_label(n), 0,
@@ -615,18 +672,27 @@ void draw_cook(const Painter& p, const sim::Simulation& sim, const sim::Cook& k,
   p.circle(cx - 6, cy - r - 9, 5, hat);
   p.circle(cx + 6, cy - r - 9, 5, hat);
   p.circle(cx, cy - r - 12, 6, hat);
+  // The larger type's symbols (the steam too) take the floor's size, centred on the body:
+  // larger, or beside it, they would run into the name under it and the window beside it.
+  auto symbol = [&](float x, float y, const char* str, ImU32 c, float size, float align) {
+    if (!p.legible()) {
+      p.text(x, y, str, c, size, align, true);
+      return;
+    }
+    p.text(cx, cy - p.line_height(11, true) / 2, str, c, 11, 0.5f, true);
+  };
   switch (k.state) {
     case sim::CookState::kCooking:
-      p.text(cx + r + 2, cy - r + 2, "\xE2\x99\xA8", col(p.pal.ticket[4]), 14, 0, true);  // steam
+      symbol(cx + r + 2, cy - r + 2, "\xE2\x99\xA8", col(p.pal.ticket[4]), 14, 0);  // steam
       break;
     case sim::CookState::kFrozen:
-      p.text(cx, cy - 10, "\xE2\x9D\x84", col(darker(body, 0.5f)), 19, 0.5f, true);  // snowflake
+      symbol(cx, cy - 10, "\xE2\x9D\x84", col(darker(body, 0.5f)), 19, 0.5f);  // snowflake
       break;
     case sim::CookState::kCrashed:
-      p.text(cx, cy - 11, "\xE2\x9C\x97", col(p.pal.refused), 21, 0.5f, true);  // cross
+      symbol(cx, cy - 11, "\xE2\x9C\x97", col(p.pal.refused), 21, 0.5f);  // cross
       break;
     case sim::CookState::kOffline:
-      p.text(cx, cy - 9, "\xE2\x80\xA6", col(p.pal.soft_ink), 17, 0.5f, true);  // ellipsis
+      symbol(cx, cy - 9, "\xE2\x80\xA6", col(p.pal.soft_ink), 17, 0.5f);  // ellipsis
       break;
     default:
       break;
@@ -641,10 +707,11 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
   const auto& stations = sim.stations();
   const size_t ns = stations.size();
   for (size_t s = 0; s < ns; ++s) {
-    const WorldRect st = kitchen_station(s, ns);
+    const WorldRect st = kitchen_station(s, ns, p.sz);
     const float y0 = st.y0, y1 = st.y1;
+    const float header = station_header(p.sz);
     // A station: tiles for a header, an outline around the cooks, the floor in between.
-    p.fill(st.x0, y0, st.x1, y0 + 20, col(p.pal.kitchen), 8);
+    p.fill(st.x0, y0, st.x1, y0 + header, col(p.pal.kitchen), 8);
     p.outline(st.x0, y0, st.x1, y1, col(darker(p.pal.kitchen, 0.75f)), 8, 1.2f);
     std::string head = fill1(p.t.tr("scene.station"), "name", stations[s]);
     p.text(st.x0 + 8, y0 + 3, head.c_str(), col(p.pal.ink), 14, 0, true, st.width() - 16);
@@ -653,7 +720,8 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
       if (k.station == s && k.state != sim::CookState::kRemoved) cooks.push_back(&k);
     }
     if (cooks.empty()) {
-      p.text(st.x0 + 8, y0 + 26, p.t.tr("scene.no_cooks"), col(p.pal.soft_ink), 11);
+      p.text(st.x0 + 8, y0 + header + 6, p.t.tr("scene.no_cooks"), col(p.pal.soft_ink), 11, 0,
+             false, st.width() - 16);
       continue;
     }
     for (size_t i = 0; i < cooks.size(); ++i) {
@@ -669,15 +737,19 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
       const float tw = c.ticket_w, th = c.ticket_h;
       draw_cook(p, sim, k, cx, cy, sel);
       const float room = c.column.width() - 4;
-      p.text(cx, cy + 17, k.name.c_str(), col(p.pal.ink), 12.5f, 0.5f, true, room);
+      // Beside the window the lines are centred on the cook's column, under both.
+      const float lx = c.beside ? (c.column.x0 + c.column.x1) / 2 : cx;
+      p.text(lx, c.name_y, k.name.c_str(), col(p.pal.ink), 12.5f, 0.5f, true, room);
       std::string state_key = std::string("cook_state.") + sim::cook_state_name(k.state);
       std::string state = p.t.tr(state_key);
       if (k.state == sim::CookState::kCrashed && k.restart_at >= 0) {
         state =
             fill1(p.t.tr("scene.back_in"), "time", sim::format_countdown(k.restart_at - sim.now()));
       }
-      p.text(cx, cy + 17 + p.line_height(12.5f, true), state.c_str(), col(p.pal.soft_ink), 11, 0.5f,
-             false, room);
+      if (c.state_line) {
+        p.text(lx, c.name_y + p.line_height(12.5f, true), state.c_str(), col(p.pal.soft_ink), 11,
+               0.5f, false, room);
+      }
       anchor(p.env, p, "cook." + k.name, cx - 22, cy - 34, cx + 22, cy + 22);
       if (p.focused(Selection::Kind::kCook, k.index)) {
         p.spot(c.column.x0, c.column.y0, c.column.x1, c.column.y1);
@@ -710,15 +782,15 @@ void draw_kitchen(const Painter& p, const Run& run, const Selection& sel, SceneU
         }
         draw_ticket(p, at, c.hand, TicketState::kUnacked, run.ticket_label(n),
                     redelivery_badge(tk.delivery_count, true), sel.is(Selection::Kind::kOrder, n),
-                    false, n);
+                    false, n, th);
         if (n != 0) add_hit(hits, p, Selection::order(n), at.x, at.y, at.x + tw, at.y + th);
       }
       if (k.direct_order != 0) {
-        const WorldPoint target{cx - tw / 2, c.first.y};
+        const WorldPoint target = c.beside ? c.first : WorldPoint{cx - tw / 2, c.first.y};
         const TicketKey key{TicketPlace::kCook, k.index, k.direct_order};
         const ImVec2 at = glide(ui, key, target, target, snap, p.env.dt);
         draw_ticket(p, at, c.hand, TicketState::kUnacked, run.ticket_label(k.direct_order), 0,
-                    sel.is(Selection::Kind::kOrder, k.direct_order), false, k.direct_order);
+                    sel.is(Selection::Kind::kOrder, k.direct_order), false, k.direct_order, th);
         add_hit(hits, p, Selection::order(k.direct_order), at.x, at.y, at.x + tw, at.y + th);
       }
       anchor(p.env, p, "cook." + k.name + ".window", c.window.x0, c.window.y0, c.window.x1,
@@ -735,13 +807,15 @@ void draw_legend(const Painter& p) {
                                              TicketState::kRedelivered, TicketState::kDeadLettered,
                                              TicketState::kExpired,     TicketState::kLost};
   for (size_t i = 0; i < kLegendEntries; ++i) {
-    const WorldRect sw = legend_swatch(i);
+    const WorldRect sw = legend_swatch(i, p.sz);
     const Rgb& c = p.pal.ticket[static_cast<int>(shown[i])];
     p.fill(sw.x0, sw.y0, sw.x1, sw.y1, col(c), 2);
     p.outline(sw.x0, sw.y0, sw.x1, sw.y1, col(darker(c, 0.6f)), 2, 1.0f);
     std::string key = std::string("ticket.") + ticket_state_name(shown[i]);
-    p.text(sw.x1 + 4, sw.y0 + 1, p.t.tr(key), col(p.pal.ink), 13, 0, false,
-           kWorldWidth / kLegendEntries - sw.width() - 10);
+    // Too long for its place: the language's short form, when it has one.
+    const char* label = p.t.tr(key);
+    if (p.legible() && p.text_width(label, 13) > legend_room(p.sz)) label = p.t.tr_short(key);
+    p.text(sw.x1 + 4, sw.y0 + 1, label, col(p.pal.ink), 13, 0, false, legend_room(p.sz));
   }
 }
 
@@ -794,6 +868,11 @@ void draw_strip(ImDrawList* dl, const Run& run, ImVec2 min, ImVec2 max, SceneUi&
     const char* label = env.i18n.tr(key);
     ImFont* lf = bold;
     ImVec2 ext = lf->CalcTextSizeA(lf->FontSize, FLT_MAX, 0, label);
+    if (env.projector && ext.x > box - 6) {
+      // Too long for the projector's box: the language's short form, when it has one.
+      label = env.i18n.tr_short(key);
+      ext = lf->CalcTextSizeA(lf->FontSize, FLT_MAX, 0, label);
+    }
     if (ext.x > box - 6) {
       // A long label takes a smaller loaded size rather than a scaled one.
       lf = nearest_font(env.fonts.bold_sizes, fs * (box - 6) / ext.x - 0.5f);
@@ -879,8 +958,7 @@ void draw_spotlight(const Painter& p, ImVec2 min, ImVec2 max, const std::vector<
     const WorldRect& t = m.ticket;
     p.outline(t.x0 - 6, t.y0 - 6, t.x1 + 6, t.y1 + 6, col(p.pal.lit), 0, 4.0f);
     // The number on a tag above the ticket, twice the floor's size: readable from the back.
-    const float size = std::max(20.0f, 2.0f * p.env.min_text_px) /
-                       (p.s * p.sz.text * (p.env.projector ? 1.15f : 1.0f));
+    const float size = p.size_for_px(std::max(20.0f, 2.0f * p.env.min_text_px));
     const float w = p.text_width(m.label.c_str(), size, true), h = p.line_height(size, true);
     const float x0 = m.at.x - w / 2 - 4, y1 = m.at.y - 2;
     p.fill(x0, y1 - h, x0 + w + 8, y1, col(p.pal.spotlight_ring), 4);
@@ -894,7 +972,7 @@ void draw_spotlight(const Painter& p, ImVec2 min, ImVec2 max, const std::vector<
 
 ImVec2 scene_world_origin(ImVec2 min, ImVec2 max, const SceneUi& ui, float* scale) {
   const SceneFit fit = fit_scene(WorldRect{min.x, min.y, max.x, max.y}, ui.strip, ui.zoom,
-                                 WorldPoint{ui.pan.x, ui.pan.y});
+                                 WorldPoint{ui.pan.x, ui.pan.y}, ui.world_h);
   *scale = fit.scale;
   return vec(fit.origin);
 }
@@ -918,6 +996,7 @@ void paint_scene(const Run& run, const Selection& selection, ImVec2 min, ImVec2 
   const ScenePalette& pal = scene_palette(env.projector);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ui.strip = strip_height(env.sizes, env.projector, env.compact);
+  ui.world_h = env.sizes.height;
   const float strip = ui.strip;
   const ImVec2 world_max(max.x, max.y - strip - 4);
   float s = 1;

@@ -51,6 +51,7 @@ struct SceneUi {
   Micros last_now = 0;
   uint64_t frame = 0;
   float strip = SceneSizes{}.strip;  // the strip's height as drawn (smaller in the split view)
+  float world_h = kWorldHeight;      // the world's height as drawn (SceneSizes::height)
 };
 
 // Something the pointer can click on the scene.

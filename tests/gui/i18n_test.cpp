@@ -117,6 +117,24 @@ TEST_CASE("a missing key draws a visible marker and is counted once") {
   CHECK(t.missing_keys() == std::vector<std::string>{"log.title", "scene.title"});
 }
 
+TEST_CASE("tr_short gives a language's short form where it has one, the full words otherwise") {
+  Catalog en{{"scene.pickup", "Pickup counter"},
+             {"scene.lost", "Lost"},
+             {"short.scene.pickup", "Pickup"},
+             {"vocab.broker.scene.pickup", "Reply queue"}};
+  Catalog id{{"scene.pickup", "Meja pengambilan"},
+             {"scene.lost", "Hilang"},
+             {"short.scene.pickup", "Meja ambil"},
+             {"vocab.broker.scene.pickup", "Antrean"}};
+  I18n t({{"en", en}, {"id", id}}, "id");
+  CHECK(std::string(t.tr_short("scene.pickup")) == "Meja ambil");
+  CHECK(std::string(t.tr_short("scene.lost")) == "Hilang");  // no short form: the full one
+  // The broker vocabulary's own word wins over the restaurant's short form.
+  t.set_vocabulary(Vocabulary::kBroker);
+  CHECK(std::string(t.tr_short("scene.pickup")) == "Antrean");
+  CHECK(t.missing_count() == 0);
+}
+
 TEST_CASE("strings from tr stay valid after a language switch") {
   I18n t = two_languages();
   const char* file_en = t.tr("menu.file");

@@ -3,6 +3,7 @@
 // of sizes; and the figures the scene writes beside them.
 #include <doctest.h>
 
+#include <cmath>
 #include <memory>
 #include <string>
 
@@ -85,12 +86,14 @@ TEST_CASE("larger tickets and type leave fewer slots before the row folds into a
   big.ticket_w = 40;
   big.ticket_h = 50;
   big.text = 1.4f;
+  big.line = 1.4f;
   const BoardRows rows = board_rows(2, big);
   CHECK(rows.label_w == near(114.8f));
   CHECK(rows.per_line == 5);
   CHECK(rows.lines == 2);
   CHECK(rows.capacity() == 10);
-  CHECK(board_row(0, 2, big).y0 == near(4 + 26 * 1.4f + 4));
+  // The title bar holds its line of the larger type (17 units, with the snap's margin).
+  CHECK(board_row(0, 2, big).y0 == near(4 + (17 * 1.4f * 1.08f + 6) + 4));
   CHECK(board_slot(0, 2, 1, big).x == near(268 + 114.8f + 8 + 45));
 }
 
@@ -130,15 +133,71 @@ TEST_CASE("a cook at a short station still has one line of window") {
   CHECK(c.drawn == 3);
 }
 
-TEST_CASE("a projector's larger type shrinks a cook's window to the station, never past it") {
-  // Two stations at 1024x768 in projector mode: the floor 20 px at 0.69 px a unit. (With three
-  // the cook's lines alone fill the station: that layout is not solved yet.)
-  const SceneSizes big = legible_sizes(20.0f / (0.69f * 1.15f));
-  const WorldRect st = kitchen_station(0, 2);
-  const CookPlace c = cook_place(st, 0, 3, 1, big);
-  CHECK(c.window.y1 <= st.y1);
-  CHECK(c.ticket_h < big.ticket_h * kHandScale);  // shrunk to the room
-  CHECK(c.drawn == 1);
+TEST_CASE("a projector's larger type puts a cook's window beside them and keeps to the station") {
+  // Three stations at 1024x768 in projector mode: the floor 20 px at 0.66 px a unit, the world
+  // grown to the scene's shape (554 units tall).
+  SceneSizes big = legible_sizes(20.0f / (0.66f * 1.15f));
+  big.height = legible_height(676, 366);
+  CHECK(big.height == near(366 * 1000.0f / 676));
+  CHECK(big.heading == 0.5f);
+  CHECK(type_size(big, 11) == 11.0f);
+  CHECK(type_size(big, 15.4f) == near(11 * std::sqrt(1.4f)));
+  CHECK(legible_height(1000, 1000) == near(1.5f * kWorldHeight));  // no taller than that
+  CHECK(legible_height(1000, 300) == kWorldHeight);                // nor shorter
+  for (size_t cook = 0; cook < 3; ++cook) {
+    CAPTURE(cook);
+    const WorldRect st = kitchen_station(0, 3, big);
+    const CookPlace c = cook_place(st, cook, 3, 4, big);
+    CHECK(c.beside);
+    CHECK(c.window.x0 > c.centre.x + 16);               // right of the body
+    CHECK(c.window.x1 <= c.column.x1);                  // within the cook's column
+    CHECK(c.window.y0 >= st.y0 + station_header(big));  // under the station's header
+    CHECK(c.name_y >= c.window.y1);                     // the name under the window
+    CHECK(c.name_y + line_units(big, 12.5f) <= st.y1);
+    CHECK(c.drawn == 1);        // one ticket in hand; more fold
+    CHECK_FALSE(c.state_line);  // no room for the state's line as well
+  }
+  // Two stations have room for the state's line.
+  const WorldRect tall = kitchen_station(0, 2, big);
+  const CookPlace c = cook_place(tall, 0, 2, 1, big);
+  CHECK(c.state_line);
+  CHECK(c.name_y + line_units(big, 12.5f) + line_units(big, 11) <= tall.y1);
+}
+
+TEST_CASE("a tall station of the larger type puts its cooks in rows, each with a wider column") {
+  SceneSizes big = legible_sizes(20.0f / (0.66f * 1.15f));
+  big.height = 554;
+  const WorldRect st = kitchen_station(0, 1, big);  // one station: the whole kitchen
+  const CookPlace first = cook_place(st, 0, 4, 1, big);
+  const CookPlace third = cook_place(st, 2, 4, 1, big);
+  CHECK(first.column.width() == near((332 - 8) / 2.0f));  // two a row, not four
+  CHECK(third.column.x0 == first.column.x0);              // the second row's first
+  CHECK(third.column.y0 == near(first.column.y1));
+  CHECK(third.column.y1 <= st.y1);
+  CHECK(third.state_line);
+  // Three stations have room for one row only.
+  CHECK(cook_place(kitchen_station(0, 3, big), 2, 3, 1, big).column.y0 ==
+        cook_place(kitchen_station(0, 3, big), 0, 3, 1, big).column.y0);
+}
+
+TEST_CASE("the larger type's world stacks the board, the shelf, the pickup and the legend") {
+  SceneSizes big = legible_sizes(20.0f / (0.66f * 1.15f));
+  big.height = 554;
+  // The legend in two rows of four along the bottom, the shelf over it, the board over that.
+  CHECK(legend_swatch(0, big).y0 + 2 * (line_units(big, 13) + 4) == near(554 - 2));
+  CHECK(legend_swatch(4, big).x0 == 6.0f);
+  CHECK(legend_swatch(4, big).y0 > legend_swatch(3, big).y0);
+  CHECK(legend_room(big) == near(250 - 24));
+  CHECK(shelf_tray(0, big).y1 == near(legend_swatch(0, big).y0 - 8));
+  CHECK(board_frame(big).y1 == near(shelf_tray(0, big).y0 - 6));
+  CHECK(shelf_slot(0, 0, big).y + big.ticket_h * kShelfScale <= shelf_tray(0, big).y1);
+  // The pickup counter's waiting line ends above the legend; the last desk above its heading.
+  CHECK(pickup_counter(big).y1 + 5 + line_units(big, 12) <= legend_swatch(0, big).y0);
+  CHECK(cashier_desk(1, 2, big).y1 <= pickup_area(big).y0);
+  // A desk holds the name and the state; a receipt rises into the room above it.
+  CHECK(cashier_desk(0, 2, big).height() ==
+        near(line_units(big, 13.5f) + line_units(big, 11.5f) + 8));
+  CHECK(cashier_desk(0, 2, big).y0 == near(24 + line_units(big, 10.5f) + 14));
 }
 
 TEST_CASE("the pickup counter and the legend sit along the bottom") {

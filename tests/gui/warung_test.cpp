@@ -355,6 +355,57 @@ TEST_CASE("the story panel shows a paragraph too long for it from its first line
   CHECK(text->y <= view->y + title + ImGui::GetStyle().WindowPadding.y + 1);
 }
 
+TEST_CASE("the story panel starts a paragraph longer than it at the paragraph, not mid-title") {
+  // Lesson 3 at 1m45s on a 1280x720 desk: the faint is told in more lines than the panel has
+  // under the lesson's two-line title. The panel's first line is the paragraph's, whole: no
+  // sliver of the title above it, and a paragraph left over from an earlier scroll starts
+  // from its top as well.
+  Headless h("en", std::string(WMQ_SCENARIOS_DIR) + "/03-a-cook-faints.toml");
+  ImGui::GetIO().DisplaySize = ImVec2(1280, 720);
+  h.frame();
+  h.warung->actions().seek(105 * kSeconds);
+  for (int i = 0; i < 6; ++i)
+    h.frame();
+  auto check = [&](const std::string& when) {
+    CAPTURE(when);
+    // Where the panel's content starts on screen: under its title bar and padding.
+    float top = 0, bar = 0;
+    h.frame([&] {
+      ImGui::Begin("###narration");
+      top = ImGui::GetWindowPos().y + ImGui::GetWindowContentRegionMin().y + ImGui::GetScrollY();
+      bar = ImGui::GetWindowPos().y + ImGui::GetFrameHeight();
+      ImGui::End();
+    });
+    const Anchors& a = h.shell->anchors();
+    const Rect* text = a.find("narration.text");
+    const Rect* view = a.find("view.narration");
+    REQUIRE(text != nullptr);
+    REQUIRE(view != nullptr);
+    // The paragraph's first line is in view; one longer than the panel is the first thing
+    // under the title bar...
+    CHECK(text->y >= top - 1);
+    if (text->y + text->h > view->y + view->h) CHECK(text->y <= top + 1);
+    // ...and the lesson's title, when drawn at all, is wholly in view above it.
+    if (const Rect* title = a.find("narration.title")) CHECK(title->y >= bar);
+  };
+  REQUIRE(h.shell->anchors().find("narration.text") != nullptr);
+  const Rect* text = h.shell->anchors().find("narration.text");
+  const Rect* view = h.shell->anchors().find("view.narration");
+  REQUIRE(text->h > view->h / 2);  // a long paragraph for this panel
+  check("after the seek");
+  // The reader scrolls down to read the end, then steps back to the paragraph before.
+  h.frame([] {
+    ImGui::Begin("###narration");
+    ImGui::SetScrollY(400);
+    ImGui::End();
+  });
+  h.frame();
+  h.warung->actions().seek(97 * kSeconds);
+  for (int i = 0; i < 6; ++i)
+    h.frame();
+  check("after a scroll and a step back");
+}
+
 TEST_CASE(
     "every lesson's first pause is legible from the back: large type, no label over another") {
   // 1024x768 and 1920x1080 in projector mode, 1280x720 on a desk, English and Bahasa Indonesia
@@ -377,7 +428,7 @@ TEST_CASE(
   }
   std::sort(lessons.begin(), lessons.end());
   REQUIRE(lessons.size() >= 12);
-  std::vector<std::string> problems, crowded;
+  std::vector<std::string> problems;
   for (const auto& lesson : lessons) {
     for (const Size& size : sizes) {
       for (const std::string lang : {"en", "id"}) {
@@ -407,18 +458,14 @@ TEST_CASE(
           problems.push_back(where + "text of " + ui["min_text_px"].dump() + " px");
         }
         if (ui["overlaps"].get<size_t>() != 0) {
-          (size.projector ? crowded : problems)
-              .push_back(where + ui["overlaps"].dump() + " overlaps: " + ui["overlapping"].dump());
+          problems.push_back(where + ui["overlaps"].dump() +
+                             " overlaps: " + ui["overlapping"].dump());
         }
       }
     }
   }
   for (const std::string& p : problems)
     MESSAGE(p);
-  // Not yet held to: the projector's 20 px lines do not all fit the warung's frame (board rows,
-  // the cashiers' heading, the band above the legend). Printed so the count is seen going down.
-  for (const std::string& p : crowded)
-    WARN_MESSAGE(false, p);
   CHECK(problems.empty());
 }
 

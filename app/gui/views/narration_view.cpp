@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <cmath>
 #include <string>
 
 #include "gui/widgets.h"
@@ -42,13 +43,18 @@ void NarrationView::drawContent(ViewContext& ctx) {
   const sim::Scenario& sc = bench_.scenario();
   const sim::Simulation& sim = bench_.a().sim();
 
-  ImGui::PushFont(ctx.fonts.heading);
-  const std::string& title = pick(t, sc.title);
-  ImGui::TextWrapped("%s", title.empty() ? sc.name.c_str() : title.c_str());
-  ImGui::PopFont();
-  ctx.anchors.set_last_item("narration.title");
+  const sim::TimelineEvent* said = sim.narration();
+  const std::string& title_text = pick(t, sc.title);
+  const char* title = title_text.empty() ? sc.name.c_str() : title_text.c_str();
+  const bool stopped = bench_.at_pause_point() || bench_.reached_end();
+  if (!paragraph_crowded(ctx, title, stopped, said)) {
+    ImGui::PushFont(ctx.fonts.heading);
+    ImGui::TextWrapped("%s", title);
+    ImGui::PopFont();
+    ctx.anchors.set_last_item("narration.title");
+  }
 
-  if (bench_.at_pause_point() || bench_.reached_end()) {
+  if (stopped) {
     // The scenario stopped on purpose: say so where the eye is.
     const char* key = bench_.at_pause_point() ? "narration.paused" : "narration.ended";
     ImGui::PushStyleColor(ImGuiCol_Button, rgba(palette().go_on));
@@ -57,7 +63,6 @@ void NarrationView::drawContent(ViewContext& ctx) {
     ctx.anchors.set_last_item("narration.continue");
   }
 
-  const sim::TimelineEvent* said = sim.narration();
   const float line_top = ImGui::GetCursorPosY();
   std::string shown;
   ImGui::PushTextWrapPos(0.0f);
@@ -92,6 +97,25 @@ void NarrationView::drawContent(ViewContext& ctx) {
   follow(shown, line_top);
 }
 
+bool NarrationView::paragraph_crowded(const ViewContext& ctx, const char* title, bool stopped,
+                                      const sim::TimelineEvent* said) const {
+  if (said == nullptr) return false;
+  const I18n& t = ctx.i18n;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  // What the panel shows without scrolling: its height under the title bar, less padding.
+  const float room = ImGui::GetWindowContentRegionMax().y - ImGui::GetWindowContentRegionMin().y;
+  const float width = ImGui::GetContentRegionAvail().x;
+  ImGui::PushFont(ctx.fonts.heading);
+  const float title_h = ImGui::CalcTextSize(title, nullptr, false, width).y + style.ItemSpacing.y;
+  ImGui::PopFont();
+  const float button_h = stopped ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
+  // The paragraph wraps beside its clock, as drawn below.
+  const std::string clock = sim::format_clock(said->at);
+  const float beside = width - ImGui::CalcTextSize(clock.c_str()).x - style.ItemSpacing.x;
+  const float text_h = ImGui::CalcTextSize(pick(t, said->say).c_str(), nullptr, false, beside).y;
+  return title_h + button_h + text_h > room;
+}
+
 void NarrationView::follow(const std::string& shown, float line_top) {
   if (shown != ui_.followed) {
     ui_.followed = shown;
@@ -109,8 +133,13 @@ void NarrationView::follow(const std::string& shown, float line_top) {
   // (GetWindowContentRegionMin is that start moved by the current scroll.)
   const float content_top = ImGui::GetWindowContentRegionMin().y + ImGui::GetScrollY();
   const float target = line_top - content_top;
-  if (ImGui::GetItemRectMax().y <= bottom + 0.5f || ImGui::GetScrollY() >= target - 0.5f) {
-    ui_.pending = false;  // wholly in view, or taller than the panel and begun at its top
+  const float scroll = ImGui::GetScrollY();
+  // Wholly in view (its first line not scrolled above the top, its last not below the edge),
+  // or taller than the panel and begun at its top. A reader's scroll down an earlier
+  // paragraph does not count as begun: the new one is brought back to its first line.
+  const bool in_view = scroll <= target + 0.5f && ImGui::GetItemRectMax().y <= bottom + 0.5f;
+  if (in_view || std::abs(scroll - target) < 0.5f) {
+    ui_.pending = false;
     return;
   }
   ImGui::SetScrollY(target);

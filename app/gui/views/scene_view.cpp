@@ -183,9 +183,13 @@ void SceneView::drawContent(ViewContext& ctx) {
   SceneSizes strip_sizes;
   const float strip_factor = strip_height(SceneSizes{1, 1, 0, 0, 1, 1}, ctx.projector, split);
   strip_sizes.strip = std::max(strip_sizes.strip, (2 * report_.floor_px + 18) / strip_factor);
+  const float strip_px = strip_height(strip_sizes, ctx.projector, split);
+  // In projector mode the world grows as tall as the rectangle's shape allows: the larger type
+  // takes the rows the letterbox would leave empty.
+  const float world_h =
+      ctx.projector ? legible_height(avail.x, half - strip_px - 4) : SceneSizes{}.height;
   const SceneFit fit =
-      fit_scene(WorldRect{0, 0, avail.x, half}, strip_height(strip_sizes, ctx.projector, split),
-                ui_.a.zoom, WorldPoint{});
+      fit_scene(WorldRect{0, 0, avail.x, half}, strip_px, ui_.a.zoom, WorldPoint{}, world_h);
   const float per_unit = fit.scale * (ctx.projector ? 1.15f : 1.0f);
   report_.text.clear();
   report_.spotlit.clear();
@@ -205,6 +209,7 @@ void SceneView::drawContent(ViewContext& ctx) {
                report_.spotlight ? report_.focus : std::vector<FocusTarget>{},
                &report_.spotlit};
   env.sizes.strip = strip_sizes.strip;
+  env.sizes.height = world_h;
   const ScenePalette& pal = scene_palette(ctx.projector);
   hits_a_.clear();
   hits_b_.clear();
