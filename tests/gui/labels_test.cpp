@@ -69,15 +69,15 @@ TEST_CASE("an order for a dish not on the menu is headed with that dish, and no 
 }
 
 TEST_CASE("an unroutable order says it was returned, not refused at the door") {
-  // Lesson 5 at 2m30s: order 7, the martabak, passed the check and no station cooks it.
+  // Lesson 5 at 2m30s: order 9, the martabak, passed the check and no station cooks it.
   Workbench bench;
   open_lesson(bench, "05-routing.toml", 150 * kSeconds);
   const sim::Simulation& sim = bench.a().sim();
-  const sim::Order* o = sim.order(7);
+  const sim::Order* o = sim.order(9);
   REQUIRE(o != nullptr);
   I18n t = languages("en");
   CHECK(std::string(order_status_label(t, *o)) == "returned: no station cooks it");
-  const sim::OrderStep& last = sim.history(7).back();
+  const sim::OrderStep& last = sim.history(9).back();
   REQUIRE(last.kind == sim::StepKind::kRejected);
   CHECK(step_text(t, sim, *o, last) == "cashier-2 got it back: no station cooks sweet pancake");
   REQUIRE(t.set_language("id").is_ok());
@@ -122,7 +122,7 @@ TEST_CASE("an order on the board before its receipt is ready, and the inspector 
 }
 
 TEST_CASE("the event log tells an unroutable order in the order's terms, as the inspector does") {
-  // Lesson 5 at 2m30s: order 7, the martabak, came back from routing.
+  // Lesson 5 at 2m30s: order 9, the martabak, came back from routing.
   Workbench bench;
   open_lesson(bench, "05-routing.toml", 150 * kSeconds);
   const sim::Simulation& sim = bench.a().sim();
@@ -130,19 +130,19 @@ TEST_CASE("the event log tells an unroutable order in the order's terms, as the 
   std::vector<const LogRecord*> told;  // the order's rows that carry a reason
   for (uint64_t s = log.first_seq(); s < log.next_seq(); ++s) {
     const LogRecord* r = log.find(s);
-    if (r != nullptr && r->order == 7 && r->text != 0) told.push_back(r);
+    if (r != nullptr && r->order == 9 && r->text != 0) told.push_back(r);
   }
   REQUIRE_FALSE(told.empty());
   for (const char* lang : {"en", "id"}) {
     I18n t = languages(lang);
-    const std::string why = order_reason(t, sim, *sim.order(7));
+    const std::string why = order_reason(t, sim, *sim.order(9));
     for (const LogRecord* r : told) {
       CAPTURE(std::string(lang));
       CAPTURE(std::string(event_label(t, *r)));
       CHECK(event_detail(t, log, *r, sim) == why);
     }
   }
-  CHECK(order_reason(languages("en"), sim, *sim.order(7)) ==
+  CHECK(order_reason(languages("en"), sim, *sim.order(9)) ==
         "no station cooks sweet pancake: sent back to cashier-2");
 }
 
@@ -237,11 +237,11 @@ TEST_CASE("run B of the split view is named in words, not in preset text") {
 }
 
 TEST_CASE("an unroutable order's why is told in the order's terms, without the message number") {
-  // Lesson 5 at 2m30s: the broker's reason for order 7 starts "message 9 returned: exchange".
+  // Lesson 5 at 2m30s: the broker's reason for order 9 starts "message 9 returned: exchange".
   Workbench bench;
   open_lesson(bench, "05-routing.toml", 150 * kSeconds);
   const sim::Simulation& sim = bench.a().sim();
-  const sim::Order* o = sim.order(7);
+  const sim::Order* o = sim.order(9);
   REQUIRE(o != nullptr);
   REQUIRE(o->unroutable);
   REQUIRE(o->reason.rfind("message ", 0) == 0);
@@ -250,7 +250,7 @@ TEST_CASE("an unroutable order's why is told in the order's terms, without the m
   REQUIRE(t.set_language("id").is_ok());
   CHECK(order_reason(t, sim, *o) ==
         "tidak ada stasiun yang memasak martabak manis: dikembalikan ke cashier-2");
-  CHECK(step_text(t, sim, *o, sim.history(7).back()) ==
+  CHECK(step_text(t, sim, *o, sim.history(9).back()) ==
         "cashier-2 menerimanya kembali: tidak ada stasiun yang memasak martabak manis");
 }
 

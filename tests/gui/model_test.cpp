@@ -389,7 +389,7 @@ TEST_CASE("lesson 5's unroutable martabak counts at Route and not at the check")
   const PipelineCounts& p = bench->a().pipeline();
   CHECK(p.refused[static_cast<size_t>(Stage::kValidate)] == 0);
   CHECK(p.refused[static_cast<size_t>(Stage::kRoute)] == 1);
-  const sim::Order* o = bench->a().sim().order(7);
+  const sim::Order* o = bench->a().sim().order(9);
   REQUIRE(o != nullptr);
   CHECK(o->unroutable);
 }

@@ -208,7 +208,8 @@ TEST_CASE("the pickup counter and the legend sit along the bottom") {
 }
 
 TEST_CASE("the scene counts the shelf's orders, the waiting tables and the plates") {
-  // Lesson 10 at 20m: the poison order is dead-lettered, one order expired on the board.
+  // Lesson 10 at its end: the poison order is dead-lettered; the lunch rush left orders to
+  // expire on the grill and drinks boards, of which the shelf shows the newest three.
   Workbench bench;
   Status st = bench.load(std::string(WMQ_SCENARIOS_DIR) + "/10-poison-and-dead-letters.toml");
   REQUIRE_MESSAGE(st.is_ok(), st.message());
@@ -216,14 +217,16 @@ TEST_CASE("the scene counts the shelf's orders, the waiting tables and the plate
   const sim::Simulation& sim = bench.a().sim();
   const SceneCounts c = count_scene(sim);
   CHECK(c.dead == 1);
-  CHECK(c.expired == 1);
+  CHECK(c.expired == 18);
   CHECK(c.lost == 0);
-  CHECK(c.waiting_food == 11);
+  CHECK(c.waiting_food == 29);
   CHECK(c.plates == 0);
   REQUIRE(c.last_dead.size() == 1);
   CHECK(sim.order(c.last_dead[0])->status == sim::OrderStatus::kDeadLettered);
-  REQUIRE(c.last_expired.size() == 1);
-  CHECK(sim.order(c.last_expired[0])->status == sim::OrderStatus::kExpired);
+  REQUIRE(c.last_expired.size() == kShelfTicketsShown);
+  for (uint32_t n : c.last_expired)
+    CHECK(sim.order(n)->status == sim::OrderStatus::kExpired);
+  CHECK(c.last_expired[0] > c.last_expired[1]);  // newest first
   CHECK(c.last_lost.empty());
 }
 
