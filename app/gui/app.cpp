@@ -523,6 +523,21 @@ std::optional<platform::FrameLoop::Clock::time_point> GuiLoop::next_frame_at() c
   return std::nullopt;
 }
 
+double overdraw(const ImDrawData* data) {
+  if (data == nullptr || data->DisplaySize.x <= 0 || data->DisplaySize.y <= 0) return 0;
+  double area = 0;
+  for (int l = 0; l < data->CmdListsCount; ++l) {
+    const ImDrawList* list = data->CmdLists[l];
+    for (int i = 0; i + 2 < list->IdxBuffer.Size; i += 3) {
+      const ImVec2 a = list->VtxBuffer[list->IdxBuffer[i]].pos;
+      const ImVec2 b = list->VtxBuffer[list->IdxBuffer[i + 1]].pos;
+      const ImVec2 c = list->VtxBuffer[list->IdxBuffer[i + 2]].pos;
+      area += std::abs((b.x - a.x) * (c.y - a.y) - (c.x - a.x) * (b.y - a.y)) / 2;
+    }
+  }
+  return area / (static_cast<double>(data->DisplaySize.x) * data->DisplaySize.y);
+}
+
 void GuiLoop::follow_pixel_ratio() {
   const float scale = ui_scale_for(platform::pixel_ratio());
   if (scale == shell_->ui_scale()) return;
@@ -566,6 +581,8 @@ int GuiLoop::finish() {
         {"frames", frame_ms_.size()},
         // What the software renderer pays for per primitive, whatever its size.
         {"triangles", ImGui::GetIO().MetricsRenderIndices / 3},
+        // ... and per pixel: the triangles' area over the window's (1 = every pixel drawn once).
+        {"overdraw", overdraw(ImGui::GetDrawData())},
         {"orders_waiting",
          bench_.a().charts().waiting.empty() ? 0.0f : bench_.a().charts().waiting.back()}};
     std::printf("%s\n", figures.dump().c_str());
