@@ -20,6 +20,7 @@
 #include <string>
 
 #include "broker/broker.h"
+#include "stomp/door.h"
 #include "stomp/server.h"
 #include "stomp/steady_clock.h"
 #include "stomp/users.h"
@@ -58,12 +59,6 @@ struct ServeArgs {
   }
 };
 
-// True for addresses only this machine can reach, where a server without a
-// users file is safe to open (as RabbitMQ lets its guest user in).
-bool is_loopback(const std::string& bind) {
-  return bind.rfind("127.", 0) == 0 || bind == "::1" || bind == "localhost";
-}
-
 // Free bytes on the disk holding `path`'s folder, for unprivileged writers.
 // A failed statvfs says "plenty": it must not stop publishing by itself.
 uint64_t free_bytes_near(const std::string& path) {
@@ -88,13 +83,8 @@ void install_signals() {
 }
 
 int serve(const ServeArgs& args) {
-  if (args.users.empty() && !is_loopback(args.bind) && !args.allow_anyone) {
-    std::fprintf(stderr,
-                 "warungmq serve: --bind %s without --users would let anyone on the network "
-                 "connect under any name and take any queue's orders; make a users file with "
-                 "`warungmq users add LOGIN --file users.txt` (once per login) and start with "
-                 "--users users.txt, or give --allow-anyone for an open classroom\n",
-                 args.bind.c_str());
+  if (Status door = check_door(args.bind, !args.users.empty(), args.allow_anyone); !door) {
+    std::fprintf(stderr, "warungmq serve: %s\n", door.message().c_str());
     return 1;
   }
   SteadyClock clock;
@@ -150,10 +140,8 @@ int serve(const ServeArgs& args) {
     }
     install_signals();
     if (args.allow_anyone) {
-      std::fprintf(stderr,
-                   "warungmq serve: warning: --allow-anyone: anyone who can reach %s port %u "
-                   "may connect under any name, read every queue and send anywhere\n",
-                   args.bind.c_str(), static_cast<unsigned>(server.port()));
+      std::fprintf(stderr, "warungmq serve: %s\n",
+                   allow_anyone_warning(args.bind, server.port()).c_str());
     }
     // Tests and scripts read the port from this line (--port 0 picks one).
     std::printf("warungmq serve: listening on %s port %u; %s%s\n", args.bind.c_str(),
