@@ -23,6 +23,7 @@
 #include "stomp/door.h"
 #include "stomp/server.h"
 #include "stomp/steady_clock.h"
+#include "stomp/tls.h"
 #include "stomp/users.h"
 
 namespace {
@@ -42,6 +43,10 @@ struct ServeArgs {
   std::string data;
   std::string users;
   bool allow_anyone = false;  // no users file, yet not only loopback
+  // STOMP over TLS on a second port, with this PEM certificate and key.
+  std::optional<uint16_t> tls_port;
+  std::string tls_cert;
+  std::string tls_key;
   size_t max_connections = 256;
   // 64 MiB, as a 16 MiB body that RabbitMQ takes must go through here too.
   size_t max_frame = size_t{64} << 20;
@@ -104,6 +109,15 @@ int serve(const ServeArgs& args) {
       return 1;
     }
   }
+  std::shared_ptr<TlsContext> tls;
+  if (args.tls_port) {
+    auto loaded = TlsContext::load(args.tls_cert, args.tls_key);
+    if (!loaded.is_ok()) {
+      std::fprintf(stderr, "warungmq serve: %s\n", loaded.status().message().c_str());
+      return 1;
+    }
+    tls = std::move(loaded).value();
+  }
   std::optional<Users> users;
   if (!args.users.empty()) {
     auto loaded = Users::load(args.users);
@@ -120,6 +134,8 @@ int serve(const ServeArgs& args) {
   so.bind = args.bind;
   so.port = args.port;
   so.max_connections = args.max_connections;
+  so.tls = tls;
+  if (args.tls_port) so.tls_port = *args.tls_port;
   so.max_memory = args.max_memory;
   if (!args.data.empty()) {
     so.min_disk_free = args.min_disk_free;
@@ -144,8 +160,10 @@ int serve(const ServeArgs& args) {
                    allow_anyone_warning(args.bind, server.port()).c_str());
     }
     // Tests and scripts read the port from this line (--port 0 picks one).
-    std::printf("warungmq serve: listening on %s port %u; %s%s\n", args.bind.c_str(),
-                static_cast<unsigned>(server.port()),
+    const std::string tls_text =
+        tls ? " (TLS on port " + std::to_string(server.tls_port()) + ")" : std::string();
+    std::printf("warungmq serve: listening on %s port %u%s; %s%s\n", args.bind.c_str(),
+                static_cast<unsigned>(server.port()), tls_text.c_str(),
                 args.data.empty() ? "no --data file: messages live in memory only"
                                   : ("data in " + args.data).c_str(),
                 users ? ("; " + std::to_string(users->user_count()) + " user(s)").c_str() : "");
@@ -189,6 +207,21 @@ void add_serve_command(CLI::App& app) {
                 "Without --users, listen on a --bind address other than loopback anyway: "
                 "anyone who can reach it may connect (an open classroom)")
       ->excludes(users_opt);
+  CLI::Option* tls_port =
+      sub->add_option_function<uint16_t>(
+             "--tls-port", [args](uint16_t p) { args->tls_port = p; },
+             "Also serve STOMP over TLS on this port (0: any free port, printed at start); "
+             "needs --tls-cert and --tls-key")
+          ->type_name("PORT");
+  CLI::Option* tls_cert =
+      sub->add_option("--tls-cert", args->tls_cert, "PEM certificate (chain) of the TLS port")
+          ->check(CLI::ExistingFile)
+          ->needs(tls_port);
+  CLI::Option* tls_key =
+      sub->add_option("--tls-key", args->tls_key, "PEM private key of --tls-cert")
+          ->check(CLI::ExistingFile)
+          ->needs(tls_port);
+  tls_port->needs(tls_cert)->needs(tls_key);
   sub->add_option("--max-connections", args->max_connections, "Connections served at once")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{100000}));

@@ -63,6 +63,7 @@ class Server:
         reader.start()
         reader.join(timeout)
         text = line[0] if line else ""
+        self.first_line = text
         m = re.search(r"port (\d+)", text)
         if not m:
             self.kill()
