@@ -42,6 +42,9 @@ Result<std::shared_ptr<TlsContext>> TlsContext::load(const std::string& cert_fil
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   // The server's output buffer may move between tries of one write (it grows).
   SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  // A client that hangs up without TLS's close_notify (most do, after DISCONNECT) has only
+  // closed: not an error to log.
+  SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
   if (SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) != 1) {
     return refused("--tls-cert: cannot use the certificate in", cert_file);
   }
@@ -122,6 +125,7 @@ TlsLink::Io TlsLink::read(char* buf, size_t size, size_t& done) {
   }
   if (plain_) return Io::kNotTls;
   ERR_clear_error();
+  errno = 0;  // SSL_ERROR_SYSCALL's errno must be this call's
   return result(SSL_read(ssl_, buf, static_cast<int>(std::min<size_t>(size, INT32_MAX))), done);
 }
 
@@ -141,6 +145,7 @@ TlsLink::Io TlsLink::write(const char* buf, size_t size, size_t& done) {
   }
   if (ssl_ == nullptr) return Io::kFailed;
   ERR_clear_error();
+  errno = 0;
   return result(SSL_write(ssl_, buf, static_cast<int>(std::min<size_t>(size, INT32_MAX))), done);
 }
 

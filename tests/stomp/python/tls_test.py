@@ -120,6 +120,16 @@ class Tls(unittest.TestCase):
             # The plain port works next to it.
             self.assert_bystander_fine(s, s.port)
 
+    def test_a_client_that_hangs_up_without_close_notify_is_no_error(self):
+        with TlsServer() as s:
+            sock = tls_socket(s.tls_port)
+            sock.sendall(CONNECT)
+            self.assertEqual(read_frame(sock)[0], "CONNECTED")
+            sock.close()  # no close_notify: python's ssl sends it only on unwrap()
+            self.assert_bystander_fine(s, s.tls_port)
+            time.sleep(0.2)
+            self.assertNotIn("TLS: ", s.stderr())
+
     def test_openssl_s_client_connects(self):
         with TlsServer() as s:
             p = subprocess.run(["openssl", "s_client", "-connect", "127.0.0.1:%d" % s.tls_port,
