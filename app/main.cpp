@@ -64,6 +64,13 @@ int main(int argc, char** argv) {
                   "first); the clock then follows the wall clock");
   gui->add_option("--bind", gui_opts.bind,
                   "Address --listen uses (default 127.0.0.1; 0.0.0.0: every interface)");
+  gui->add_option("--users", gui_opts.users,
+                  "Users file STOMP clients log in with (as for `warungmq serve`); needed for a "
+                  "--bind other than loopback")
+      ->check(CLI::ExistingFile);
+  gui->add_flag("--allow-anyone", gui_opts.allow_anyone,
+                "Without --users, listen on a --bind address other than loopback anyway: anyone "
+                "who can reach it may connect (an open classroom)");
 #endif
   gui->add_option("--link", gui_opts.link,
                   "Open this moment: a link from File > Copy a link to this moment")

@@ -105,7 +105,10 @@ int run_scenario(const RunArgs& args, std::ostream& out, std::ostream& err) {
     ListenOptions lo;
     lo.bind = args.bind;
     lo.port = *args.listen;
+    lo.users_file = args.users;
+    lo.allow_anyone = args.allow_anyone;
     lo.log = [&err](std::string_view line) { err << line << "\n"; };
+    lo.warn = [&err](std::string_view line) { err << "warungmq run: " << line << "\n"; };
     Status st = sim.value()->listen(lo);
     if (!st.is_ok()) {
       err << "warungmq run: " << st.message() << "\n";
@@ -159,11 +162,23 @@ class Run final : public RunCommand {
     sub_->add_option("--store", args_.store,
                      "Where durable queues live: sqlite (a real file) or memory")
         ->check(CLI::IsMember({"sqlite", "memory"}));
-    sub_->add_option("--listen", listen_,
-                     "Open the broker to STOMP clients on this port (0: any free port, printed "
-                     "first); the clock then follows the wall clock");
+    CLI::Option* listen =
+        sub_->add_option("--listen", listen_,
+                         "Open the broker to STOMP clients on this port (0: any free port, printed "
+                         "first); the clock then follows the wall clock");
     sub_->add_option("--bind", args_.bind, "Address --listen uses (0.0.0.0: every interface)")
         ->capture_default_str();
+    CLI::Option* users =
+        sub_->add_option("--users", args_.users,
+                         "Users file STOMP clients log in with (as for `warungmq serve`); "
+                         "needed for a --bind other than loopback")
+            ->check(CLI::ExistingFile)
+            ->needs(listen);
+    sub_->add_flag("--allow-anyone", args_.allow_anyone,
+                   "Without --users, listen on a --bind address other than loopback anyway: "
+                   "anyone who can reach it may connect (an open classroom)")
+        ->excludes(users)
+        ->needs(listen);
   }
   bool selected() const override { return sub_->parsed(); }
   int execute() override {

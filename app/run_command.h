@@ -2,13 +2,15 @@
 //
 //   warungmq run SCENARIO [--seed N] [--until DURATION] [--report text|json|md]
 //                [--out FILE] [--data FILE] [--trace FILE] [--store sqlite|memory]
-//                [--listen PORT [--bind 127.0.0.1]]
+//                [--listen PORT [--bind 127.0.0.1] [--users FILE | --allow-anyone]]
 //
 // With --listen the broker is opened to STOMP clients (Simulation::listen):
 // the first line on stdout names the port ("warungmq run: listening on
 // 127.0.0.1 port 40123; ..."), the virtual clock follows the wall clock
 // until --until (or SIGINT/SIGTERM, which end the run early with its
-// report), and the report says the run is not deterministic.
+// report), and the report says the run is not deterministic. Who may come
+// in is `warungmq serve`'s rule (stomp/door.h): without --users, a --bind
+// other than loopback is refused (exit 2) unless --allow-anyone, which warns.
 //
 // Exit 0 when every expectation holds, 1 when one fails (the report says
 // which and why), 2 on bad input (a readable error on stderr, nothing run).
@@ -39,6 +41,8 @@ struct RunArgs {
   std::string store = "sqlite";    // sqlite | memory
   std::optional<uint16_t> listen;  // STOMP port (0 = any free one); none = not listening
   std::string bind = "127.0.0.1";  // the address --listen uses
+  std::string users;               // the users file clients log in with; empty = none
+  bool allow_anyone = false;       // a non-loopback --bind without --users anyway
 };
 
 // Runs one scenario and writes its report to `args.out` or `out`; errors

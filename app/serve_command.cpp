@@ -22,8 +22,10 @@
 
 #include "broker/broker.h"
 #include "stomp/commit_thread.h"
+#include "stomp/door.h"
 #include "stomp/server.h"
 #include "stomp/steady_clock.h"
+#include "stomp/tls.h"
 #include "stomp/users.h"
 
 namespace {
@@ -43,6 +45,10 @@ struct ServeArgs {
   std::string data;
   std::string users;
   bool allow_anyone = false;  // no users file, yet not only loopback
+  // STOMP over TLS on a second port, with this PEM certificate and key.
+  std::optional<uint16_t> tls_port;
+  std::string tls_cert;
+  std::string tls_key;
   size_t max_connections = 256;
   // 64 MiB, as a 16 MiB body that RabbitMQ takes must go through here too.
   size_t max_frame = size_t{64} << 20;
@@ -61,12 +67,6 @@ struct ServeArgs {
     return static_cast<size_t>(pages) / 5 * 2 * static_cast<size_t>(page);
   }
 };
-
-// True for addresses only this machine can reach, where a server without a
-// users file is safe to open (as RabbitMQ lets its guest user in).
-bool is_loopback(const std::string& bind) {
-  return bind.rfind("127.", 0) == 0 || bind == "::1" || bind == "localhost";
-}
 
 // Free bytes on the disk holding `path`'s folder, for unprivileged writers.
 // A failed statvfs says "plenty": it must not stop publishing by itself.
@@ -92,13 +92,8 @@ void install_signals() {
 }
 
 int serve(const ServeArgs& args) {
-  if (args.users.empty() && !is_loopback(args.bind) && !args.allow_anyone) {
-    std::fprintf(stderr,
-                 "warungmq serve: --bind %s without --users would let anyone on the network "
-                 "connect under any name and take any queue's orders; make a users file with "
-                 "`warungmq users add LOGIN --file users.txt` (once per login) and start with "
-                 "--users users.txt, or give --allow-anyone for an open classroom\n",
-                 args.bind.c_str());
+  if (Status door = check_door(args.bind, !args.users.empty(), args.allow_anyone); !door) {
+    std::fprintf(stderr, "warungmq serve: %s\n", door.message().c_str());
     return 1;
   }
   SteadyClock clock;
@@ -123,6 +118,15 @@ int serve(const ServeArgs& args) {
       return 1;
     }
   }
+  std::shared_ptr<TlsContext> tls;
+  if (args.tls_port) {
+    auto loaded = TlsContext::load(args.tls_cert, args.tls_key);
+    if (!loaded.is_ok()) {
+      std::fprintf(stderr, "warungmq serve: %s\n", loaded.status().message().c_str());
+      return 1;
+    }
+    tls = std::move(loaded).value();
+  }
   std::optional<Users> users;
   if (!args.users.empty()) {
     auto loaded = Users::load(args.users);
@@ -139,6 +143,8 @@ int serve(const ServeArgs& args) {
   so.bind = args.bind;
   so.port = args.port;
   so.max_connections = args.max_connections;
+  so.tls = tls;
+  if (args.tls_port) so.tls_port = *args.tls_port;
   so.max_memory = args.max_memory;
   so.commit_thread = commit_thread;
   so.stats_interval = static_cast<Micros>(args.stats * 1e6);
@@ -161,14 +167,14 @@ int serve(const ServeArgs& args) {
     }
     install_signals();
     if (args.allow_anyone) {
-      std::fprintf(stderr,
-                   "warungmq serve: warning: --allow-anyone: anyone who can reach %s port %u "
-                   "may connect under any name, read every queue and send anywhere\n",
-                   args.bind.c_str(), static_cast<unsigned>(server.port()));
+      std::fprintf(stderr, "warungmq serve: %s\n",
+                   allow_anyone_warning(args.bind, server.port()).c_str());
     }
     // Tests and scripts read the port from this line (--port 0 picks one).
-    std::printf("warungmq serve: listening on %s port %u; %s%s\n", args.bind.c_str(),
-                static_cast<unsigned>(server.port()),
+    const std::string tls_text =
+        tls ? " (TLS on port " + std::to_string(server.tls_port()) + ")" : std::string();
+    std::printf("warungmq serve: listening on %s port %u%s; %s%s\n", args.bind.c_str(),
+                static_cast<unsigned>(server.port()), tls_text.c_str(),
                 args.data.empty() ? "no --data file: messages live in memory only"
                                   : ("data in " + args.data).c_str(),
                 users ? ("; " + std::to_string(users->user_count()) + " user(s)").c_str() : "");
@@ -214,6 +220,21 @@ void add_serve_command(CLI::App& app) {
                 "Without --users, listen on a --bind address other than loopback anyway: "
                 "anyone who can reach it may connect (an open classroom)")
       ->excludes(users_opt);
+  CLI::Option* tls_port =
+      sub->add_option_function<uint16_t>(
+             "--tls-port", [args](uint16_t p) { args->tls_port = p; },
+             "Also serve STOMP over TLS on this port (0: any free port, printed at start); "
+             "needs --tls-cert and --tls-key")
+          ->type_name("PORT");
+  CLI::Option* tls_cert =
+      sub->add_option("--tls-cert", args->tls_cert, "PEM certificate (chain) of the TLS port")
+          ->check(CLI::ExistingFile)
+          ->needs(tls_port);
+  CLI::Option* tls_key =
+      sub->add_option("--tls-key", args->tls_key, "PEM private key of --tls-cert")
+          ->check(CLI::ExistingFile)
+          ->needs(tls_port);
+  tls_port->needs(tls_cert)->needs(tls_key);
   sub->add_option("--max-connections", args->max_connections, "Connections served at once")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{100000}));

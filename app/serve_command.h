@@ -3,6 +3,7 @@
 //
 //   warungmq serve [--bind 127.0.0.1] [--port 61613] [--data FILE] [--users FILE]
 //                  [--max-connections N] [--max-frame BYTES]
+//                  [--tls-port PORT --tls-cert FILE --tls-key FILE]
 //
 // Built only with WMQ_STOMP_SERVER (every native build): it needs sockets.
 #pragma once

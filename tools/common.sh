@@ -10,7 +10,7 @@ WMQ_PACKAGES=(
   libsqlite3-dev doctest-dev libtoml11-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
   libimgui-dev libstb-dev libglfw3-dev libgl-dev fonts-dejavu-core
   libclang-rt-14-dev libasio-dev
-  xvfb xauth xdotool xclip python3-stomp ccache libsodium-dev
+  xvfb xauth xdotool xclip python3-stomp ccache libsodium-dev libssl-dev openssl
 )
 
 wmq_log() { printf '\033[1m[warungmq]\033[0m %s\n' "$*" >&2; }

@@ -220,6 +220,15 @@ wmq::Status check_options(const GuiOptions& options) {
     return invalid("--bind \"" + options.bind + "\" is the address --listen uses, so it needs " +
                    "--listen PORT");
   }
+  if (!options.listen && (!options.users.empty() || options.allow_anyone)) {
+    return invalid(std::string(options.users.empty() ? "--allow-anyone" : "--users") +
+                   " says who may connect to --listen, so it needs --listen PORT");
+  }
+  if (!options.users.empty() && options.allow_anyone) {
+    return invalid(
+        "--users and --allow-anyone cannot go together: a users file lets in only "
+        "its logins");
+  }
   if (options.listen && !options.compare.empty()) {
     return invalid(
         "--listen and --compare cannot go together: STOMP clients join one run, and the split "
@@ -358,8 +367,13 @@ int GuiLoop::open() {
     sim::ListenOptions lo;
     lo.bind = options_.bind.empty() ? std::string(kDefaultBind) : options_.bind;
     lo.port = *options_.listen;
+    lo.users_file = options_.users;
+    lo.allow_anyone = options_.allow_anyone;
     lo.log = [](std::string_view line) {
       std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+    };
+    lo.warn = [](std::string_view line) {
+      std::fprintf(stderr, "warungmq gui: %.*s\n", static_cast<int>(line.size()), line.data());
     };
     if (wmq::Status st = bench_.listen(lo); !st) return fail(st.message());
     // Tests and scripts read the port from this first line (--listen 0 picks one).

@@ -55,6 +55,10 @@ struct GuiOptions {
   // replayed (workbench.h). The first line on stdout names the port.
   std::optional<std::uint16_t> listen;
   std::string bind;  // the address --listen listens on; empty = 127.0.0.1
+  // Who may come in, as for `warungmq serve` (stomp/door.h): a --bind other than loopback
+  // needs a users file clients log in with, or allow_anyone (printed as a warning).
+  std::string users;
+  bool allow_anyone = false;
   // Open this moment (gui/model/link.h: "v1/03-a-cook-faints?t=1m45s&paused", with or without
   // '#', or a whole address): the lesson, its seed and clicks replayed to the time, and the
   // link's player, language, words and projector over the options above. A broken link opens
@@ -67,7 +71,8 @@ struct GuiOptions {
 
 // Checks the options run_gui can judge before opening anything: kInvalid naming the option,
 // e.g. "--screenshot saves the last frame, so it needs --frames N", a bad --at duration, an
-// unknown --compare preset, --vocabulary or --select; --bind without --listen; --listen with
+// unknown --compare preset, --vocabulary or --select; --bind, --users or --allow-anyone without
+// --listen, or --users with --allow-anyone; --listen with
 // --compare (the split view needs two runs that replay the same clicks, and STOMP clients
 // join one) or with a --speed other than 1; --link with a scenario (a link names its own) or with
 // --listen (a live run is not replayed).

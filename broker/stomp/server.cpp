@@ -1,4 +1,5 @@
 #include "stomp/server.h"
+#include "stomp/tls.h"
 
 #include "stomp/commit_thread.h"
 
@@ -70,12 +71,15 @@ struct StompServer::Connection final : Transport {
   std::unique_ptr<StompSession> session;  // null for a refused connection, or once ended
   std::string out;                        // bytes not yet written, from out_pos on
   size_t out_pos = 0;
-  bool dirty = false;        // in server->dirty_
-  bool closing = false;      // no more bytes will be queued: flush, then half-close
-  bool half_closed = false;  // SHUT_WR done: waiting for the peer's EOF, discarding input
-  bool dead = false;         // to be closed and freed by reap()
-  bool epollout = false;     // EPOLLOUT is registered
-  bool paused = false;       // EPOLLIN is not registered: the memory alarm holds it
+  bool dirty = false;            // in server->dirty_
+  bool closing = false;          // no more bytes will be queued: flush, then half-close
+  bool half_closed = false;      // SHUT_WR done: waiting for the peer's EOF, discarding input
+  bool dead = false;             // to be closed and freed by reap()
+  bool epollout = false;         // EPOLLOUT is registered
+  bool paused = false;           // EPOLLIN is not registered: the memory alarm holds it
+  std::unique_ptr<TlsLink> tls;  // a connection to the TLS port
+  bool plain_on_tls = false;     // a plain-text client on the TLS port: refused
+  bool first_read = true;        // no byte read yet
   Micros linger_until = kNever;
 
   void send(std::string_view bytes) override {
@@ -106,6 +110,7 @@ StompServer::~StompServer() {
   }
   connections_.clear();
   if (listen_fd_ >= 0) ::close(listen_fd_);
+  if (tls_listen_fd_ >= 0) ::close(tls_listen_fd_);
   if (epoll_fd_ >= 0) ::close(epoll_fd_);
 }
 
@@ -113,15 +118,15 @@ void StompServer::log(const std::string& line) const {
   if (options_.log) options_.log(line);
 }
 
-Status StompServer::listen() {
-  assert(listen_fd_ < 0 && "StompServer::listen: already listening");
-  const std::string where = options_.bind + ":" + std::to_string(options_.port);
+// Binds and listens on options_.bind:port; `bound` is the port it got.
+Status StompServer::open_listener(uint16_t port, int& fd_out, uint16_t& bound) {
+  const std::string where = options_.bind + ":" + std::to_string(port);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   addrinfo* found = nullptr;
-  const std::string port_text = std::to_string(options_.port);
+  const std::string port_text = std::to_string(port);
   if (int rc = getaddrinfo(options_.bind.c_str(), port_text.c_str(), &hints, &found); rc != 0) {
     return Status::error(Code::kIoError,
                          "cannot listen on " + where + ": " + std::string(gai_strerror(rc)));
@@ -141,17 +146,28 @@ Status StompServer::listen() {
       ::close(fd);
       continue;
     }
-    listen_fd_ = fd;
+    fd_out = fd;
     break;
   }
   freeaddrinfo(found);
-  if (listen_fd_ < 0)
-    return Status::error(Code::kIoError, "cannot listen on " + where + ": " + why);
+  if (fd_out < 0) return Status::error(Code::kIoError, "cannot listen on " + where + ": " + why);
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
-  if (getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port_ = addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+  if (getsockname(fd_out, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    bound = addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
                                        : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+  }
+  return Status::ok();
+}
+
+Status StompServer::listen() {
+  assert(listen_fd_ < 0 && "StompServer::listen: already listening");
+  const std::string where = options_.bind + ":" + std::to_string(options_.port);
+  if (Status st = open_listener(options_.port, listen_fd_, port_); !st.is_ok()) return st;
+  if (options_.tls) {
+    if (Status st = open_listener(options_.tls_port, tls_listen_fd_, tls_port_); !st.is_ok()) {
+      return Status::error(st.code(), "TLS port: " + st.message());
+    }
   }
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) {
@@ -178,6 +194,13 @@ Status StompServer::listen() {
           "cannot listen on " + where + ": the commit thread's event: " + std::strerror(errno));
     }
   }
+  if (tls_listen_fd_ >= 0) {
+    ev.data.ptr = &tls_listen_fd_;
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, tls_listen_fd_, &ev) != 0) {
+      return Status::error(Code::kIoError,
+                           "cannot listen on " + where + ": epoll: " + std::strerror(errno));
+    }
+  }
   return Status::ok();
 }
 
@@ -195,12 +218,12 @@ void StompServer::mark_dirty(Connection& c) {
   dirty_.push_back(&c);
 }
 
-void StompServer::accept_all() {
+void StompServer::accept_all(int listen_fd, bool tls) {
   for (;;) {
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
     int fd =
-        accept4(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        accept4(listen_fd, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) {
@@ -217,6 +240,7 @@ void StompServer::accept_all() {
     c->server = this;
     c->fd = fd;
     c->peer = peer_name(addr);
+    if (tls) c->tls = std::make_unique<TlsLink>(*options_.tls, fd);
     if (connection_count() >= options_.max_connections) {
       Frame e;
       e.command = "ERROR";
@@ -254,7 +278,15 @@ bool StompServer::read_from(Connection& c) {
   bool got = false;
   size_t budget = kReadBudget;
   while (budget > 0 && !c.dead) {
-    const ssize_t n = ::recv(c.fd, read_buf_.data(), read_buf_.size(), 0);
+    const ssize_t n = recv_some(c);
+    if (n > 0 && c.first_read) {
+      c.first_read = false;
+      if (c.tls == nullptr && looks_like_tls(std::string_view(read_buf_.data(), n))) {
+        refuse(c, "this port speaks plain text, not TLS",
+               "This port speaks STOMP in plain text" +
+                   (tls_port_ != 0 ? "; TLS is on port " + std::to_string(tls_port_) : "") + ".\n");
+      }
+    }
     if (n > 0) {
       got = true;
       budget -= std::min(budget, static_cast<size_t>(n));
@@ -262,7 +294,8 @@ bool StompServer::read_from(Connection& c) {
       if (c.session != nullptr && !c.closing) {
         c.session->on_bytes(std::string_view(read_buf_.data(), static_cast<size_t>(n)));
       }
-      if (static_cast<size_t>(n) < read_buf_.size()) break;  // drained, most likely
+      // Drained, most likely; TLS may hold decrypted bytes epoll cannot see.
+      if (c.tls == nullptr && static_cast<size_t>(n) < read_buf_.size()) break;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -272,6 +305,73 @@ bool StompServer::read_from(Connection& c) {
     c.dead = true;
   }
   return got;
+}
+
+ssize_t StompServer::recv_some(Connection& c) {
+  if (c.tls == nullptr || c.plain_on_tls)
+    return ::recv(c.fd, read_buf_.data(), read_buf_.size(), 0);
+  size_t done = 0;
+  const TlsLink::Io io = c.tls->read(read_buf_.data(), read_buf_.size(), done);
+  // A write that waited for the handshake may go now.
+  if (c.has_output()) mark_dirty(c);
+  switch (io) {
+    case TlsLink::Io::kOk:
+      return static_cast<ssize_t>(done);
+    case TlsLink::Io::kWouldBlock:
+      if (c.tls->wants_write()) set_epollout(c, true);
+      errno = EAGAIN;
+      return -1;
+    case TlsLink::Io::kNotTls:
+      c.plain_on_tls = true;
+      c.first_read = false;
+      refuse(c, "this port speaks TLS",
+             "This port speaks STOMP over TLS; connect with TLS, or in plain text to port " +
+                 std::to_string(port_) + ".\n");
+      errno = EAGAIN;
+      return -1;
+    case TlsLink::Io::kFailed:
+      log("stomp: " + c.peer + ": TLS: " + c.tls->error());
+      return 0;
+    case TlsLink::Io::kClosed:
+      return 0;
+  }
+  return 0;
+}
+
+ssize_t StompServer::send_some(Connection& c) {
+  if (c.tls == nullptr) {
+    return ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
+  }
+  size_t done = 0;
+  switch (c.tls->write(c.out.data() + c.out_pos, c.out.size() - c.out_pos, done)) {
+    case TlsLink::Io::kOk:
+      return static_cast<ssize_t>(done);
+    case TlsLink::Io::kWouldBlock:
+      errno = EAGAIN;
+      return -1;
+    case TlsLink::Io::kFailed:
+      log("stomp: " + c.peer + ": TLS: " + c.tls->error());
+      break;
+    case TlsLink::Io::kNotTls:
+    case TlsLink::Io::kClosed:
+      break;
+  }
+  errno = EPIPE;
+  return -1;
+}
+
+// Answers a connection that came to the wrong door with an ERROR, and closes it.
+void StompServer::refuse(Connection& c, const std::string& message, const std::string& body) {
+  log("stomp: " + c.peer + ": refused: " + message);
+  if (c.session != nullptr) c.session.reset();
+  Frame e;
+  e.command = "ERROR";
+  e.headers = {{"message", message}, {"content-type", "text/plain"}};
+  e.body = body;
+  c.out = serialize(e);
+  c.out_pos = 0;
+  c.closing = true;
+  mark_dirty(c);
 }
 
 void StompServer::set_epollout(Connection& c, bool on) {
@@ -349,15 +449,15 @@ void StompServer::check_disk() {
 
 void StompServer::write_out(Connection& c) {
   while (c.has_output()) {
-    const ssize_t n =
-        ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
+    const ssize_t n = send_some(c);
     if (n > 0) {
       c.out_pos += static_cast<size_t>(n);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      set_epollout(c, true);
+      // A TLS write waiting for the peer's handshake waits for input, not for room.
+      set_epollout(c, c.tls == nullptr || c.tls->wants_write());
       return;
     }
     if (c.session != nullptr) c.session->on_peer_closed();
@@ -371,6 +471,7 @@ void StompServer::write_out(Connection& c) {
   if (c.closing && !c.has_output() && !c.half_closed) {
     // Half-close and wait for the peer's EOF: closing with its unread input
     // in our buffer would reset the connection and could lose the ERROR.
+    if (c.tls != nullptr) c.tls->close_notify();
     ::shutdown(c.fd, SHUT_WR);
     c.half_closed = true;
     c.linger_until = broker_.clock().now() + options_.linger;
@@ -496,8 +597,8 @@ bool StompServer::poll(Micros timeout) {
       continue;
     }
     auto* c = static_cast<Connection*>(events[i].data.ptr);
-    if (c == nullptr) {
-      accept_all();
+    if (c == nullptr || events[i].data.ptr == &tls_listen_fd_) {
+      accept_all(c == nullptr ? listen_fd_ : tls_listen_fd_, c != nullptr);
       continue;
     }
     if (c->dead) continue;
@@ -513,6 +614,10 @@ bool StompServer::poll(Micros timeout) {
       check_memory(c);
     }
     if ((events[i].events & EPOLLOUT) && !c->dead) mark_dirty(*c);
+    // A TLS read (the handshake) that waited for room goes on.
+    if ((events[i].events & EPOLLOUT) && !c->dead && c->tls != nullptr && c->tls->wants_write()) {
+      read_any |= read_from(*c);
+    }
   }
   // Acks and deliveries free payloads too: the alarm may clear without a read.
   check_memory(nullptr);
@@ -528,6 +633,11 @@ void StompServer::shutdown() {
     (void)epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
     ::close(listen_fd_);
     listen_fd_ = -1;
+  }
+  if (tls_listen_fd_ >= 0) {
+    (void)epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, tls_listen_fd_, nullptr);
+    ::close(tls_listen_fd_);
+    tls_listen_fd_ = -1;
   }
   // Wall time: a host on a virtual clock does not move it while we wait.
   const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(options_.linger);
@@ -564,7 +674,7 @@ void StompServer::shutdown() {
         continue;
       }
       auto* c = static_cast<Connection*>(events[i].data.ptr);
-      if (c == nullptr || c->dead) continue;
+      if (c == nullptr || events[i].data.ptr == &tls_listen_fd_ || c->dead) continue;
       if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) (void)read_from(*c);
       if ((events[i].events & EPOLLOUT) && !c->dead) mark_dirty(*c);
     }

@@ -44,6 +44,13 @@
 // space disk_free() reports (the data file's disk) is below min_disk_free,
 // looked at every disk_check_interval, and read again once it is back.
 //
+// TLS (stomp/tls.h), when options.tls is set: listen() opens a second port,
+// options.tls_port, whose connections speak STOMP over TLS with that certificate;
+// everything else is the same. A plain-text client on the TLS port gets a
+// readable ERROR ("this port speaks TLS") and is closed; a TLS client on the
+// plain port is closed with a log line saying where TLS is; a failed handshake
+// is logged with OpenSSL's reason. Other connections never notice.
+//
 // Bad input is the session's business: it sends ERROR and ends; the server
 // then flushes what is queued, half-closes (so the ERROR is not lost to a
 // reset), waits briefly for the peer to hang up, and closes. One connection
@@ -51,6 +58,8 @@
 //
 // Thread-safety: none; the owner of the broker runs the server.
 #pragma once
+
+#include <sys/types.h>
 
 #include <atomic>
 #include <cstdint>
@@ -65,6 +74,7 @@
 namespace wmq::stomp {
 
 class CommitThread;
+class TlsContext;
 
 struct ServerOptions {
   // The address to listen on: an IP address or host name. The default keeps
@@ -97,6 +107,11 @@ struct ServerOptions {
   // A stats line (stats_line()) through `log` every this long of the
   // broker's clock (`warungmq serve --stats`); 0 = none.
   Micros stats_interval = 0;
+  // The certificate and key of the TLS port (TlsContext::load); empty = no TLS
+  // port. Not in the web build (its listen() opens nothing anyway).
+  std::shared_ptr<const TlsContext> tls;
+  // The TLS port; 0 = any free port (read it back with tls_port()).
+  uint16_t tls_port = 61614;
   // One line per notable thing (listening, refused connections, ERRORs
   // sent, commit failures, memory alarms). Empty: silent.
   std::function<void(std::string_view line)> log;
@@ -119,6 +134,8 @@ class StompServer {
   Status listen();
   // The port listened on (the chosen one when options.port was 0).
   uint16_t port() const { return port_; }
+  // The TLS port listened on; 0 without options.tls.
+  uint16_t tls_port() const { return tls_port_; }
 
   // Waits at most `timeout` (0: not at all) for socket activity, accepts,
   // reads and hands bytes to sessions, runs due timers and writes what the
@@ -165,8 +182,14 @@ class StompServer {
  private:
   struct Connection;
 
-  void accept_all();
+  Status open_listener(uint16_t port, int& fd, uint16_t& bound);
+  void accept_all(int listen_fd, bool tls);
   bool read_from(Connection& c);
+  // recv() and send() through the connection's TLS when it has one (-1 with
+  // errno EAGAIN when it would block).
+  ssize_t recv_some(Connection& c);
+  ssize_t send_some(Connection& c);
+  void refuse(Connection& c, const std::string& message, const std::string& body);
   void write_out(Connection& c);
   void set_epollout(Connection& c, bool on);
   void run_timers();
@@ -183,6 +206,8 @@ class StompServer {
   Broker& broker_;
   ServerOptions options_;
   int listen_fd_ = -1;
+  int tls_listen_fd_ = -1;  // options_.tls's port; its epoll data is &tls_listen_fd_
+  uint16_t tls_port_ = 0;
   int epoll_fd_ = -1;
   uint16_t port_ = 0;
   bool shut_down_ = false;   // shutdown() ran: no listening socket, no connections

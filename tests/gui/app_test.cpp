@@ -78,6 +78,23 @@ TEST_CASE("run_gui fails before opening a window when the scenario does not load
   CHECK(run_gui(o) == kExitFailed);
 }
 
+TEST_CASE("check_options refuses --users or --allow-anyone without --listen, or both together") {
+  GuiOptions o;
+  o.allow_anyone = true;
+  CHECK(check_options(o).message() ==
+        "--allow-anyone says who may connect to --listen, so it needs --listen PORT");
+  o.listen = 0;
+  CHECK(check_options(o).is_ok());
+  o.users = "users.txt";
+  CHECK(check_options(o).message() ==
+        "--users and --allow-anyone cannot go together: a users file lets in only its logins");
+  o.allow_anyone = false;
+  CHECK(check_options(o).is_ok());
+  o.listen.reset();
+  CHECK(check_options(o).message() ==
+        "--users says who may connect to --listen, so it needs --listen PORT");
+}
+
 TEST_CASE("check_options refuses --bind without --listen, --listen with --compare or a speed") {
   GuiOptions o;
   o.bind = "0.0.0.0";

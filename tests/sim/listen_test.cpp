@@ -3,7 +3,11 @@
 // test steps virtual time itself, so it needs no wall seconds.
 #include <doctest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,6 +47,28 @@ bool live_until(Simulation& sim, Micros until, Pred pred) {
   return false;
 }
 
+// The sentence `warungmq serve` prints (without its prefix) for a door that may not open.
+std::string stomp_door_refusal(const std::string& bind) {
+  return "--bind " + bind +
+         " without --users would let anyone on the network connect under any name and take any "
+         "queue's orders; make a users file with `warungmq users add LOGIN --file users.txt` "
+         "(once per login) and start with --users users.txt, or give --allow-anyone for an open "
+         "classroom";
+}
+
+// A users file of `text` in the temporary folder, removed with the object.
+struct UsersFile {
+  std::string path;
+  explicit UsersFile(const std::string& text) {
+    static int n = 0;
+    path = (std::filesystem::temp_directory_path() /
+            ("wmq-listen-users-" + std::to_string(::getpid()) + "-" + std::to_string(n++)))
+               .string();
+    std::ofstream(path) << text;
+  }
+  ~UsersFile() { std::filesystem::remove(path); }
+};
+
 ListenOptions any_port() {
   ListenOptions o;
   o.port = 0;
@@ -73,6 +99,70 @@ TEST_CASE("listen twice is refused and names the port already listened on") {
   CHECK(st.code() == Code::kInvalid);
   CHECK(st.message() ==
         "the simulation already listens on port " + std::to_string(sim->listen_port()));
+}
+
+TEST_CASE("listen follows serve's door rule: loopback only without a users file") {
+  auto sim = start(scenario(kScene));
+  ListenOptions o = any_port();
+  o.bind = "0.0.0.0";
+  std::vector<std::string> warnings;
+  o.warn = [&](std::string_view line) { warnings.emplace_back(line); };
+  Status st = sim->listen(o);
+  CHECK(st.code() == Code::kInvalid);
+  CHECK(st.message() == stomp_door_refusal("0.0.0.0"));
+  CHECK_FALSE(sim->listening());
+  CHECK(warnings.empty());
+
+  o.allow_anyone = true;
+  REQUIRE(sim->listen(o).is_ok());
+  CHECK(sim->listening());
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0] == "warning: --allow-anyone: anyone who can reach 0.0.0.0 port " +
+                           std::to_string(sim->listen_port()) +
+                           " may connect under any name, read every queue and send anywhere");
+}
+
+TEST_CASE("listen with a users file opens any address and lets in only its logins") {
+  UsersFile users("user budi sambal\nallow budi read /queue/grill\n");
+  const std::string& path = users.path;
+  auto sim = start(scenario(kScene));
+  ListenOptions o = any_port();
+  o.bind = "0.0.0.0";
+  o.users_file = path;
+  std::vector<std::string> warnings;
+  o.warn = [&](std::string_view line) { warnings.emplace_back(line); };
+  REQUIRE(sim->listen(o).is_ok());
+  // The plain-text passcode's warning names its line.
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].rfind("warning: " + path + ":1: the passcode of \"budi\" is plain text", 0) ==
+        0);
+
+  RawStompClient wrong(sim->listen_port());
+  wrong.connect_as("budi");  // passcode "x"
+  CHECK(live_until(*sim, 20 * kSeconds,
+                   [&] { return wrong.read().find("ERROR\n") != std::string::npos; }));
+  CHECK(wrong.read().find("CONNECTED") == std::string::npos);
+
+  RawStompClient right(sim->listen_port());
+  right.send("CONNECT\naccept-version:1.2\nlogin:budi\npasscode:sambal\n\n");
+  CHECK(live_until(*sim, sim->now() + 20 * kSeconds,
+                   [&] { return right.read().find("CONNECTED\n") != std::string::npos; }));
+  // Its allow lines hold on the scene too.
+  right.send("SEND\ndestination:/queue/grill\n\nsate");
+  CHECK(live_until(*sim, sim->now() + 20 * kSeconds,
+                   [&] { return right.read().find("access refused") != std::string::npos; }));
+}
+
+TEST_CASE("listen with a users file that does not parse is refused, naming the line") {
+  UsersFile users("user budi sambal\nallow budi cook /queue/grill\n");
+  const std::string& path = users.path;
+  auto sim = start(scenario(kScene));
+  ListenOptions o = any_port();
+  o.users_file = path;
+  Status st = sim->listen(o);
+  CHECK(st.code() == Code::kInvalid);
+  CHECK(st.message().rfind(path + ":2: ", 0) == 0);
+  CHECK_FALSE(sim->listening());
 }
 
 TEST_CASE("an external cook's ack counts as cooked and its customer is served") {

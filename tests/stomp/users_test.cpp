@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "broker/broker.h"
+#include "stomp/door.h"
 #include "stomp/login_guard.h"
 #include "stomp/session.h"
 #include "stomp/users.h"
@@ -242,4 +243,29 @@ TEST_CASE("the login guard remembers a bounded number of addresses") {
   CHECK(g.failures("a", 3) == 0);
   CHECK(g.failures("b", 3) == 1);
   CHECK(g.failures("c", 3) == 1);
+}
+
+TEST_CASE("the door opens on loopback, with a users file, or for anyone when asked") {
+  for (const char* bind : {"127.0.0.1", "127.1.2.3", "::1", "localhost"}) {
+    CAPTURE(bind);
+    CHECK(is_loopback(bind));
+    CHECK(check_door(bind, false, false).is_ok());
+  }
+  for (const char* bind : {"0.0.0.0", "::", "192.168.1.10", "128.0.0.1", "localhost.example"}) {
+    CAPTURE(bind);
+    CHECK_FALSE(is_loopback(bind));
+    const Status st = check_door(bind, false, false);
+    CHECK(st.code() == Code::kInvalid);
+    CHECK(st.message() == "--bind " + std::string(bind) +
+                              " without --users would let anyone on the network connect under "
+                              "any name and take any queue's orders; make a users file with "
+                              "`warungmq users add LOGIN --file users.txt` (once per login) and "
+                              "start with --users users.txt, or give --allow-anyone for an open "
+                              "classroom");
+    CHECK(check_door(bind, true, false).is_ok());
+    CHECK(check_door(bind, false, true).is_ok());
+  }
+  CHECK(allow_anyone_warning("0.0.0.0", 61613) ==
+        "warning: --allow-anyone: anyone who can reach 0.0.0.0 port 61613 may connect under any "
+        "name, read every queue and send anywhere");
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "simulation_impl.h"
+#include "stomp/door.h"
 
 namespace wmq::sim {
 
@@ -19,9 +20,29 @@ Status LiveScene::listen(const ListenOptions& o) {
   if (!sim_.broker_) {
     return Status::error(Code::kClosed, "the broker is down: listen once it has restarted");
   }
+  if (Status door = stomp::check_door(o.bind, !o.users_file.empty(), o.allow_anyone); !door) {
+    return door;
+  }
+  std::unique_ptr<stomp::Users> users;
+  if (!o.users_file.empty()) {
+    Result<stomp::Users> loaded = stomp::Users::load(o.users_file);
+    if (!loaded.is_ok()) return loaded.status();
+    users = std::make_unique<stomp::Users>(std::move(loaded).value());
+  }
   listen_opt_ = o;
-  if (Status st = open_server(o.port); !st.is_ok()) return st;
+  users_ = std::move(users);
+  if (Status st = open_server(o.port); !st.is_ok()) {
+    users_.reset();
+    return st;
+  }
   live_ = true;
+  if (o.warn) {
+    if (users_) {
+      for (const std::string& w : users_->warnings())
+        o.warn("warning: " + w);
+    }
+    if (o.allow_anyone && !users_) o.warn(stomp::allow_anyone_warning(o.bind, port_));
+  }
   open_runner();
   return Status::ok();
 }
@@ -33,6 +54,7 @@ Status LiveScene::open_server(uint16_t port) {
   // Clients obey the restaurant's validators like the sim's cashiers do.
   so.session.register_content_types = false;
   so.session.server_name = "WarungMQ scene";
+  so.session.users = users_.get();
   so.log = listen_opt_.log;
   auto server = std::make_unique<stomp::StompServer>(*sim_.broker_, so);
   if (Status st = server->listen(); !st.is_ok()) return st;

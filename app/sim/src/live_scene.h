@@ -19,6 +19,7 @@
 #include "order_ledger.h"
 #include "sim/simulation.h"
 #include "stomp/server.h"
+#include "stomp/users.h"
 
 namespace wmq::sim {
 
@@ -26,8 +27,9 @@ class LiveScene {
  public:
   explicit LiveScene(Simulation::Impl& sim) : sim_(sim) {}
 
-  // Simulation::listen: kInvalid in direct mode or when already listening,
-  // kClosed while the broker is down, the server's error when it cannot listen.
+  // Simulation::listen: kInvalid in direct mode or when already listening, a
+  // door that may not open (stomp::check_door) or a bad users file, kClosed
+  // while the broker is down, the server's error when it cannot listen.
   Status listen(const ListenOptions& o);
   bool on() const { return live_; }
   uint16_t port() const { return live_ ? port_ : 0; }
@@ -63,6 +65,7 @@ class LiveScene {
   Simulation::Impl& sim_;
   bool live_ = false;  // listening: the host drives time from the wall clock
   ListenOptions listen_opt_;
+  std::unique_ptr<stomp::Users> users_;         // listen_opt_.users_file's, read once by listen()
   uint16_t port_ = 0;                           // the port listened on, kept across crashes
   std::unique_ptr<stomp::StompServer> server_;  // null unless live and the broker is up
   std::string server_error_;                    // why the server could not listen again

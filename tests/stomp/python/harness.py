@@ -43,10 +43,14 @@ class Server:
         self.port = None
         self.log = tempfile.TemporaryFile()
 
-    def start(self, timeout=10.0):
+    def command(self):
         cmd = [WARUNGMQ, "serve", "--port", "0"] + self.args
         if self.data:
             cmd += ["--data", self.data]
+        return cmd
+
+    def start(self, timeout=10.0):
+        cmd = self.command()
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log,
                                      preexec_fn=_die_with_parent)
         # The first line names the port; read it with a deadline.
@@ -59,6 +63,7 @@ class Server:
         reader.start()
         reader.join(timeout)
         text = line[0] if line else ""
+        self.first_line = text
         m = re.search(r"port (\d+)", text)
         if not m:
             self.kill()

@@ -88,6 +88,86 @@ class WhoMayListen(unittest.TestCase):
                               "0.0.0.0 port %d may connect under any name" % s.port, s.stderr())
 
 
+SCENE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "scene-grill.toml")
+DOOR_REFUSED = (
+    "--bind 0.0.0.0 without --users would let anyone on the network connect under any name and "
+    "take any queue's orders; make a users file with `warungmq users add LOGIN --file "
+    "users.txt` (once per login) and start with --users users.txt, or give --allow-anyone for "
+    "an open classroom\n")
+
+
+class Scene(Server):
+    """`warungmq run SCENE --listen 0`: the simulator's STOMP door, stopped by SIGTERM (which
+    ends the run early with its report: exit 0, or 1 when the grill, which has no cook, let an
+    expectation fail)."""
+
+    def command(self):
+        return [harness.WARUNGMQ, "run", SCENE, "--listen", "0", "--until", "10m", "--report",
+                "json", "--out", os.devnull] + self.args
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            rc = self.stop()
+        finally:
+            self.kill()
+        err = self.stderr()
+        self.close()
+        if exc_type is None and rc not in (0, 1):
+            raise AssertionError("warungmq run exited with %s; stderr:\n%s" % (rc, err[-3000:]))
+
+
+class WhoMayListenOnTheScene(unittest.TestCase):
+    """`warungmq run --listen` and `warungmq gui --listen` follow serve's rule."""
+
+    def test_run_on_another_address_without_users_is_refused_at_start(self):
+        p = subprocess.run([harness.WARUNGMQ, "run", SCENE, "--listen", "0", "--bind", "0.0.0.0"],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual((p.returncode, p.stdout, p.stderr), (2, "", "warungmq run: " + DOOR_REFUSED))
+
+    def test_run_with_allow_anyone_opens_it_with_a_warning(self):
+        with Scene("--bind", "0.0.0.0", "--allow-anyone") as s:
+            c, _ = connect(s)
+            c.disconnect()
+            self.assertIn("warungmq run: warning: --allow-anyone: anyone who can reach 0.0.0.0 "
+                          "port %d may connect under any name" % s.port, s.stderr())
+
+    def test_run_with_users_lets_in_only_its_logins(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "users.txt")
+            self.assertEqual(users_add(path, "koki-1", "sambal")[0], 0)
+            with open(path, "a") as f:
+                f.write("allow koki-1 read /queue/grill\n")
+            with Scene("--bind", "0.0.0.0", "--users", path) as s:
+                with self.assertRaises(stomp.exception.ConnectFailedException):
+                    connect(s, login="koki-1", passcode="salah")
+                with self.assertRaises(stomp.exception.ConnectFailedException):
+                    connect(s)
+                c, rec = connect(s, login="koki-1", passcode="sambal")
+                c.subscribe("/queue/grill", id="1", ack="client-individual")
+                self.assertTrue(rec.wait(lambda: rec.messages, timeout=15))
+                c.send("/queue/grill", "sate")
+                self.assertTrue(rec.wait(lambda: rec.errors))
+                self.assertEqual(rec.errors[0].headers["message"], "access refused")
+                self.assertNotIn("warning", s.stderr())
+
+    def test_run_users_and_allow_anyone_need_listen(self):
+        for extra in (["--allow-anyone"], ["--users", SCENE]):
+            p = subprocess.run([harness.WARUNGMQ, "run", SCENE] + extra, capture_output=True,
+                               text=True, timeout=30)
+            self.assertEqual(p.returncode, 2, extra)
+            self.assertIn("--listen", p.stderr)
+
+    def test_gui_on_another_address_without_users_is_refused_before_a_window(self):
+        if subprocess.run([harness.WARUNGMQ, "gui", "--help"], capture_output=True).returncode:
+            self.skipTest("built without the window")
+        env = dict(os.environ)
+        env.pop("DISPLAY", None)
+        env.pop("WAYLAND_DISPLAY", None)
+        p = subprocess.run([harness.WARUNGMQ, "gui", SCENE, "--listen", "0", "--bind", "0.0.0.0"],
+                           capture_output=True, text=True, timeout=30, env=env)
+        self.assertEqual((p.returncode, p.stdout, p.stderr), (1, "", "warungmq gui: " + DOOR_REFUSED))
+
+
 class Permissions(unittest.TestCase):
     """allow lines, one test per verb, with the ERROR python3-stomp sees."""
 

@@ -81,9 +81,19 @@ struct ListenOptions {
   std::string bind = "127.0.0.1";
   // 0 = any free port (listen_port() tells which).
   uint16_t port = 61613;
+  // Who may come in, as for `warungmq serve` (stomp/door.h): without a users
+  // file only a loopback `bind` opens, unless `allow_anyone`.
+  // A users file (stomp/users.h: logins, passcode hashes, allow lines) the
+  // clients must log in with; empty = anyone may connect under any name.
+  std::string users_file;
+  // Open a non-loopback `bind` without a users file anyway (an open classroom).
+  bool allow_anyone = false;
   // One line per notable server thing (ERRORs sent, a failed re-listen).
   // Empty: silent.
   std::function<void(std::string_view line)> log;
+  // Each warning of a successful listen(), once, without a prefix: the users
+  // file's plain-text passcodes, "warning: --allow-anyone: ...". Empty: silent.
+  std::function<void(std::string_view line)> warn;
 };
 
 class Simulation {
@@ -123,8 +133,10 @@ class Simulation {
 
   // Opens the broker to STOMP clients (see the top of this file). Call before
   // the first live_turn(). Errors: kIoError naming the address when it cannot
-  // listen; kInvalid in direct mode (no broker) or when already listening;
-  // kClosed while the broker is down.
+  // listen or read the users file; kInvalid in direct mode (no broker), when
+  // already listening, for a non-loopback bind without a users file or
+  // allow_anyone (the sentence of stomp::check_door), or a users file that
+  // does not parse (naming its line); kClosed while the broker is down.
   Status listen(const ListenOptions& options);
   // True once listen() succeeded (also while the broker is down between a
   // crash and its restart).
