@@ -26,10 +26,6 @@ import page as cdp  # noqa: E402
 from input_test import crash_through_menu  # noqa: E402
 
 
-def fail(message):
-    sys.stderr.write("FAIL: %s\n" % message)
-    return 1
-
 
 def downloaded(folder, pattern, timeout=20):
     """The one finished download matching pattern in folder, or None."""
@@ -43,19 +39,11 @@ def downloaded(folder, pattern, timeout=20):
     return None
 
 
-def click_anchor(page, anchor, timeout=10):
-    state = page.wait(lambda s: anchor in s["anchors"], timeout=timeout)
-    if state is None:
-        return False
-    time.sleep(0.3)  # a window that just opened settles its place over its first frames
-    page.click(*cdp.centre(page.state(), anchor))
-    return True
-
 
 def pick_file(page, path):
     """Clicks File > Open's picker button and answers the browser's file chooser with path."""
     page.ctrl("o")
-    if not click_anchor(page, "picker.from_computer"):
+    if not page.click_anchor("picker.from_computer"):
         return "File > Open has no 'Open a file from this computer' button"
     chooser = page.wait_event("Page.fileChooserOpened", timeout=10)
     if chooser is None:
@@ -84,31 +72,31 @@ def main():
         page.call("Page.setInterceptFileChooserDialog", enabled=True)
         page.call("Page.navigate", url=base + "?scenario=03-a-cook-faints&at=1m45s&paused")
         if page.wait(lambda s: s["frames"] >= 5, timeout=90) is None:
-            return fail("the page drew no frames")
+            return cdp.fail("the page drew no frames")
 
         def mouse(x, y, what):
             page.click(x, y, "right" if what == "menu" else "left")
         problem = crash_through_menu(page, "grill-3", mouse)
         if problem:
-            return fail(problem)
+            return cdp.fail(problem)
 
         # Save as scenario and Export the report: downloads, each under its file name.
         page.ctrl("s")
-        if not click_anchor(page, "files.save"):
-            return fail("Ctrl+S opened no Save button")
+        if not page.click_anchor("files.save"):
+            return cdp.fail("Ctrl+S opened no Save button")
         scenario = downloaded(folder, "*.toml")
         if scenario is None:
-            return fail("Save as scenario gave no .toml download in %s: %s" %
-                        (folder, os.listdir(folder)))
-        if not click_anchor(page, "files.export"):
-            return fail("no Export button")
+            return cdp.fail("Save as scenario gave no .toml download in %s: %s" %
+                            (folder, os.listdir(folder)))
+        if not page.click_anchor("files.export"):
+            return cdp.fail("no Export button")
         report = downloaded(folder, "*-report.md")
         if report is None:
-            return fail("Export the report gave no .md download: %s" % os.listdir(folder))
+            return cdp.fail("Export the report gave no .md download: %s" % os.listdir(folder))
         state = page.state()
         toasts = " | ".join(state["toasts"])
         if os.path.basename(report) not in toasts or "Downloaded" not in toasts:
-            return fail("the toasts do not name the download: %s" % toasts)
+            return cdp.fail("the toasts do not name the download: %s" % toasts)
         print("downloads: %s and %s" % (os.path.basename(scenario), os.path.basename(report)))
 
         # The saved scenario replays natively to the report the page exported.
@@ -116,26 +104,27 @@ def main():
         replay = subprocess.run([app, "run", scenario, "--until", "%dus" % at, "--report", "md"],
                                 capture_output=True, text=True, timeout=120)
         if replay.returncode not in (0, 1):
-            return fail("warungmq run %s exited %d: %s" % (scenario, replay.returncode,
-                                                           replay.stderr))
+            return cdp.fail("warungmq run %s exited %d: %s" % (scenario, replay.returncode,
+                                                               replay.stderr))
         exported = open(report).read()
         if without_file(replay.stdout) != without_file(exported) or \
                 "grill-3" not in exported:
             with open(os.path.join(work, "replayed.md"), "w") as f:
                 f.write(replay.stdout)
-            return fail("the replayed report differs from the page's export (%s, %s)" %
-                        (report, os.path.join(work, "replayed.md")))
+            return cdp.fail("the replayed report differs from the page's export (%s, %s)" %
+                            (report, os.path.join(work, "replayed.md")))
         print("replay: warungmq run %s --until %dus gives the exported report" %
               (os.path.basename(scenario), at))
 
         # The reader's own file: the scenario just downloaded, through the file picker.
         problem = pick_file(page, scenario)
         if problem:
-            return fail(problem)
+            return cdp.fail(problem)
         want = "/uploads/" + os.path.basename(scenario)
         state = page.wait(lambda s: s["sim"]["file"] == want, timeout=20)
         if state is None:
-            return fail("the picked file did not open: scenario %s" % page.state()["sim"]["file"])
+            return cdp.fail("the picked file did not open: scenario %s" %
+                            page.state()["sim"]["file"])
         print("picker: %s opened in the page" % want)
 
         # A file with a mistake says where and what, as on the desktop.
@@ -144,14 +133,14 @@ def main():
             f.write(open(scenario).read().replace("seed = ", "seed = \"seven\" # ", 1))
         problem = pick_file(page, bad)
         if problem:
-            return fail(problem)
+            return cdp.fail(problem)
         sentence = "/uploads/broken-lesson.toml:"
         state = page.wait(lambda s: any(sentence in t for t in s["toasts"]), timeout=20)
         if state is None:
-            return fail("a broken file shows no file:line sentence: toasts %s" %
-                        page.state()["toasts"])
+            return cdp.fail("a broken file shows no file:line sentence: toasts %s" %
+                            page.state()["toasts"])
         if state["sim"]["file"] != want:
-            return fail("a broken file replaced the open scenario")
+            return cdp.fail("a broken file replaced the open scenario")
         print("picker: %s" % next(t for t in state["toasts"] if sentence in t))
         return 0
     finally:

@@ -23,10 +23,6 @@ def order(state, number):
     return next(o for o in state["sim"]["a"]["orders"] if o["number"] == number)
 
 
-def fail(message):
-    sys.stderr.write("FAIL: %s\n" % message)
-    return 1
-
 
 def crash_through_menu(page, name, press):
     """Opens `name`'s menu with press(x, y), then picks Crash the cook with a tap or click."""
@@ -58,24 +54,24 @@ def main():
         page.call("Page.navigate", url=base + "?scenario=03-a-cook-faints&at=1m45s&paused")
         state = page.wait(lambda s: s["frames"] >= 5, timeout=90)
         if state is None:
-            return fail("the page drew no frames")
+            return cdp.fail("the page drew no frames")
         held = cook(state, "grill-3")["held"]
         if held != [1]:
-            return fail("grill-3 holds %s at 1m45s, expected [1]" % held)
+            return cdp.fail("grill-3 holds %s at 1m45s, expected [1]" % held)
 
         # The mouse: right button on grill-3, left on Crash.
         def mouse(x, y, what):
             page.click(x, y, "right" if what == "menu" else "left")
         problem = crash_through_menu(page, "grill-3", mouse)
         if problem:
-            return fail("mouse: " + problem)
+            return cdp.fail("mouse: " + problem)
         state = page.wait(lambda s: any(1 in k["held"] for k in s["sim"]["a"]["cooks"]))
         if state is None:
-            return fail("nobody holds order 1 again after grill-3 crashed")
+            return cdp.fail("nobody holds order 1 again after grill-3 crashed")
         holder = [k["name"] for k in state["sim"]["a"]["cooks"] if 1 in k["held"]]
         steps = " ".join(str(step) for step in order(state, 1)["steps"])
         if holder != ["grill-2"] or "requeued" not in steps:
-            return fail("order 1 after grill-3 crashed: held by %s, steps %s" % (holder, steps))
+            return cdp.fail("order 1 after grill-3 crashed: held by %s, steps %s" % (holder, steps))
         print("mouse: grill-3 crashed, order 1 given again to %s" % holder[0])
 
         # A finger: a long press opens drinks-1's menu, a tap picks Crash.
@@ -83,7 +79,7 @@ def main():
             page.touch(x, y, 0.8 if what == "menu" else 0.1)
         problem = crash_through_menu(page, "drinks-1", finger)
         if problem:
-            return fail("touch: " + problem)
+            return cdp.fail("touch: " + problem)
         print("touch: a long press and a tap crashed drinks-1")
 
         # A finger dragged along the timeline travels in time: from a tenth of it to the middle
@@ -94,8 +90,8 @@ def main():
         state = page.wait(lambda s: abs(s["sim"]["time_us"] - 300_000_000) <= 5_000_000,
                           timeout=20)
         if state is None:
-            return fail("a drag along the timeline to its middle went to %s, expected 05:00" %
-                        page.state()["sim"]["time"])
+            return cdp.fail("a drag along the timeline to its middle went to %s, expected 05:00" %
+                            page.state()["sim"]["time"])
         print("touch: a drag along the timeline went to %s" % state["sim"]["time"])
 
         # The clipboard is the page's: type in the log's order filter, select all, copy.
@@ -106,24 +102,25 @@ def main():
         page.ctrl("c")
         copied = page.eval("Module.wmqClipboard")
         if copied != "42":
-            return fail("Ctrl+C in the order filter put %r on the clipboard, expected '42'" % copied)
+            return cdp.fail("Ctrl+C in the order filter put %r on the clipboard, expected '42'" %
+                            copied)
         print("clipboard: Ctrl+C copied the filter's text")
         page.key("Escape", 27)  # leave the text field: ImGui keeps shortcuts from a typing user
 
         # F2: Bahasa Indonesia.
         page.key("F2", 113)
         if page.wait(lambda s: s["language"] == "id", timeout=10) is None:
-            return fail("F2 did not switch the page to Bahasa Indonesia")
+            return cdp.fail("F2 did not switch the page to Bahasa Indonesia")
         print("F2: the page speaks Bahasa Indonesia")
         # F12: a screenshot, offered as a download (a PNG read back from WebGL).
         page.key("F12", 123)
         if page.wait(lambda s: len(s["screenshots"]) == 1, timeout=10) is None:
-            return fail("F12 took no screenshot")
+            return cdp.fail("F12 took no screenshot")
         downloads = page.eval("Module.wmqDownloads || []")
         png = [137, 80, 78, 71, 13, 10, 26, 10]
         if len(downloads) != 1 or not downloads[0]["name"].startswith("warungmq-") or \
                 downloads[0]["head"] != png or downloads[0]["size"] < 20000:
-            return fail("F12 offered %s, expected one warungmq-*.png download" % downloads)
+            return cdp.fail("F12 offered %s, expected one warungmq-*.png download" % downloads)
         print("F12: %s offered as a download (%d bytes)" % (downloads[0]["name"],
                                                            downloads[0]["size"]))
 
@@ -132,16 +129,16 @@ def main():
         r = page.state()["anchors"]["view.inspector"]
         page.click(r["x"] + 18, r["y"] + 12)  # the window's collapse arrow
         if page.wait(lambda s: s["anchors"]["view.inspector"]["h"] < 40, timeout=10) is None:
-            return fail("the Inspector did not collapse")
+            return cdp.fail("the Inspector did not collapse")
         if page.wait(lambda s: page.eval(
                 "window.localStorage.getItem('warungmq.imgui.ini') != null"), timeout=15) is None:
-            return fail("no window layout in localStorage 15 s after a change")
+            return cdp.fail("no window layout in localStorage 15 s after a change")
         page.call("Page.reload")
         page.wait(lambda s: s["frames"] < 3, timeout=20)  # the new page's first frames
         state = page.wait(lambda s: s["frames"] >= 5, timeout=60)
         if state is None or state["anchors"]["view.inspector"]["h"] >= 40:
-            return fail("after a reload the Inspector is open again: %s" %
-                        (state and state["anchors"]["view.inspector"]))
+            return cdp.fail("after a reload the Inspector is open again: %s" %
+                            (state and state["anchors"]["view.inspector"]))
         print("layout: the collapsed Inspector stays collapsed after a reload")
         print("commands: %s" % page.state()["commands"])
         return 0

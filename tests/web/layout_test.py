@@ -25,10 +25,6 @@ import page as cdp  # noqa: E402
 LESSON = "?scenario=03-a-cook-faints&at=1m45s&paused"
 
 
-def fail(message):
-    sys.stderr.write("FAIL: %s\n" % message)
-    return 1
-
 
 def moment(size, scale, mobile=False, shot=None, then=None):
     """The page's state at lesson 3, 1m45s on a screen of `size` CSS pixels at `scale`."""
@@ -87,8 +83,8 @@ def main():
     one, zoomed = moment((1280, 720), 1, then=zoom)
     two, _ = moment((1280, 720), 2, shot=os.path.join(work, "dpr2.png"))
     if two["window"] != {"width": 2560, "height": 1440} or two["ui_scale"] != 2:
-        return fail("at a ratio of 2 the canvas is %s, ui_scale %s" % (two["window"],
-                                                                      two["ui_scale"]))
+        return cdp.fail("at a ratio of 2 the canvas is %s, ui_scale %s" % (two["window"],
+                                                                          two["ui_scale"]))
     bad = []
     for anchor in ("menubar", "view.scene", "view.narration", "view.broker"):
         a, b = rect(two, anchor), rect(one, anchor)
@@ -101,12 +97,12 @@ def main():
     if small[0] < 1.8 * small[1]:
         bad.append("smallest text %.1f px at ratio 2, %.1f px at ratio 1" % small)
     if bad:
-        return fail("the UI at a ratio of 2 is not the same layout twice as large: " +
-                    "; ".join(bad))
+        return cdp.fail("the UI at a ratio of 2 is not the same layout twice as large: " +
+                        "; ".join(bad))
     print("ratio 2: 2560x1440, menu bar %d px high (%d at 1), smallest text %.0f px (%.0f)" %
           (rect(two, "menubar")["h"], rect(one, "menubar")["h"], small[0], small[1]))
     if zoomed is None:
-        return fail("after zooming to 150%% the page did not redraw at ui_scale 1.5")
+        return cdp.fail("after zooming to 150%% the page did not redraw at ui_scale 1.5")
     print("zoom 150%%: ui_scale %s, menu bar %d px high, frames going on" %
           (zoomed["ui_scale"], rect(zoomed, "menubar")["h"]))
 
@@ -114,24 +110,25 @@ def main():
                             then=long_press_cook)
     w, h = phone["window"]["width"], phone["window"]["height"]
     if (w, h) != (2532, 1170):
-        return fail("the phone's canvas is %dx%d, expected 2532x1170" % (w, h))
+        return cdp.fail("the phone's canvas is %dx%d, expected 2532x1170" % (w, h))
     scene, story = rect(phone, "view.scene"), rect(phone, "view.narration")
     if scene is None or story is None:
-        return fail("on the phone the scene (%s) or the story (%s) is not shown" % (scene, story))
+        return cdp.fail("on the phone the scene (%s) or the story (%s) is not shown" %
+                        (scene, story))
     for name, r, min_w in (("scene", scene, 0.4), ("story", story, 0.2)):
         inside = r["x"] >= 0 and r["y"] >= 0 and r["x"] + r["w"] <= w + 1 and \
             r["y"] + r["h"] <= h + 1
         if not inside or r["w"] < min_w * w or r["h"] < 0.5 * h:
-            return fail("on the phone the %s is at %s in a %dx%d canvas" % (name, r, w, h))
+            return cdp.fail("on the phone the %s is at %s in a %dx%d canvas" % (name, r, w, h))
     overlap_w = min(scene["x"] + scene["w"], story["x"] + story["w"]) - max(scene["x"], story["x"])
     overlap_h = min(scene["y"] + scene["h"], story["y"] + story["h"]) - max(scene["y"], story["y"])
     if overlap_w > 4 and overlap_h > 4:
-        return fail("on the phone the story (%s) covers the scene (%s)" % (story, scene))
+        return cdp.fail("on the phone the story (%s) covers the scene (%s)" % (story, scene))
     if phone["ui"]["min_text_px"] < 3 * 11:
-        return fail("on the phone the smallest text is %.0f device pixels (%.0f CSS pixels)" %
-                    (phone["ui"]["min_text_px"], phone["ui"]["min_text_px"] / 3))
+        return cdp.fail("on the phone the smallest text is %.0f device pixels (%.0f CSS pixels)" %
+                        (phone["ui"]["min_text_px"], phone["ui"]["min_text_px"] / 3))
     if problem:
-        return fail("phone: " + problem)
+        return cdp.fail("phone: " + problem)
     print("phone 844x390 at 3: scene %s, story %s, smallest text %.0f CSS px; "
           "a long press opens a cook's menu" % (scene, story, phone["ui"]["min_text_px"] / 3))
     return 0

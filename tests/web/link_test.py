@@ -28,10 +28,6 @@ BROKEN_SENTENCE = 'This link names a lesson WarungMQ does not have: "no-such-les
 SAME = ["sim", "seed", "language", "vocabulary", "projector", "missing_strings"]
 
 
-def fail(message):
-    sys.stderr.write("FAIL: %s\n" % message)
-    return 1
-
 
 def moment(state):
     sim = dict(state["sim"])
@@ -43,6 +39,19 @@ def differences(got, want):
     a, b = moment(got), moment(want)
     return ["%s: page %s, expected %s" % (k, json.dumps(a[k])[:200], json.dumps(b[k])[:200])
             for k in SAME if a[k] != b[k]]
+
+
+def opens_in_fresh_browser(link, copied):
+    """Opens `link` in a browser of its own (another device's); the differences from the state
+    `copied` it was copied at, or a sentence when it draws nothing."""
+    proc, page, profile = cdp.open_browser((1280, 720))
+    try:
+        state = open_at(page, link)
+        if state is None:
+            return ["the link drew no frames in a fresh browser"], None
+        return differences(state, copied), state
+    finally:
+        cdp.close_browser(proc, profile)
 
 
 def open_at(page, url):
@@ -63,62 +72,57 @@ def main():
         # A link lands on the moment the desktop shows for the same options.
         state = open_at(page, base + "#" + LESSON_3)
         if state is None:
-            return fail("the page at the link to lesson 3 drew no frames")
+            return cdp.fail("the page at the link to lesson 3 drew no frames")
         bad = differences(state, native)
         if bad or state["scenario"] != "/scenarios/03-a-cook-faints.toml":
-            return fail("the link to lesson 3 at 1m45s differs from the desktop (scenario %s): %s"
-                        % (state["scenario"], "; ".join(bad)))
+            return cdp.fail("the link to lesson 3 at 1m45s differs from the desktop (scenario %s): %s"
+                            % (state["scenario"], "; ".join(bad)))
         print("link: index.html#%s lands on the desktop's state" % LESSON_3)
 
         # File > Copy a link, in Bahasa Indonesia (the link carries the language).
         page.key("F2", 113)
         if page.wait(lambda s: s["language"] == "id", timeout=10) is None:
-            return fail("F2 did not switch the page to Bahasa Indonesia")
+            return cdp.fail("F2 did not switch the page to Bahasa Indonesia")
         page.click(*cdp.centre(page.state(), "menu.file"))
         state = page.wait(lambda s: "menu.copy_link" in s["anchors"], timeout=10)
         if state is None:
-            return fail("File opened no menu with Copy a link")
+            return cdp.fail("File opened no menu with Copy a link")
         time.sleep(0.2)
         page.click(*cdp.centre(page.state(), "menu.copy_link"))
         copied = page.wait(lambda s: s["link"]["copied"] and "view.link" in s["anchors"],
                            timeout=10)
         if copied is None:
-            return fail("Copy a link copied nothing or showed no link window: %s" %
-                        page.state()["link"])
+            return cdp.fail("Copy a link copied nothing or showed no link window: %s" %
+                            page.state()["link"])
         clip = page.eval("Module.wmqClipboard")
         want = base + "#v1/03-a-cook-faints?seed=5&t=1m45s&paused&lang=id"
         if clip != want or copied["link"]["shown"] != clip:
-            return fail("Copy a link: clipboard %r, window %r, expected %r" %
-                        (clip, copied["link"]["shown"], want))
+            return cdp.fail("Copy a link: clipboard %r, window %r, expected %r" %
+                            (clip, copied["link"]["shown"], want))
         print("copy: the clipboard and the link window hold %s" % clip)
     finally:
         cdp.close_browser(proc, profile)
 
     # The copied link in a fresh browser: the same moment; then a broken link.
+    bad, _ = opens_in_fresh_browser(clip, copied)
+    if bad:
+        return cdp.fail("the copied link opens another state: %s" % "; ".join(bad))
+    print("copy: the copied link opens the same state in a fresh browser")
     proc, page, profile = cdp.open_browser((1280, 720))
     try:
-        state = open_at(page, clip)
-        if state is None:
-            return fail("the copied link drew no frames")
-        bad = differences(state, copied)
-        if bad:
-            return fail("the copied link opens another state: %s" % "; ".join(bad))
-        print("copy: the copied link opens the same state in a fresh browser")
-
-        page.call("Page.navigate", url="about:blank")
         state = open_at(page, base + "#" + BROKEN)
         if state is None:
-            return fail("the page at a broken link drew no frames")
+            return cdp.fail("the page at a broken link drew no frames")
         problem = state["link"]["problem"]
         if problem != BROKEN_SENTENCE or problem != broken_native["link"]["problem"]:
-            return fail("a broken link says %r (desktop %r), expected %r" %
-                        (problem, broken_native["link"]["problem"], BROKEN_SENTENCE))
+            return cdp.fail("a broken link says %r (desktop %r), expected %r" %
+                            (problem, broken_native["link"]["problem"], BROKEN_SENTENCE))
         # The sandbox, named by its file (the page's file system has it at /scenarios).
         if os.path.basename(state["scenario"]) != os.path.basename(broken_native["scenario"]) \
                 or "toast" not in state["anchors"]:
-            return fail("a broken link opened %r (desktop %r), toast anchor %s" %
-                        (state["scenario"], broken_native["scenario"],
-                         state["anchors"].get("toast")))
+            return cdp.fail("a broken link opened %r (desktop %r), toast anchor %s" %
+                            (state["scenario"], broken_native["scenario"],
+                             state["anchors"].get("toast")))
         print("broken: #%s opens the sandbox and says: %s" % (BROKEN, problem))
     finally:
         cdp.close_browser(proc, profile)
@@ -127,17 +131,17 @@ def main():
     proc, page, profile = cdp.open_browser((1280, 720))
     try:
         if open_at(page, base) is None:
-            return fail("the sandbox drew no frames")
+            return cdp.fail("the sandbox drew no frames")
         page.key("F2", 113)
         page.key("F11", 122)
         if page.wait(lambda s: s["language"] == "id" and s["projector"], timeout=10) is None:
-            return fail("F2 and F11 did not give Bahasa Indonesia in projector mode")
+            return cdp.fail("F2 and F11 did not give Bahasa Indonesia in projector mode")
         page.call("Page.reload")
         page.wait(lambda s: s["frames"] < 3, timeout=20)  # the new page's first frames
         state = page.wait(lambda s: s["frames"] >= 5, timeout=60)
         if state is None or state["language"] != "id" or not state["projector"]:
-            return fail("after a reload: language %s, projector %s; expected id, true" %
-                        (state and state["language"], state and state["projector"]))
+            return cdp.fail("after a reload: language %s, projector %s; expected id, true" %
+                            (state and state["language"], state and state["projector"]))
         print("preferences: Bahasa Indonesia and projector mode survive a reload")
         return 0
     finally:

@@ -132,6 +132,14 @@ class Page:
         self.call("Input.dispatchMouseEvent", type="mouseReleased", x=x, y=y, button=button,
                   clickCount=1)
 
+    def click_anchor(self, anchor, timeout=10):
+        """Clicks the middle of `anchor` once it is drawn; False when it never is."""
+        if self.wait(lambda s: anchor in s["anchors"], timeout=timeout) is None:
+            return False
+        time.sleep(0.3)  # a menu or window that just opened settles over its first frames
+        self.click(*centre(self.state(), anchor))
+        return True
+
     def key(self, name, virtual_code):
         """Presses and releases a key, held over several frames: ImGui 1.86 samples the keys
         once a frame, so a press and release inside one frame would be missed."""
@@ -182,6 +190,12 @@ class Page:
         self.call("Input.dispatchTouchEvent", type="touchStart", touchPoints=[{"x": x, "y": y}])
         time.sleep(hold_s)
         self.call("Input.dispatchTouchEvent", type="touchEnd", touchPoints=[])
+
+
+def fail(message):
+    """A test's failure: its reason on stderr, and the exit code 1."""
+    sys.stderr.write("FAIL: %s\n" % message)
+    return 1
 
 
 def centre(state, anchor):

@@ -14,20 +14,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import page as cdp  # noqa: E402
-from link_test import differences, open_at  # noqa: E402
+from link_test import open_at, opens_in_fresh_browser  # noqa: E402
 
 
-def fail(message):
-    sys.stderr.write("FAIL: %s\n" % message)
-    return 1
-
-
-def click_anchor(page, anchor, timeout=10):
-    if page.wait(lambda s: anchor in s["anchors"], timeout=timeout) is None:
-        return False
-    time.sleep(0.3)  # a menu or window that just opened settles over its first frames
-    page.click(*cdp.centre(page.state(), anchor))
-    return True
 
 
 def scroll_to(page, anchor, window):
@@ -58,52 +47,45 @@ def main():
     proc, page, profile = cdp.open_browser((1280, 720))
     try:
         if open_at(page, url) is None:
-            return fail("%s drew no frames" % url)
+            return cdp.fail("%s drew no frames" % url)
         page.ctrl("o")
         if not scroll_to(page, "picker.persistence", "view.scenarios") or \
-                not click_anchor(page, "picker.persistence"):
-            return fail("File > Open does not list lesson 7")
+                not page.click_anchor("picker.persistence"):
+            return cdp.fail("File > Open does not list lesson 7")
         state = page.wait(lambda s: s["sim"]["file"].endswith("07-persistence.toml"), timeout=30)
         if state is None:
-            return fail("lesson 7 did not open: %s" % page.state()["sim"]["file"])
+            return cdp.fail("lesson 7 did not open: %s" % page.state()["sim"]["file"])
         # The lesson waits at its first words for the teacher: Play, and the lunch service runs.
-        if not click_anchor(page, "controls.play"):
-            return fail("no Play button")
+        if not page.click_anchor("controls.play"):
+            return cdp.fail("no Play button")
         if page.wait(lambda s: s["sim"]["time_us"] > 20_000_000, timeout=60) is None:
-            return fail("lesson 7 did not play: at %s" % page.state()["sim"]["time"])
-        if not click_anchor(page, "controls.crash_broker"):
-            return fail("no Crash the broker button")
+            return cdp.fail("lesson 7 did not play: at %s" % page.state()["sim"]["time"])
+        if not page.click_anchor("controls.crash_broker"):
+            return cdp.fail("no Crash the broker button")
         if page.wait(lambda s: s["sim"]["a"]["broker_down"], timeout=10) is None:
-            return fail("the broker is not down after its button was clicked")
+            return cdp.fail("the broker is not down after its button was clicked")
         page.key("Space", 32)  # pause, so the link names a still moment
         if page.wait(lambda s: not s["sim"]["playing"], timeout=10) is None:
-            return fail("Space did not pause")
+            return cdp.fail("Space did not pause")
         page.key("F2", 113)
         if page.wait(lambda s: s["language"] == "id", timeout=10) is None:
-            return fail("F2 did not switch to Bahasa Indonesia")
-        if not click_anchor(page, "menu.file") or not click_anchor(page, "menu.copy_link"):
-            return fail("no File > Copy a link")
+            return cdp.fail("F2 did not switch to Bahasa Indonesia")
+        if not page.click_anchor("menu.file") or not page.click_anchor("menu.copy_link"):
+            return cdp.fail("no File > Copy a link")
         copied = page.wait(lambda s: s["link"]["copied"], timeout=10)
         if copied is None:
-            return fail("Copy a link copied nothing: %s" % page.state()["link"])
+            return cdp.fail("Copy a link copied nothing: %s" % page.state()["link"])
         link = page.eval("Module.wmqClipboard")
         print("teacher: lesson 7, broker crashed at %s, paused, Bahasa Indonesia; link %s" %
               (copied["sim"]["time"], link))
     finally:
         cdp.close_browser(proc, profile)
 
-    proc, page, profile = cdp.open_browser((1280, 720))
-    try:
-        state = open_at(page, link)
-        if state is None:
-            return fail("the link drew no frames in a fresh browser")
-        bad = differences(state, copied)
-        if bad or not state["sim"]["a"]["broker_down"]:
-            return fail("the link opens another moment: %s" % "; ".join(bad))
-        print("student: the link opens the same moment, broker down, in Bahasa Indonesia")
-        return 0
-    finally:
-        cdp.close_browser(proc, profile)
+    bad, state = opens_in_fresh_browser(link, copied)
+    if bad or not state["sim"]["a"]["broker_down"]:
+        return cdp.fail("the link opens another moment: %s" % "; ".join(bad))
+    print("student: the link opens the same moment, broker down, in Bahasa Indonesia")
+    return 0
 
 
 if __name__ == "__main__":
