@@ -124,9 +124,17 @@ TlsLink::Io TlsLink::read(char* buf, size_t size, size_t& done) {
     }
   }
   if (plain_) return Io::kNotTls;
-  ERR_clear_error();
-  errno = 0;  // SSL_ERROR_SYSCALL's errno must be this call's
-  return result(SSL_read(ssl_, buf, static_cast<int>(std::min<size_t>(size, INT32_MAX))), done);
+  // The handshake's last step and the first frames can come in one segment: the read that
+  // finishes the handshake (and sends TLS 1.3's session tickets) may then stop with "want
+  // read" while OpenSSL already holds the frames, which epoll will never announce. Read on
+  // while it holds anything.
+  for (;;) {
+    ERR_clear_error();
+    errno = 0;  // SSL_ERROR_SYSCALL's errno must be this call's
+    const Io io =
+        result(SSL_read(ssl_, buf, static_cast<int>(std::min<size_t>(size, INT32_MAX))), done);
+    if (io != Io::kWouldBlock || wants_write_ || SSL_has_pending(ssl_) != 1) return io;
+  }
 }
 
 TlsLink::Io TlsLink::write(const char* buf, size_t size, size_t& done) {
