@@ -28,7 +28,13 @@ skip_unless xvfb-run xvfb
 fresh_dir "$work"
 cd "$work" || fail "cannot enter $work"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# Each server its own free port (port + 1 may be anyone's).
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])'
+}
+port=$(free_port)
+broken_port=$(free_port)
+classroom_port=$(free_port)
 WMQ_WEB_NO_BUILD=1 bash "$root/tools/web" --serve --port "$port" >serve.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
@@ -86,12 +92,12 @@ PY
   --timeout 60 --expect-error "WarungMQ needs WebGL2" || fail "no WebGL2 does not say so"
 mkdir -p broken
 cp "$site/index.html" "$site/warungmq.js" "$site/warungmq.data" broken/
-/usr/bin/python3 -m http.server --bind 127.0.0.1 --directory broken "$((port + 1))" \
+/usr/bin/python3 -m http.server --bind 127.0.0.1 --directory broken "$broken_port" \
   >broken.log 2>&1 &
 broken_server=$!
 trap 'kill $server $broken_server 2>/dev/null; wait 2>/dev/null' EXIT
 sleep 0.5
-/usr/bin/python3 "$here/page.py" "http://127.0.0.1:$((port + 1))/" --timeout 60 \
+/usr/bin/python3 "$here/page.py" "http://127.0.0.1:$broken_port/" --timeout 60 \
   --expect-error "warungmq.wasm could not be loaded" || fail "a missing wasm does not say so"
 
 # Links to a moment and preferences (link_test.py): the lesson 3 link against the desktop's
@@ -115,7 +121,7 @@ timeout 60 xvfb-run -a -s "$XVFB_SCREEN" "$app" gui --link v1/no-such-lesson --f
 
 # The teacher's walk, at the address a classroom server prints (--bind 0.0.0.0): lesson 7, the
 # broker crashed by a click, Bahasa Indonesia, a copied link opened in a fresh browser.
-WMQ_WEB_NO_BUILD=1 bash "$root/tools/web" --serve --bind 0.0.0.0 --port "$((port + 2))" \
+WMQ_WEB_NO_BUILD=1 bash "$root/tools/web" --serve --bind 0.0.0.0 --port "$classroom_port" \
   >classroom.log 2>&1 &
 classroom=$!
 trap 'kill $server $broken_server $classroom 2>/dev/null; wait 2>/dev/null' EXIT
