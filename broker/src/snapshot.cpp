@@ -53,6 +53,8 @@ BrokerSnapshot Broker::Impl::snapshot() const {
     snap.store.pending_writes = store_->pending();
     snap.store.commits = st.commits;
     snap.store.failed_commits = st.failed_commits;
+    snap.store.disk_full = st.disk_full;
+    snap.store.last_failure = std::move(st.last_failure);
     snap.store.file_bytes = st.file_bytes;
     snap.store.last_commit_at = last_commit_at_;
   }

@@ -429,6 +429,7 @@ class SqliteStore final : public Store {
   MessageId committed_max_id_ = 0;             // meta.max_message_id as committed
   int64_t committed_message_count_ = 0;        // meta.message_count as committed
   std::string error_;                          // SQLite's words for the last failed statement
+  int error_code_ = SQLITE_OK;                 // and its (extended) code
   std::string header_scratch_;                 // encoded headers of the row being inserted
   StoreStats stats_;                           // file_bytes and pending are filled in by stats()
   mutable std::optional<int64_t> file_bytes_;  // nullopt: changed by a commit since last read
@@ -538,7 +539,10 @@ Status SqliteStore::init(const StoreOptions& options) {
 bool SqliteStore::run(StatementId id, int64_t* changed) {
   sqlite3_stmt* s = stmt(id);
   const int rc = sqlite3_step(s);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW) error_ = sqlite3_errmsg(db_);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    error_ = sqlite3_errmsg(db_);
+    error_code_ = sqlite3_extended_errcode(db_);
+  }
   sqlite3_reset(s);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) return false;
   if (changed != nullptr) *changed += sqlite3_changes64(db_);
@@ -657,18 +661,22 @@ Status SqliteStore::write(StoreBatch& batch) {
   if (!ok) {
     // Some errors (a full disk among them) may already have rolled the
     // transaction back; only roll back what is still open.
+    const std::string first_error = error_;
+    const int first_code = error_code_;
     if (sqlite3_get_autocommit(db_) == 0) {
-      const std::string first_error = error_;
       (void)run(kRollback);  // nothing more to do if it fails: the batch is dropped anyway
       error_ = first_error;
     }
     file_bytes_.reset();  // a rolled-back transaction may still have grown the WAL
     ++stats_.failed_commits;
+    stats_.disk_full = (first_code & 0xff) == SQLITE_FULL;
+    stats_.last_failure = first_error;
     return io_error(path_, "commit failed: " + error_);
   }
   committed_max_id_ = std::max(committed_max_id_, batch.max_inserted_id());
   committed_message_count_ += message_delta;
   ++stats_.commits;
+  stats_.disk_full = false;
   stats_.rows_written += static_cast<uint64_t>(rows);
   file_bytes_.reset();
   return Status::ok();

@@ -540,6 +540,9 @@ std::string StompServer::stats_line() const {
       line += " (" + std::to_string(snap.store.failed_commits) + " failed)";
     if (options_.commit_thread != nullptr)
       line += ", " + std::to_string(options_.commit_thread->running()) + " running";
+    // SENDs are refused ("message not saved") until a commit finds room again.
+    if (snap.store.disk_full)
+      line += "; disk full: the last commit failed (" + snap.store.last_failure + ")";
   }
   return line;
 }

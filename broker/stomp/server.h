@@ -176,7 +176,8 @@ class StompServer {
   uint64_t last_disk_free() const { return last_disk_free_; }
   // One line of the server's state, as --stats logs it: connections and
   // paused publishers, the bytes messages hold against max_memory, both
-  // alarms (on/off), messages ready and unacked, commits made and running.
+  // alarms (on/off), messages ready and unacked, commits made and running,
+  // and "disk full" while the last commit failed for want of room.
   std::string stats_line() const;
 
  private:

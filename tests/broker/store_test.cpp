@@ -704,6 +704,8 @@ TEST_CASE("a commit on a full disk fails with SQLite's words and writes nothing 
     CHECK(store->pending() == 0);
     CHECK(store->stats().failed_commits == 1);
     CHECK(store->stats().commits == 1);
+    CHECK(store->stats().disk_full);
+    CHECK(store->stats().last_failure == "database or disk is full");
   }
   Recovered r = recover_all(path);
   CHECK(ids_of(r, 1) == std::vector<MessageId>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
@@ -729,6 +731,7 @@ TEST_CASE("after a failed commit the store commits again once space allows") {
       s = store->commit();
     }
     CHECK(s.message() == quoted(path) + ": commit failed: database or disk is full");
+    CHECK(store->stats().disk_full);
     const MessageId last_committed = next - 51;
     REQUIRE(last_committed > 50);
     // Acks free space; the next publishes fit again.
@@ -738,6 +741,9 @@ TEST_CASE("after a failed commit the store commits again once space allows") {
     store->insert_message(1, make_payload(next, "after"), kNever, 0);
     commit_ok(*store);
     CHECK(store->stats().failed_commits == 1);
+    // A commit that went through says the disk has room again; the reason stays on record.
+    CHECK_FALSE(store->stats().disk_full);
+    CHECK(store->stats().last_failure == "database or disk is full");
     store.reset();
     Recovered r = recover_all(path);
     REQUIRE(!r.messages.empty());
@@ -762,6 +768,7 @@ TEST_CASE("a commit that fails half-way rolls back what it wrote, and the store 
     CHECK(s.message() ==
           quoted(path) + ": commit failed: UNIQUE constraint failed: messages.queue, messages.id");
     CHECK(store->stats().failed_commits == 1);
+    CHECK_FALSE(store->stats().disk_full);  // a failure, but not for want of room
     store->insert_message(1, make_payload(3, "next"), kNever, 0);
     commit_ok(*store);
   }

@@ -641,3 +641,65 @@ TEST_CASE("a commit that fails after the server is gone is not logged through it
   for (const std::string& line : log.get())
     CHECK(line.find("commit failed") == std::string::npos);
 }
+
+TEST_CASE("a full disk shows in the stats line until a commit goes through again") {
+  TempDir dir;
+  {
+    auto probe = Store::open(dir.file());
+    REQUIRE(probe.is_ok());
+  }
+  StoreOptions so;
+  so.TEST_max_page_count = 12;  // a full disk after a few messages
+  auto store = Store::open(dir.file(), so);
+  REQUIRE(store.is_ok());
+  auto threaded = std::make_unique<CommitThread>(std::move(store).value());
+  CommitThread& ct = *threaded;
+  SteadyClock clock;
+  Broker broker(clock);
+  REQUIRE(broker.attach_store(std::move(threaded)).is_ok());
+  broker.register_content_type("text/plain");
+  QueueOptions durable;
+  durable.durable = true;
+  REQUIRE(broker.declare_queue("q", durable).is_ok());
+  REQUIRE(broker.flush().is_ok());
+  broker.drain();
+  ServerOptions o;
+  o.port = 0;
+  o.commit_thread = &ct;
+  StompServer server(broker, o);
+  REQUIRE(server.listen().is_ok());
+  CHECK(server.stats_line().find("disk full") == std::string::npos);
+
+  const SessionId s = broker.open_session(SessionOptions{}, nullptr);
+  REQUIRE(broker.connected(s).is_ok());
+  auto publish = [&](size_t body) {
+    Message m;
+    m.body = std::string(body, 'x');
+    m.content_type = "text/plain";
+    m.routing_key = "q";
+    m.persistent = true;
+    REQUIRE(broker.publish(s, "", m).is_ok());
+  };
+  for (int i = 0; i < 60; ++i)
+    publish(2000);
+  REQUIRE(broker.flush().is_ok());
+  broker.drain();
+  REQUIRE(broker.snapshot().store.failed_commits == 1);
+  const std::string full = server.stats_line();
+  INFO(full);
+  CHECK(full.find("1 failed") != std::string::npos);
+  CHECK(full.find("; disk full: the last commit failed (database or disk is full)") !=
+        std::string::npos);
+  CHECK(broker.snapshot().store.disk_full);
+
+  // A small message fits again: the alarm goes, the count of failures stays.
+  publish(10);
+  REQUIRE(broker.flush().is_ok());
+  broker.drain();
+  const std::string after = server.stats_line();
+  INFO(after);
+  CHECK(after.find("disk full") == std::string::npos);
+  CHECK(after.find("1 failed") != std::string::npos);
+  CHECK_FALSE(broker.snapshot().store.disk_full);
+  CHECK(broker.snapshot().store.last_failure == "database or disk is full");
+}

@@ -73,6 +73,8 @@ struct StoreSnapshot {
   uint64_t pending_writes = 0;
   uint64_t commits = 0;
   uint64_t failed_commits = 0;
+  bool disk_full = false;    // the last commit found the disk full (StoreStats::disk_full)
+  std::string last_failure;  // why the last failed commit failed; empty = none has
   int64_t file_bytes = 0;
   Micros last_commit_at = -1;  // -1 = never
 };

@@ -113,6 +113,12 @@ struct StoreStats {
   uint64_t rows_written = 0;    // inserts + updates + deletes applied
   uint64_t pending = 0;         // writes waiting for the next commit
   int64_t file_bytes = 0;       // database file + WAL, as last seen after a commit
+  // The last commit failed because the disk (or the file's page limit) is
+  // full (SQLITE_FULL); the next commit that succeeds clears it.
+  bool disk_full = false;
+  // The store's words for why the last failed commit failed ("database or
+  // disk is full"); empty until one fails. Kept after later successes.
+  std::string last_failure;
 };
 
 class StoreBatch;
