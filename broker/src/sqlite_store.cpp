@@ -340,14 +340,14 @@ bool decode_headers(std::string_view in, std::vector<Header>& out) {
   return true;
 }
 
-class SqliteStore final : public Store {
+class SqliteStore final : public BatchedStore {
  public:
   SqliteStore(std::string path, sqlite3* db, std::unique_ptr<FileLock> lock)
       : path_(std::move(path)), db_(db), lock_(std::move(lock)) {}
 
   ~SqliteStore() override {
     // Pending writes are dropped, as in a killed process: nothing is committed.
-    drop_batch();
+    batch_.clear();
     statements_.clear();
     sqlite3_close_v2(db_);
     // lock_ is released after the connection is closed (member order).
@@ -358,26 +358,13 @@ class SqliteStore final : public Store {
 
   Result<Recovered> recover() override;
 
-  void put_exchange(const ExchangeRecord& exchange) override { batch_.put_exchange(exchange); }
-  void delete_exchange(const std::string& name) override { batch_.delete_exchange(name); }
-  void put_queue(const QueueRecord& queue) override { batch_.put_queue(queue); }
-  void delete_queue(QueueKey queue) override { batch_.delete_queue(queue); }
-  void put_binding(const BindingRecord& b) override { batch_.put_binding(b); }
-  void delete_binding(const BindingRecord& b) override { batch_.delete_binding(b); }
-
   void insert_message(QueueKey queue, PayloadRef payload, Micros entry_expires_at,
                       uint32_t delivery_count) override {
     assert((!payload || payload->id() <= static_cast<MessageId>(INT64_MAX)) &&
            "Store::insert_message: message ids above INT64_MAX do not fit SQLite's INTEGER");
-    batch_.insert_message(queue, std::move(payload), entry_expires_at, delivery_count);
+    BatchedStore::insert_message(queue, std::move(payload), entry_expires_at, delivery_count);
   }
-  void set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) override {
-    batch_.set_delivery_count(queue, id, delivery_count);
-  }
-  void remove_message(QueueKey queue, MessageId id) override { batch_.remove_message(queue, id); }
 
-  size_t pending() const override { return batch_.pending(); }
-  Status commit() override;
   Status write(StoreBatch& batch) override;
 
   StoreStats stats() const override {
@@ -414,7 +401,6 @@ class SqliteStore final : public Store {
   bool run(StatementId id, int64_t* changed = nullptr);
   // Everything commit() writes between BEGIN and COMMIT.
   bool apply_batch(StoreBatch& batch, int64_t& rows, int64_t& message_delta);
-  void drop_batch();
   // The sizes only change inside commit() (appends, checkpoints), so they
   // are read when asked for after one, not on every commit.
   int64_t file_bytes() const;
@@ -423,8 +409,6 @@ class SqliteStore final : public Store {
   sqlite3* const db_;
   const std::unique_ptr<FileLock> lock_;
   std::vector<std::unique_ptr<Stmt>> statements_;
-
-  StoreBatch batch_;  // the pending batch, coalesced by the rules of store_batch.h
 
   MessageId committed_max_id_ = 0;             // meta.max_message_id as committed
   int64_t committed_message_count_ = 0;        // meta.message_count as committed
@@ -642,12 +626,6 @@ bool SqliteStore::apply_batch(StoreBatch& batch, int64_t& rows, int64_t& message
   return true;
 }
 
-Status SqliteStore::commit() {
-  Status st = write(batch_);
-  drop_batch();
-  return st;
-}
-
 Status SqliteStore::write(StoreBatch& batch) {
   // An id handed out and coalesced away still counts as used: the meta row
   // must learn of it, or a recovered broker could hand it out again.
@@ -680,10 +658,6 @@ Status SqliteStore::write(StoreBatch& batch) {
   stats_.rows_written += static_cast<uint64_t>(rows);
   file_bytes_.reset();
   return Status::ok();
-}
-
-void SqliteStore::drop_batch() {
-  batch_.clear();
 }
 
 int64_t SqliteStore::file_bytes() const {

@@ -39,7 +39,7 @@
 
 namespace wmq::stomp {
 
-class CommitThread final : public Store {
+class CommitThread final : public BatchedStore {
  public:
   // Takes the inner store (not null; it must support write()). Starts the
   // writer thread.
@@ -50,22 +50,6 @@ class CommitThread final : public Store {
 
   Result<Recovered> recover() override;
 
-  void put_exchange(const ExchangeRecord& exchange) override { batch_.put_exchange(exchange); }
-  void delete_exchange(const std::string& name) override { batch_.delete_exchange(name); }
-  void put_queue(const QueueRecord& queue) override { batch_.put_queue(queue); }
-  void delete_queue(QueueKey queue) override { batch_.delete_queue(queue); }
-  void put_binding(const BindingRecord& b) override { batch_.put_binding(b); }
-  void delete_binding(const BindingRecord& b) override { batch_.delete_binding(b); }
-  void insert_message(QueueKey queue, PayloadRef payload, Micros entry_expires_at,
-                      uint32_t delivery_count) override {
-    batch_.insert_message(queue, std::move(payload), entry_expires_at, delivery_count);
-  }
-  void set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) override {
-    batch_.set_delivery_count(queue, id, delivery_count);
-  }
-  void remove_message(QueueKey queue, MessageId id) override { batch_.remove_message(queue, id); }
-
-  size_t pending() const override { return batch_.pending(); }
   Status commit() override;
   void commit_async(CommitDone done) override;
   void drain() override;
@@ -104,7 +88,6 @@ class CommitThread final : public Store {
 
   std::unique_ptr<Store> inner_;
   const std::string path_;
-  StoreBatch batch_;  // the pending batch, the broker's thread's own
   size_t handed_over_ = 0;
   std::function<void(const Status&)> failure_log_;
   int event_fd_ = -1;

@@ -20,7 +20,7 @@ Result<std::unique_ptr<Store>> MemoryStore::open(std::shared_ptr<MemoryDisk> dis
 
 MemoryStore::~MemoryStore() {
   // Pending writes are dropped, as in a killed process.
-  drop_batch();
+  batch_.clear();
   disk_->open = false;
 }
 
@@ -39,50 +39,17 @@ Result<Recovered> MemoryStore::recover() {
   return out;
 }
 
-void MemoryStore::put_exchange(const ExchangeRecord& x) {
-  batch_.put_exchange(x);
-}
-void MemoryStore::delete_exchange(const std::string& name) {
-  batch_.delete_exchange(name);
-}
-void MemoryStore::put_queue(const QueueRecord& q) {
-  batch_.put_queue(q);
-}
-void MemoryStore::delete_queue(QueueKey queue) {
-  batch_.delete_queue(queue);
-}
-void MemoryStore::put_binding(const BindingRecord& b) {
-  batch_.put_binding(b);
-}
-void MemoryStore::delete_binding(const BindingRecord& b) {
-  batch_.delete_binding(b);
-}
-void MemoryStore::insert_message(QueueKey queue, PayloadRef payload, Micros entry_expires_at,
-                                 uint32_t delivery_count) {
-  batch_.insert_message(queue, std::move(payload), entry_expires_at, delivery_count);
-}
-void MemoryStore::set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) {
-  batch_.set_delivery_count(queue, id, delivery_count);
-}
-void MemoryStore::remove_message(QueueKey queue, MessageId id) {
-  batch_.remove_message(queue, id);
-}
-
-size_t MemoryStore::pending() const {
-  return batch_.pending();
-}
-
-Status MemoryStore::commit() {
-  if (pending() == 0 && batch_.max_inserted_id() <= disk_->max_message_id) return Status::ok();
+Status MemoryStore::write(StoreBatch& batch) {
+  if (batch.pending() == 0 && batch.max_inserted_id() <= disk_->max_message_id) return Status::ok();
   MemoryDisk& d = *disk_;
   uint64_t rows = 0;
-  for (QueueKey q : batch_.purged_queues()) {
+  for (QueueKey q : batch.purged_queues()) {
     auto lo = d.messages.lower_bound({q, 0});
     auto hi = d.messages.lower_bound({q + 1, 0});
     rows += static_cast<uint64_t>(std::distance(lo, hi));
     d.messages.erase(lo, hi);
   }
-  for (const auto& [name, rec] : batch_.exchanges()) {
+  for (const auto& [name, rec] : batch.exchanges()) {
     if (rec) {
       d.exchanges[name] = *rec;
     } else {
@@ -90,7 +57,7 @@ Status MemoryStore::commit() {
     }
     ++rows;
   }
-  for (const auto& [key, rec] : batch_.queues()) {
+  for (const auto& [key, rec] : batch.queues()) {
     if (rec) {
       d.queues[key] = *rec;
     } else {
@@ -98,7 +65,7 @@ Status MemoryStore::commit() {
     }
     ++rows;
   }
-  for (const auto& [key, put] : batch_.bindings()) {
+  for (const auto& [key, put] : batch.bindings()) {
     if (put) {
       d.bindings.insert(key);
     } else {
@@ -106,7 +73,7 @@ Status MemoryStore::commit() {
     }
     ++rows;
   }
-  for (const auto& [mk, p] : batch_.messages_in_order()) {
+  for (const auto& [mk, p] : batch.messages_in_order()) {
     const std::pair<QueueKey, MessageId> key{mk.queue, mk.id};
     switch (p->op) {
       case StoreBatch::Op::kInsert: {
@@ -137,9 +104,8 @@ Status MemoryStore::commit() {
         break;
     }
   }
-  d.max_message_id = std::max(d.max_message_id, batch_.max_inserted_id());
+  d.max_message_id = std::max(d.max_message_id, batch.max_inserted_id());
   d.commits++;
-  drop_batch();
   stats_.commits++;
   stats_.rows_written += rows;
   return Status::ok();
@@ -151,10 +117,6 @@ StoreStats MemoryStore::stats() const {
   // A rough size, so the GUI's SQLite line has something to show.
   s.file_bytes = static_cast<int64_t>(disk_->messages.size() * 228);
   return s;
-}
-
-void MemoryStore::drop_batch() {
-  batch_.clear();
 }
 
 }  // namespace wmq::sim

@@ -176,7 +176,8 @@ class Store {
   // commit()'s outcome; leaves `batch` as it was (the caller clears it, on
   // the broker's thread: it holds payload references). For a wrapper that
   // builds batches itself and writes them on a thread of its own; that
-  // thread is then the only one using this Store. Only SqliteStore can.
+  // thread is then the only one using this Store. SqliteStore and the
+  // simulator's stores can; the default asserts.
   virtual Status write(StoreBatch& batch);
 
   virtual StoreStats stats() const = 0;

@@ -116,4 +116,36 @@ class StoreBatch {
   std::vector<std::pair<MessageKey, const MessageWrite*>> sorted_;  // reused by messages_in_order
 };
 
+// BatchedStore: a Store whose writes wait in a StoreBatch, written once for
+// every store that keeps one (SqliteStore, CommitThread, the simulator's
+// MemoryStore and DiskGate). A subclass says how a batch is written
+// (write()) and what it reads back; commit() writes the pending batch and
+// forgets it, whatever the outcome.
+class BatchedStore : public Store {
+ public:
+  void put_exchange(const ExchangeRecord& exchange) override { batch_.put_exchange(exchange); }
+  void delete_exchange(const std::string& name) override { batch_.delete_exchange(name); }
+  void put_queue(const QueueRecord& queue) override { batch_.put_queue(queue); }
+  void delete_queue(QueueKey queue) override { batch_.delete_queue(queue); }
+  void put_binding(const BindingRecord& b) override { batch_.put_binding(b); }
+  void delete_binding(const BindingRecord& b) override { batch_.delete_binding(b); }
+  void insert_message(QueueKey queue, PayloadRef payload, Micros entry_expires_at,
+                      uint32_t delivery_count) override {
+    batch_.insert_message(queue, std::move(payload), entry_expires_at, delivery_count);
+  }
+  void set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) override {
+    batch_.set_delivery_count(queue, id, delivery_count);
+  }
+  void remove_message(QueueKey queue, MessageId id) override { batch_.remove_message(queue, id); }
+  size_t pending() const override { return batch_.pending(); }
+  Status commit() override {
+    Status st = write(batch_);
+    batch_.clear();
+    return st;
+  }
+
+ protected:
+  StoreBatch batch_;  // the pending batch, on the broker's thread
+};
+
 }  // namespace wmq

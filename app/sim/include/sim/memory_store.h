@@ -35,7 +35,7 @@ struct MemoryDisk {
   bool open = false;  // a live store holds it
 };
 
-class MemoryStore final : public Store {
+class MemoryStore final : public BatchedStore {
  public:
   // Opens `disk`. Error: kBusy when another live MemoryStore holds it.
   static Result<std::unique_ptr<Store>> open(std::shared_ptr<MemoryDisk> disk,
@@ -43,18 +43,7 @@ class MemoryStore final : public Store {
   ~MemoryStore() override;
 
   Result<Recovered> recover() override;
-  void put_exchange(const ExchangeRecord& exchange) override;
-  void delete_exchange(const std::string& name) override;
-  void put_queue(const QueueRecord& queue) override;
-  void delete_queue(QueueKey queue) override;
-  void put_binding(const BindingRecord& binding) override;
-  void delete_binding(const BindingRecord& binding) override;
-  void insert_message(QueueKey queue, PayloadRef payload, Micros entry_expires_at,
-                      uint32_t delivery_count) override;
-  void set_delivery_count(QueueKey queue, MessageId id, uint32_t delivery_count) override;
-  void remove_message(QueueKey queue, MessageId id) override;
-  size_t pending() const override;
-  Status commit() override;
+  Status write(StoreBatch& batch) override;
   StoreStats stats() const override;
   const std::string& path() const override { return name_; }
 
@@ -62,11 +51,8 @@ class MemoryStore final : public Store {
   MemoryStore(std::shared_ptr<MemoryDisk> disk, std::string name)
       : disk_(std::move(disk)), name_(std::move(name)) {}
 
-  void drop_batch();
-
   std::shared_ptr<MemoryDisk> disk_;
   std::string name_;
-  StoreBatch batch_;
   StoreStats stats_;
 };
 
