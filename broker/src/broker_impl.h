@@ -402,6 +402,20 @@ class Broker::Impl {
   // has its answer returned by flush().
   std::optional<Status>* answer_ = nullptr;
   Micros batch_opened_at_ = -1;  // first write of the batch; -1 = none
+  // After failed commits, the broker's own next commit (at its deadline) waits
+  // until commit_retry_at_: 0.1 s after the first failure, twice as long after
+  // each next one, at most 5 s; a success ends it. A disk that is full stays
+  // full a while, and the failed batch's definitions are written again each
+  // time: without it a full disk would be tried every commit window. A batch
+  // a publisher waits on (a confirm) does not wait, nor does flush().
+  Micros commit_retry_at_ = -1;
+  Micros commit_backoff_ = 0;
+  // When the broker commits the pending batch by itself; -1 = nothing pending.
+  Micros commit_due() const {
+    if (batch_opened_at_ < 0) return -1;
+    const Micros window = batch_opened_at_ + opt_.commit_window;
+    return pending_confirms_.empty() ? std::max(window, commit_retry_at_) : window;
+  }
   Micros last_commit_at_ = -1;
   MessageId next_id_ = 1;
   SessionId next_session_ = 1;

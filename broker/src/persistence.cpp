@@ -13,6 +13,10 @@ namespace wmq {
 
 namespace {
 
+// The backoff after failed commits (broker_impl.h, commit_retry_at_).
+constexpr Micros kFirstCommitRetry = 100 * kMillis;
+constexpr Micros kMaxCommitRetry = 5 * kSeconds;
+
 ExchangeKind kind_from_name(std::string_view name) {
   if (name == "fanout") return ExchangeKind::kFanout;
   if (name == "topic") return ExchangeKind::kTopic;
@@ -145,10 +149,15 @@ void Broker::Impl::committed(CommitJob& job, const Status& st) {
   if (answer_ != nullptr) *answer_ = st;
   if (st.is_ok()) {
     last_commit_at_ = now();
+    commit_backoff_ = 0;
+    commit_retry_at_ = -1;
     emit(EventKind::kCommitted, [&](Event& e) { e.count = static_cast<uint32_t>(job.writes); });
     for (const PendingConfirm& c : job.confirms)
       send_confirm(c.session, c.seq, c.id);
   } else {
+    commit_backoff_ =
+        commit_backoff_ == 0 ? kFirstCommitRetry : std::min(2 * commit_backoff_, kMaxCommitRetry);
+    commit_retry_at_ = now() + commit_backoff_;
     commit_failed(job, st);
   }
   if (flush_again_) {

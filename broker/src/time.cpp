@@ -35,9 +35,7 @@ void Broker::Impl::tick() {
     expire_head(*q);
     dispatch(*q);
   }
-  if (store_ != nullptr && batch_opened_at_ >= 0 && t >= batch_opened_at_ + opt_.commit_window) {
-    (void)flush();
-  }
+  if (store_ != nullptr && batch_opened_at_ >= 0 && t >= commit_due()) (void)flush();
 }
 
 Micros Broker::Impl::next_deadline() const {
@@ -56,7 +54,7 @@ Micros Broker::Impl::next_deadline() const {
   // While a commit runs, its answer starts the next one (flush_again_) or
   // brings this deadline back: waking for it now would find nothing to do.
   if (store_ != nullptr && batch_opened_at_ >= 0 && committing_ == nullptr)
-    next = std::min(next, batch_opened_at_ + opt_.commit_window);
+    next = std::min(next, commit_due());
   return next;
 }
 

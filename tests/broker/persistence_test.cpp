@@ -8,6 +8,7 @@
 #include <string>
 
 #include "broker/broker.h"
+#include "broker/store_batch.h"
 #include "test_util.h"
 
 using namespace wmq;
@@ -313,6 +314,78 @@ TEST_CASE(
   CHECK(b.flush().code() == Code::kIoError);
   CHECK(pr.nacks.size() == nacks + 200);
   CHECK(pr.confirms.back() == later->seq);
+}
+
+namespace {
+// A store on a disk that is full until told otherwise: every commit with something to write
+// fails as SQLite's does, and nothing is kept.
+class FullDisk final : public BatchedStore {
+ public:
+  Result<Recovered> recover() override { return Recovered{}; }
+  Status write(StoreBatch& batch) override {
+    ++tries;
+    if (full && batch.pending() > 0)
+      return Status::error(Code::kIoError, "commit failed: database or disk is full");
+    return Status::ok();
+  }
+  StoreStats stats() const override { return {}; }
+  const std::string& path() const override { return path_; }
+  bool full = true;
+  int tries = 0;
+
+ private:
+  std::string path_ = "full";
+};
+}  // namespace
+
+TEST_CASE("after a commit fails the broker waits longer and longer before trying again") {
+  ManualClock clock;
+  Broker b(clock);
+  auto owned = std::make_unique<FullDisk>();
+  FullDisk& disk = *owned;
+  REQUIRE(b.attach_store(std::move(owned)).is_ok());
+  Recorder pr;
+  SessionId p = client(b, &pr);
+  REQUIRE(b.declare_queue("q", durable()).is_ok());
+  REQUIRE(b.publish(p, "", persistent("nasi goreng", "q")).is_ok());
+  CHECK(b.flush().code() == Code::kIoError);
+  CHECK(pr.nacks.size() == 1);
+  // The failed batch's definitions wait to be written again. The broker's own retries (at its
+  // deadlines, nobody asking) back off, 0.1 s doubling up to 5 s, rather than coming every
+  // 2 ms commit window while the disk stays full.
+  const Micros start = clock.now();
+  std::vector<Micros> tries;
+  while (clock.now() < start + 20 * kSeconds) {
+    const Micros next = b.next_deadline();
+    REQUIRE(next != kNever);
+    clock.set(std::max(next, clock.now()));
+    const int before = disk.tries;
+    b.tick();
+    if (disk.tries > before) tries.push_back(clock.now() - start);
+  }
+  std::string at;
+  for (Micros t : tries)
+    at += std::to_string(t / kMillis) + "ms ";
+  INFO("tries at " << at);
+  CHECK(tries.size() >= 6);
+  CHECK(tries.size() <= 9);  // 0.1 0.3 0.7 1.5 3.1 6.3 11.3 16.3 within 20 s
+  REQUIRE(!tries.empty());
+  CHECK(tries[0] >= 100 * kMillis);
+  for (size_t i = 1; i < tries.size(); ++i) {
+    const Micros gap = tries[i] - tries[i - 1];
+    CHECK(gap >= std::min<Micros>((100 * kMillis) << i, 5 * kSeconds));
+    CHECK(gap <= 5 * kSeconds);
+  }
+  // A publish that waits for its confirm is not held back by the backoff: the disk has room
+  // again and its commit comes one window after it, as usual.
+  disk.full = false;
+  auto r = b.publish(p, "", persistent("mie ayam", "q"));
+  REQUIRE(r.is_ok());
+  const Micros published = clock.now();
+  clock.set(b.next_deadline());
+  CHECK(clock.now() - published <= 2 * kMillis);
+  b.tick();
+  CHECK(pr.confirms.size() == 1);
 }
 
 TEST_CASE("a queue turned durable writes its persistent messages; turned transient, removes them") {
