@@ -317,6 +317,52 @@ TEST_CASE("the broker panel keeps the session table's column names in view with 
   CHECK(inside(*a.find("broker.sessions.header"), *broker));
 }
 
+TEST_CASE("a full disk shows in the broker panel and its menu offers to make room") {
+  Headless h;
+  // The broker's failure menu, drawn in a window of its own: which items it has.
+  Anchors menu;
+  auto draw_broker_menu = [&] {
+    menu = Anchors();
+    const Fonts f = h.shell->fonts();
+    ViewContext vc{h.shell->i18n(), h.shell->commands(), menu, f, h.shell->projector(), false};
+    ImGui::Begin("menus");
+    draw_failure_menu(vc, h.bench.a(), Selection::broker(), h.warung->actions(), "test.");
+    ImGui::End();
+  };
+  h.frame();
+  h.shell->find_view("broker")->set_open(true);
+  h.warung->actions().seek(1 * kMinute);
+  h.frame(draw_broker_menu);
+  h.frame(draw_broker_menu);
+  CHECK(menu.find("test.fill_disk") != nullptr);
+  CHECK(menu.find("test.free_disk") == nullptr);
+  CHECK(h.shell->anchors().find("broker.disk_full") == nullptr);
+  h.warung->actions().fill_disk();
+  h.warung->actions().seek(2 * kMinute);
+  h.frame(draw_broker_menu);
+  h.frame(draw_broker_menu);
+  const Anchors& a = h.shell->anchors();
+  REQUIRE(a.find("broker.disk_full") != nullptr);
+  CHECK(inside(*a.find("broker.disk_full"), *a.find("view.broker")));
+  CHECK(a.find("broker.failed_commits") != nullptr);
+  CHECK(menu.find("test.free_disk") != nullptr);
+  CHECK(menu.find("test.fill_disk") == nullptr);
+  // The orders taken meanwhile say why they wait.
+  bool not_saved = false;
+  for (const sim::Order& o : h.bench.a().sim().orders()) {
+    for (const sim::OrderStep& st : h.bench.a().sim().history(o.number))
+      not_saved = not_saved || st.kind == sim::StepKind::kNotSaved;
+  }
+  CHECK(not_saved);
+  h.warung->actions().free_disk();
+  h.warung->actions().seek(3 * kMinute);
+  h.frame();
+  h.frame();
+  CHECK(h.shell->anchors().find("broker.disk_full") == nullptr);
+  CHECK(h.shell->anchors().find("broker.failed_commits") != nullptr);  // on record
+  CHECK(h.shell->i18n().missing_keys() == std::vector<std::string>{});
+}
+
 TEST_CASE("the story panel brings its newest line wholly into view") {
   // Lesson 5 at 2m30s in Indonesian: the unroutable line is long and the panel is short.
   Headless h("id", std::string(WMQ_SCENARIOS_DIR) + "/05-routing.toml");

@@ -356,6 +356,67 @@ TEST_CASE(
   check_conservation(r);
 }
 
+TEST_CASE("a full disk refuses orders (nack), the cashiers send them again, nothing is lost") {
+  for (Storage storage : {Storage::kMemory, Storage::kSqlite}) {
+    CAPTURE(static_cast<int>(storage));
+    auto sim = start(scenario(warung()), 1, {}, storage);
+    sim->run_until(2 * kMinute);
+    const uint64_t failed_before = sim->broker()->snapshot().store.failed_commits;
+    CHECK(failed_before == 0);
+    REQUIRE(sim->inject(inj(InjectionKind::kFillDisk)).is_ok());
+    CHECK(sim->disk_full());
+    sim->run_until(4 * kMinute);
+    const StoreSnapshot full = sim->broker()->snapshot().store;
+    CHECK(full.disk_full);
+    CHECK(full.failed_commits > 0);
+    CHECK(full.last_failure == "database or disk is full");
+    // The orders taken meanwhile were refused and are still with their cashiers.
+    size_t not_saved = 0;
+    for (const Order& o : sim->orders())
+      not_saved += has_step(sim->history(o.number), StepKind::kNotSaved) ? 1 : 0;
+    CHECK(not_saved > 0);
+    // A crash does not empty the disk.
+    Injection crash = inj(InjectionKind::kCrashBroker);
+    crash.restart_after = 10 * kSeconds;
+    REQUIRE(sim->inject(crash).is_ok());
+    sim->run_until(5 * kMinute);
+    REQUIRE(sim->broker() != nullptr);
+    CHECK(sim->disk_full());
+    REQUIRE(sim->inject(inj(InjectionKind::kFreeDisk)).is_ok());
+    CHECK_FALSE(sim->disk_full());
+    sim->run_until(60 * kMinute);
+    CHECK_FALSE(sim->broker()->snapshot().store.disk_full);
+    const Report r = sim->report();
+    // Every refused order was sent again and written down once there was room.
+    CHECK(r.lost == 0);
+    CHECK(r.rejected == 0);
+    CHECK(r.confirmed == r.placed);
+    CHECK(r.retries >= not_saved);
+    check_conservation(r);
+  }
+}
+
+TEST_CASE("a full disk gives the same day on the SQLite file and in memory") {
+  Scenario s = scenario(warung(R"(
+[[event]]
+at = "1m"
+do = "fill_disk"
+[[event]]
+at = "3m"
+do = "crash_broker"
+restart_after = "20s"
+[[event]]
+at = "4m"
+do = "free_disk"
+)"));
+  auto a = start(s, 7, {}, Storage::kMemory);
+  auto b = start(s, 7, {}, Storage::kSqlite);
+  a->run_until(30 * kMinute);
+  b->run_until(30 * kMinute);
+  CHECK(report_json(a->report()) == report_json(b->report()));
+  CHECK(a->report().retries > 0);
+}
+
 TEST_CASE("set_rate 0 closes the door: no customer arrives after it") {
   auto sim = start(scenario(warung()));
   sim->run_until(5 * kMinute);

@@ -135,6 +135,14 @@ void Actions::restart_broker() {
   inject(injection_now(sim::InjectionKind::kRestartBroker));
 }
 
+void Actions::fill_disk() {
+  inject(injection_now(sim::InjectionKind::kFillDisk));
+}
+
+void Actions::free_disk() {
+  inject(injection_now(sim::InjectionKind::kFreeDisk));
+}
+
 void Actions::bad_order(const std::string& problem) {
   sim::Injection in = injection_now(sim::InjectionKind::kBadOrder);
   in.problem = problem;

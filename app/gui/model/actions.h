@@ -68,6 +68,9 @@ class Actions {
   void revive_cashier(const std::string& cashier);
   void crash_broker();
   void restart_broker();
+  // The broker's disk fills up (its commits fail) / has room again.
+  void fill_disk();
+  void free_disk();
   // A bad order with `problem` (see injection.h: "qty", "dish", "table", "json", "note").
   void bad_order(const std::string& problem);
   void poison_order();

@@ -77,6 +77,14 @@ void BrokerView::drawContent(ViewContext& ctx) {
     return;
   }
   const BrokerSnapshot snap = broker->snapshot();
+  // A full disk, as SQLite reports it (SQLITE_FULL) or as the fill_disk failure makes it: a
+  // state of the broker as much as up or down, so it stands under that line, not under the fold.
+  if (snap.store.disk_full) {
+    ImGui::PushStyleColor(ImGuiCol_Text, rgba(palette().unwell));
+    ImGui::TextWrapped("%s", t.tr("broker.disk_full"));
+    ImGui::PopStyleColor();
+    ctx.anchors.set_last_item("broker.disk_full");
+  }
 
   if (ImGui::CollapsingHeader(t.tr("broker.queues"), ImGuiTreeNodeFlags_DefaultOpen) &&
       ImGui::BeginTable("queues", 5, kPanelTable)) {
@@ -248,6 +256,13 @@ void BrokerView::drawContent(ViewContext& ctx) {
                                           {"last", last}});
     ImGui::TextWrapped("%s", line.c_str());
     ctx.anchors.set_last_item("broker.store");
+    if (st.failed_commits > 0) {
+      const std::string failed = fill_placeholders(
+          t.tr("broker.failed_commits"),
+          {{"count", std::to_string(st.failed_commits)}, {"reason", st.last_failure}});
+      ImGui::TextWrapped("%s", failed.c_str());
+      ctx.anchors.set_last_item("broker.failed_commits");
+    }
   }
 
   if (ImGui::BeginPopup("##broker-menu")) {

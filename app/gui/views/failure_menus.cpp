@@ -143,6 +143,12 @@ void broker_menu(ViewContext& ctx, const Run& run, Actions& actions, const std::
            brokered && sim.broker_down())) {
     actions.restart_broker();
   }
+  ImGui::Separator();
+  if (!sim.disk_full()) {
+    if (item(ctx, prefix, "fill_disk", "inject.fill_disk", nullptr, brokered)) actions.fill_disk();
+  } else if (item(ctx, prefix, "free_disk", "inject.free_disk", nullptr, brokered)) {
+    actions.free_disk();
+  }
 }
 
 }  // namespace

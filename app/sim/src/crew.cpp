@@ -319,16 +319,17 @@ bool Simulation::Impl::queues_persist(const Order& o) const {
   return s >= 0 && station_q_[static_cast<size_t>(s)].durable;
 }
 
+// The broker could not write the order (its commit failed: a full disk). It
+// is in no queue; the cashier sends it again when the confirm timeout of this
+// attempt runs out, not at once: a disk that is full now is full a moment later.
 void Simulation::Impl::on_nack(Cashier& c, PublishSeq seq) {
   auto it = std::find_if(c.unconfirmed.begin(), c.unconfirmed.end(),
                          [seq](const auto& p) { return p.first == seq; });
   if (it == c.unconfirmed.end()) return;
   const uint32_t n = it->second;
   c.unconfirmed.erase(it);
-  if (std::find(c.pending.begin(), c.pending.end(), n) != c.pending.end()) {
-    publish_order(c, n);
-    after_publish(c);
-  }
+  if (std::find(c.pending.begin(), c.pending.end(), n) != c.pending.end())
+    ledger_.record(n, StepKind::kNotSaved, {.who = c.index});
 }
 
 void Simulation::Impl::on_confirm_timeout(Cashier& c, uint32_t n, uint32_t attempt) {

@@ -10,10 +10,11 @@ namespace wmq::sim {
 
 namespace {
 
-constexpr std::array<const char*, 15> kNames = {
+constexpr std::array<const char*, kInjectionKinds> kNames = {
     "crash_cook",    "freeze_cook",    "revive_cook",  "add_cook",       "remove_cook",
     "crash_cashier", "revive_cashier", "crash_broker", "restart_broker", "bad_order",
     "poison_order",  "set_rate",       "set_queue",    "slow_disk",      "announce",
+    "fill_disk",     "free_disk",
 };
 
 std::string number(double x) {
@@ -168,6 +169,8 @@ std::string injection_to_toml(const Injection& in) {
       break;
     case InjectionKind::kCrashBroker:
     case InjectionKind::kRestartBroker:
+    case InjectionKind::kFillDisk:
+    case InjectionKind::kFreeDisk:
       break;
   }
   if (in.restart_after &&

@@ -170,6 +170,10 @@ void Simulation::Impl::apply(const Injection& in) {
         (void)changing_broker().publish(manager_session_, kAnnounceExchange, m);
       }
       break;
+    case InjectionKind::kFillDisk:
+    case InjectionKind::kFreeDisk:
+      *disk_full_ = in.kind == InjectionKind::kFillDisk;
+      break;
   }
 }
 

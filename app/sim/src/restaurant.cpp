@@ -154,6 +154,8 @@ const char* step_kind_name(StepKind k) {
       return "served";
     case StepKind::kLost:
       return "lost";
+    case StepKind::kNotSaved:
+      return "not_saved";
   }
   return "unknown";
 }

@@ -191,7 +191,7 @@ void read_event(const Reader& r, const TValue& ev, Scenario& s, Names& names, Ti
     kind = injection_kind_from_name(*what);
     if (!kind) {
       std::vector<std::string> all;
-      for (int i = 0; i <= static_cast<int>(InjectionKind::kAnnounce); ++i)
+      for (int i = 0; i < kInjectionKinds; ++i)
         all.push_back(injection_kind_name(static_cast<InjectionKind>(i)));
       r.fail(*r.find(ev, "do"), "\"do\" \"" + *what + "\" is not something the simulator can do" +
                                     suggest(*what, all));
@@ -221,6 +221,8 @@ void read_event(const Reader& r, const TValue& ev, Scenario& s, Names& names, Ti
         keys.push_back("restart_after");
         break;
       case InjectionKind::kRestartBroker:
+      case InjectionKind::kFillDisk:
+      case InjectionKind::kFreeDisk:
         break;
       case InjectionKind::kBadOrder:
         keys.insert(keys.end(), {"problem", "cashier", "dish"});
@@ -297,6 +299,8 @@ void read_event(const Reader& r, const TValue& ev, Scenario& s, Names& names, Ti
       break;
     case InjectionKind::kCrashBroker:
     case InjectionKind::kRestartBroker:
+    case InjectionKind::kFillDisk:
+    case InjectionKind::kFreeDisk:
       break;
     case InjectionKind::kBadOrder:
     case InjectionKind::kPoisonOrder: {

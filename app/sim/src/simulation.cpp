@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "disk_gate.h"
 #include "sim/order_format.h"
 #include "simulation_impl.h"
 
@@ -140,9 +141,13 @@ Status Simulation::Impl::prepare_storage() {
   return Status::ok();
 }
 
+// The run's store behind its DiskGate (fill_disk, free_disk).
 Result<std::unique_ptr<Store>> Simulation::Impl::open_store() {
-  if (opt_.storage == Storage::kMemory) return MemoryStore::open(disk_, data_path_);
-  return Store::open(data_path_);
+  Result<std::unique_ptr<Store>> st = opt_.storage == Storage::kMemory
+                                          ? MemoryStore::open(disk_, data_path_)
+                                          : Store::open(data_path_);
+  if (!st.is_ok()) return st;
+  return std::unique_ptr<Store>(new DiskGate(std::move(st).value(), disk_full_));
 }
 
 Cook& Simulation::Impl::new_cook(uint32_t station, double speed) {
@@ -638,6 +643,9 @@ double Simulation::rate() const {
 }
 Micros Simulation::commit_window() const {
   return impl_->commit_window_;
+}
+bool Simulation::disk_full() const {
+  return *impl_->disk_full_;
 }
 const Broker* Simulation::broker() const {
   return impl_->broker_.get();

@@ -208,6 +208,9 @@ class Simulation::Impl : public EventListener {
   Micros restart_at_ = -1;
   std::string broker_error_;
   std::shared_ptr<MemoryDisk> disk_;
+  // The broker's disk is full (fill_disk): its DiskGate fails every commit.
+  // The run's, not a broker's: it stays full across a crash and restart.
+  std::shared_ptr<bool> disk_full_ = std::make_shared<bool>(false);
   std::string data_path_;
   std::string temp_dir_;
   SessionId manager_session_ = 0;

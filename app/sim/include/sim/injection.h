@@ -39,7 +39,10 @@ enum class InjectionKind : uint8_t {
   kSetQueue,       // target queue (a station or "pickup"): change its settings
   kSlowDisk,       // group commits wait `window` (0 = the scenario's own window)
   kAnnounce,       // `message` goes to every station through the fanout exchange
+  kFillDisk,       // the broker's disk is full: commits fail, publishes are nacked
+  kFreeDisk,       // the broker's disk has room again
 };
+constexpr int kInjectionKinds = static_cast<int>(InjectionKind::kFreeDisk) + 1;
 
 // "crash_cook", "freeze_cook", ...: the names scenario files use.
 const char* injection_kind_name(InjectionKind kind);

@@ -217,6 +217,7 @@ enum class StepKind : uint8_t {
   kVanished,      // gone with the broker's memory (transient queue)
   kServed,        // cashier `who`
   kLost,          // direct mode: gone with a crashed cook
+  kNotSaved,      // the broker could not write it (full disk): nacked, sent again later
 };
 
 // "placed", "published", ...: stable lower-case names for traces, logs and the GUI.
@@ -234,6 +235,7 @@ constexpr bool is_trouble(StepKind kind) {
     case StepKind::kDeadLettered:
     case StepKind::kVanished:
     case StepKind::kLost:
+    case StepKind::kNotSaved:
       return true;
     default:
       return false;

@@ -205,6 +205,9 @@ class Simulation {
   double rate() const;
   // The group-commit window now (slow_disk changes it).
   Micros commit_window() const;
+  // True between fill_disk and free_disk: every commit fails (the broker
+  // nacks what it held), as on a real full disk. Stays so across a crash.
+  bool disk_full() const;
 
   // The broker, for snapshots and peek(); null in direct mode and while it is
   // down after a crash. Valid until the next mutating call.
