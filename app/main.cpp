@@ -71,6 +71,11 @@ int main(int argc, char** argv) {
   gui->add_flag("--allow-anyone", gui_opts.allow_anyone,
                 "Without --users, listen on a --bind address other than loopback anyway: anyone "
                 "who can reach it may connect (an open classroom)");
+  gui_opts.max_memory = default_max_memory();
+  gui->add_option("--max-memory", gui_opts.max_memory,
+                  "With --listen: bytes messages may hold before the STOMP programs that publish "
+                  "are paused, as for `warungmq serve` (default: 40% of this machine's memory; 0: "
+                  "no limit)");
 #endif
   gui->add_option("--link", gui_opts.link,
                   "Open this moment: a link from File > Copy a link to this moment")

@@ -58,15 +58,18 @@ struct ServeArgs {
   uint64_t min_disk_free = 50'000'000;
   // Seconds between stats lines on stderr; 0 = none.
   double stats = 0;
-
-  // 40% of the machine's memory, as RabbitMQ's memory alarm.
-  static size_t default_max_memory() {
-    const long pages = sysconf(_SC_PHYS_PAGES);
-    const long page = sysconf(_SC_PAGE_SIZE);
-    if (pages <= 0 || page <= 0) return 0;
-    return static_cast<size_t>(pages) / 5 * 2 * static_cast<size_t>(page);
-  }
 };
+
+}  // namespace
+
+size_t default_max_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return 0;
+  return static_cast<size_t>(pages) / 5 * 2 * static_cast<size_t>(page);
+}
+
+namespace {
 
 // Free bytes on the disk holding `path`'s folder, for unprivileged writers.
 // A failed statvfs says "plenty": it must not stop publishing by itself.

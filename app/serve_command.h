@@ -8,6 +8,8 @@
 // Built only with WMQ_STOMP_SERVER (every native build): it needs sockets.
 #pragma once
 
+#include <cstddef>
+
 namespace CLI {
 class App;
 }
@@ -18,6 +20,10 @@ class App;
 // data or users file, the port: the reason on stderr) or not close the data
 // file. Bad options exit 2 through CLI11, as every subcommand's do.
 void add_serve_command(CLI::App& app);
+
+// 40% of the machine's memory, as RabbitMQ's memory alarm: the default of
+// serve's and gui's --max-memory. 0 when the machine does not say.
+size_t default_max_memory();
 
 // Adds `users` to `app`: `users add LOGIN [--file F]` writes a salted, slow hash of a passcode
 // (asked twice on a terminal, or read from stdin) into the users file `serve --users` reads

@@ -369,6 +369,7 @@ int GuiLoop::open() {
     lo.port = *options_.listen;
     lo.users_file = options_.users;
     lo.allow_anyone = options_.allow_anyone;
+    lo.max_memory = options_.max_memory;
     lo.log = [](std::string_view line) {
       std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
     };

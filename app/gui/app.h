@@ -59,6 +59,9 @@ struct GuiOptions {
   // needs a users file clients log in with, or allow_anyone (printed as a warning).
   std::string users;
   bool allow_anyone = false;
+  // Bytes messages may hold before the STOMP programs that publish are paused, as `warungmq
+  // serve --max-memory` (0: no limit). The broker panel shows the alarm.
+  size_t max_memory = 0;
   // Open this moment (gui/model/link.h: "v1/03-a-cook-faints?t=1m45s&paused", with or without
   // '#', or a whole address): the lesson, its seed and clicks replayed to the time, and the
   // link's player, language, words and projector over the options above. A broken link opens

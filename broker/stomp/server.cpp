@@ -212,6 +212,14 @@ size_t StompServer::connection_count() const {
   return n;
 }
 
+size_t StompServer::paused_count() const {
+  size_t n = 0;
+  for (const auto& c : connections_) {
+    if (c->session != nullptr && c->paused) ++n;
+  }
+  return n;
+}
+
 void StompServer::mark_dirty(Connection& c) {
   if (c.dirty) return;
   c.dirty = true;
@@ -515,12 +523,7 @@ void StompServer::flush_output() {
 }
 
 std::string StompServer::stats_line() const {
-  size_t connections = 0, paused = 0;
-  for (const auto& c : connections_) {
-    if (c->session == nullptr) continue;
-    ++connections;
-    if (c->paused) ++paused;
-  }
+  const size_t connections = connection_count(), paused = paused_count();
   const BrokerSnapshot snap = broker_.snapshot();
   uint64_t ready = 0, unacked = 0;
   for (const QueueSnapshot& q : snap.queues) {

@@ -168,6 +168,8 @@ class StompServer {
 
   // Connections with a live session.
   size_t connection_count() const;
+  // Of those, the publishers not read while an alarm holds.
+  size_t paused_count() const;
   // True while the memory alarm holds publishers back.
   bool memory_alarm() const { return alarm_; }
   // True while the disk alarm holds publishers back.

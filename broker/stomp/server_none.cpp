@@ -40,4 +40,8 @@ size_t StompServer::connection_count() const {
   return 0;
 }
 
+size_t StompServer::paused_count() const {
+  return 0;
+}
+
 }  // namespace wmq::stomp

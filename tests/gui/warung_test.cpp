@@ -724,6 +724,48 @@ TEST_CASE("a live scene says so, draws its STOMP programs and greys what it refu
   }
 }
 
+TEST_CASE("a live scene's broker panel shows its STOMP door and the memory alarm") {
+  for (const char* lang : {"en", "id"}) {
+    CAPTURE(lang);
+    Headless h(lang, kLiveGrill);
+    sim::ListenOptions lo;
+    lo.port = 0;
+    lo.max_memory = 16 * 1024;
+    REQUIRE(h.bench.listen(lo).is_ok());
+    h.shell->find_view("broker")->set_open(true);
+    h.bench.play();
+    h.frame();
+    h.frame();
+    const Rect* door = h.shell->anchors().find("broker.door");
+    REQUIRE(door != nullptr);
+    CHECK(inside(*door, *h.shell->anchors().find("view.broker")));
+    CHECK(h.shell->anchors().find("broker.door.alarm") == nullptr);
+    // A program floods the grill, which has no cook: over the limit it is no longer read.
+    test::RawStompClient siti(h.bench.listen_port());
+    siti.connect_as("siti");
+    std::string flood;
+    for (int i = 0; i < 400; ++i) {
+      if (i > 0) flood.push_back('\0');
+      flood +=
+          "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n\n"
+          "{\"order\": " +
+          std::to_string(9000 + i) + ", \"dish\": \"sate ayam\", \"qty\": 1, \"table\": 4}";
+    }
+    siti.send(flood);
+    bool alarm = false;
+    for (int i = 0; i < 500 && !alarm; ++i) {
+      h.frame();
+      alarm = h.shell->anchors().find("broker.door.alarm") != nullptr;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    REQUIRE(alarm);
+    CHECK(h.bench.a().sim().door().paused == 1);
+    CHECK(inside(*h.shell->anchors().find("broker.door.alarm"),
+                 *h.shell->anchors().find("view.broker")));
+    CHECK(h.shell->i18n().missing_keys() == std::vector<std::string>{});
+  }
+}
+
 // ---------------------------------------------------------------- Copy a link
 
 TEST_CASE("Copy a link puts the moment on the clipboard and shows it in its window") {

@@ -241,6 +241,37 @@ TEST_CASE("a broker crash drops STOMP clients and the scene listens again on the
                      [&] { return again.read().find("CONNECTED\n") != std::string::npos; }));
 }
 
+TEST_CASE("a program that floods the scene past max_memory is paused and the door says so") {
+  auto sim = start(scenario(kScene));
+  ListenOptions o = any_port();
+  o.max_memory = 16 * 1024;
+  REQUIRE(sim->listen(o).is_ok());
+  DoorState d = sim->door();
+  CHECK(d.open);
+  CHECK(d.port == sim->listen_port());
+  CHECK(d.bind == "127.0.0.1");
+  CHECK(d.max_memory == 16 * 1024);
+  CHECK_FALSE(d.memory_alarm);
+  RawStompClient siti(sim->listen_port());
+  siti.connect_as("siti");
+  REQUIRE(live_until(*sim, 10 * kSeconds, [&] { return sim->door().connections == 1; }));
+  // Grill orders with nobody to cook them: they pile up on the board.
+  std::string flood;
+  for (int i = 0; i < 400; ++i) {
+    if (i > 0) flood.push_back('\0');  // send() ends the last
+    flood +=
+        "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n\n"
+        "{\"order\": " +
+        std::to_string(9000 + i) + ", \"dish\": \"sate ayam\", \"qty\": 1, \"table\": 4}";
+  }
+  siti.send(flood);
+  REQUIRE(live_until(*sim, sim->now() + 30 * kSeconds,
+                     [&] { return sim->door().memory_alarm && sim->door().paused == 1; }));
+  d = sim->door();
+  CHECK(d.held_bytes > d.max_memory);
+  CHECK(d.connections == 1);
+}
+
 TEST_CASE("a scene that ends tells its STOMP clients the server is shutting down") {
   std::vector<std::string> lines;
   ListenOptions o = any_port();

@@ -43,6 +43,35 @@ std::string bytes(int64_t n) {
 
 }  // namespace
 
+// The STOMP door of a live run: where it listens, who is connected, the memory it holds against
+// its limit, and the memory alarm that pauses the programs that publish.
+void BrokerView::draw_door(ViewContext& ctx, const sim::DoorState& door) {
+  const I18n& t = ctx.i18n;
+  if (!ImGui::CollapsingHeader(t.tr("broker.door"), ImGuiTreeNodeFlags_DefaultOpen)) return;
+  if (!door.open) {
+    ImGui::TextWrapped("%s", t.tr("broker.door_closed"));
+    ctx.anchors.set_last_item("broker.door");
+    return;
+  }
+  const std::string line = fill_placeholders(
+      t.tr("broker.door_line"),
+      {{"address", door.bind + ":" + std::to_string(door.port)},
+       {"connections", std::to_string(door.connections)},
+       {"held", bytes(static_cast<int64_t>(door.held_bytes))},
+       {"limit", door.max_memory == 0 ? std::string(t.tr("broker.no_limit"))
+                                      : bytes(static_cast<int64_t>(door.max_memory))}});
+  ImGui::TextWrapped("%s", line.c_str());
+  ctx.anchors.set_last_item("broker.door");
+  if (door.memory_alarm) {
+    ImGui::PushStyleColor(ImGuiCol_Text, rgba(palette().unwell));
+    const std::string alarm =
+        fill_placeholders(t.tr("broker.memory_alarm"), {{"paused", std::to_string(door.paused)}});
+    ImGui::TextWrapped("%s", alarm.c_str());
+    ImGui::PopStyleColor();
+    ctx.anchors.set_last_item("broker.door.alarm");
+  }
+}
+
 BrokerView::BrokerView(const Workbench& bench, Actions& actions)
     : View("broker", "broker.title"), bench_(bench), actions_(actions) {}
 
@@ -85,6 +114,7 @@ void BrokerView::drawContent(ViewContext& ctx) {
     ImGui::PopStyleColor();
     ctx.anchors.set_last_item("broker.disk_full");
   }
+  if (sim.listening()) draw_door(ctx, sim.door());
 
   if (ImGui::CollapsingHeader(t.tr("broker.queues"), ImGuiTreeNodeFlags_DefaultOpen) &&
       ImGui::BeginTable("queues", 5, kPanelTable)) {

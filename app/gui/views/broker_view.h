@@ -2,8 +2,11 @@
 // queues with ready / unacked / dead-lettered counts and durable or transient
 // badges, sessions with their state and the time since their last heartbeat,
 // consumers with their prefetch, exchanges and bindings, and the SQLite file
-// (size, pending group-commit batch, last commit). A right click on a queue
-// offers its settings; on the title line, crash or restart.
+// (size, pending group-commit batch, last commit, failed writes). Under the
+// up/down line: a full disk, and in a live run the STOMP door (address,
+// programs connected, memory held against --max-memory, the memory alarm).
+// A right click on a queue offers its settings; on the title line, crash or
+// restart, fill or free the disk.
 //
 // Thread-safety: the GUI thread, inside an ImGui frame.
 #pragma once
@@ -24,6 +27,8 @@ class BrokerView : public View {
   Tile tile() const override { return Tile{0.68f, 0.27f, 0.32f, 0.36f}; }
 
  private:
+  void draw_door(ViewContext& ctx, const sim::DoorState& door);
+
   const Workbench& bench_;
   Actions& actions_;
   Selection popup_target_;  // UI-only: the row a right click opened the menu for

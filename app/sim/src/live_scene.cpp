@@ -56,12 +56,27 @@ Status LiveScene::open_server(uint16_t port) {
   so.session.server_name = "WarungMQ scene";
   so.session.users = users_.get();
   so.log = listen_opt_.log;
+  so.max_memory = listen_opt_.max_memory;
   auto server = std::make_unique<stomp::StompServer>(*sim_.broker_, so);
   if (Status st = server->listen(); !st.is_ok()) return st;
   port_ = server->port();
   server_ = std::move(server);
   sim_.deadline_dirty_ = true;
   return Status::ok();
+}
+
+DoorState LiveScene::door() const {
+  DoorState d;
+  if (!live_ || !server_) return d;
+  d.open = true;
+  d.bind = listen_opt_.bind;
+  d.port = port_;
+  d.connections = server_->connection_count();
+  d.paused = server_->paused_count();
+  d.held_bytes = Payload::live_bytes();
+  d.max_memory = listen_opt_.max_memory;
+  d.memory_alarm = server_->memory_alarm();
+  return d;
 }
 
 void LiveScene::broker_started() {

@@ -50,6 +50,7 @@ class LiveScene {
   void on_broker_event(const Event& e, const OrderLedger::Seen& seen);
 
   const std::vector<ExternalClient>& externals() const { return externals_; }
+  DoorState door() const;
   // Why the server could not listen again after a restart (empty: it could).
   const std::string& server_error() const { return server_error_; }
 

@@ -687,6 +687,9 @@ void Simulation::live_turn(Micros t, Micros max_wait) {
 const std::vector<ExternalClient>& Simulation::external_clients() const {
   return impl_->live_.externals();
 }
+DoorState Simulation::door() const {
+  return impl_->live_.door();
+}
 
 Report Simulation::report() const {
   return impl_->report();

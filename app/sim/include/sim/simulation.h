@@ -88,12 +88,27 @@ struct ListenOptions {
   std::string users_file;
   // Open a non-loopback `bind` without a users file anyway (an open classroom).
   bool allow_anyone = false;
+  // Bytes messages may hold before the programs that publish are paused, as
+  // `warungmq serve --max-memory` (stomp/server.h, flow control); 0 = no limit.
+  size_t max_memory = 0;
   // One line per notable server thing (ERRORs sent, a failed re-listen).
   // Empty: silent.
   std::function<void(std::string_view line)> log;
   // Each warning of a successful listen(), once, without a prefix: the users
   // file's plain-text passcodes, "warning: --allow-anyone: ...". Empty: silent.
   std::function<void(std::string_view line)> warn;
+};
+
+// The STOMP door while listening (Simulation::door), for the broker panel.
+struct DoorState {
+  bool open = false;  // a server listens now (not while the broker is down)
+  std::string bind;   // the address and port listened on
+  uint16_t port = 0;
+  size_t connections = 0;  // STOMP connections with a session
+  size_t paused = 0;       // publishers not read while the memory alarm holds
+  size_t held_bytes = 0;   // bytes messages hold in this process
+  size_t max_memory = 0;   // the limit (ListenOptions::max_memory); 0 = none
+  bool memory_alarm = false;
 };
 
 class Simulation {
@@ -156,6 +171,9 @@ class Simulation {
   // (cooks and cashiers; those gone stay, with state kGone). Valid until
   // the next mutating call.
   const std::vector<ExternalClient>& external_clients() const;
+  // The door's state now; open = false when not listening or while the
+  // broker is down.
+  DoorState door() const;
 
   // ---- Failure injection ----------------------------------------------------
 
