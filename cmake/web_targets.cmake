@@ -9,13 +9,17 @@ target_link_options(warungmq PRIVATE
   -sENVIRONMENT=web
   -sEXPORTED_FUNCTIONS=_main,_wmq_state_json,_free
   -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString,FS
+  # Before the context exists: the scissor and blend state Dear ImGui reads back every frame,
+  # answered on the page (gl_state_cache.js says why).
+  "--pre-js=${WMQ_SOURCE_DIR}/app/gui/web/gl_state_cache.js"
   "--preload-file=${WMQ_SOURCE_DIR}/scenarios@/scenarios"
   "--preload-file=${WMQ_SOURCE_DIR}/assets@/assets"
   # The GUI bench scene, for web_frame_ms (tests/web/web_figures.py): a few kilobytes.
   "--preload-file=${WMQ_SOURCE_DIR}/tests/gui/data/pileup.toml@/bench/pileup.toml"
   "--preload-file=${WMQ_WEB_FONT_DIR}/DejaVuSans.ttf@${WMQ_WEB_FONT_DIR}/DejaVuSans.ttf"
   "--preload-file=${WMQ_WEB_FONT_DIR}/DejaVuSans-Bold.ttf@${WMQ_WEB_FONT_DIR}/DejaVuSans-Bold.ttf")
-set_target_properties(warungmq PROPERTIES SUFFIX ".js")
+set_target_properties(warungmq PROPERTIES SUFFIX ".js"
+  LINK_DEPENDS ${WMQ_SOURCE_DIR}/app/gui/web/gl_state_cache.js)
 
 # warungmq_node: `warungmq run` for node, the same command line as natively, for the
 # determinism check (tools/test). The scenarios and assets are embedded at the same fixed places;

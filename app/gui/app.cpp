@@ -279,6 +279,7 @@ class GuiLoop final : public platform::FrameLoop {
   int open();
   bool frame() override;
   std::optional<Clock::time_point> next_frame_at() const override;
+  bool benching() const override { return benching_; }
   int finish() override;
 
  private:
@@ -306,6 +307,7 @@ class GuiLoop final : public platform::FrameLoop {
   bool bounded_ = false;  // a fixed number of frames: a test or a recording, run unpaced
   int frame_limit_ = 0;
   std::vector<double> frame_ms_;
+  std::vector<double> busy_ms_;  // of each, the frame function's own time (to its end)
   Clock::time_point start_;
   Clock::time_point frame_start_;
   Clock::time_point last_frame_start_;
@@ -528,6 +530,10 @@ bool GuiLoop::frame() {
     write_anchors(options_.anchors_out, shell_->anchors().to_json());
   }
   shell_->end_frame();
+  if (benching_ && shell_->frames() > kBenchWarmup + 1) {
+    busy_ms_.push_back(
+        std::chrono::duration<double, std::milli>(Clock::now() - frame_start_).count());
+  }
   return true;
 }
 
@@ -551,6 +557,14 @@ double overdraw(const ImDrawData* data) {
     }
   }
   return area / (static_cast<double>(data->DisplaySize.x) * data->DisplaySize.y);
+}
+
+int draw_calls(const ImDrawData* data) {
+  if (data == nullptr) return 0;
+  int n = 0;
+  for (int l = 0; l < data->CmdListsCount; ++l)
+    n += data->CmdLists[l]->CmdBuffer.Size;
+  return n;
 }
 
 void GuiLoop::follow_pixel_ratio() {
@@ -593,11 +607,16 @@ int GuiLoop::finish() {
     nlohmann::json figures = {
         {"gui_frame_ms_p50", percentile(frame_ms_, 0.50)},
         {"gui_frame_ms_p99", percentile(frame_ms_, 0.99)},
+        // The frame function alone: input, the simulation, the views and the GL calls, without
+        // the wait for the next frame (the browser's, or the swap's).
+        {"gui_frame_busy_ms_p50", percentile(busy_ms_, 0.50)},
         {"frames", frame_ms_.size()},
         // What the software renderer pays for per primitive, whatever its size.
         {"triangles", ImGui::GetIO().MetricsRenderIndices / 3},
         // ... and per pixel: the triangles' area over the window's (1 = every pixel drawn once).
         {"overdraw", overdraw(ImGui::GetDrawData())},
+        // ... and per draw call (a WebGL call crosses into the browser's GPU process).
+        {"draw_calls", draw_calls(ImGui::GetDrawData())},
         {"orders_waiting",
          bench_.a().charts().waiting.empty() ? 0.0f : bench_.a().charts().waiting.back()}};
     std::printf("%s\n", figures.dump().c_str());

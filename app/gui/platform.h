@@ -37,6 +37,10 @@ class FrameLoop {
   // On the desktop, the earliest start of the next frame (pacing); nullopt: at once. A page is
   // paced by the browser and never asks.
   virtual std::optional<Clock::time_point> next_frame_at() const = 0;
+  // Measuring frame times (--bench-frames): a page then draws on the browser's animation
+  // frames even though nothing paces it, since a frame drawn between them is never shown, and
+  // its time would not be a frame's.
+  virtual bool benching() const { return false; }
   // After the last frame: writes what is asked on exit; its result is the exit code.
   virtual int finish() = 0;
 };

@@ -202,9 +202,10 @@ namespace wmq::gui::platform {
 int run_frames(std::unique_ptr<FrameLoop> loop) {
   // 0 frames per second: the browser's animation frames. Not simulating an infinite loop, so
   // main() returns and the page's runtime stays alive with the loop it owns.
-  // A loop that asks for no pacing (a fixed number of frames: a test, a bench) runs as fast as
-  // the page can, not at the display's refresh rate.
-  const bool unpaced = !loop->next_frame_at();
+  // A loop that asks for no pacing (a fixed number of frames: a test) runs as fast as the page
+  // can, not at the display's refresh rate; a bench keeps to the animation frames (FrameLoop::
+  // benching), which its browser runs as fast as it can show them (web_figures.py).
+  const bool unpaced = !loop->next_frame_at() && !loop->benching();
   wmq_report_running();
   emscripten_set_main_loop_arg(one_frame, loop.release(), 0, 0);
   if (unpaced) emscripten_set_main_loop_timing(EM_TIMING_SETIMMEDIATE, 0);
