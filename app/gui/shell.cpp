@@ -233,7 +233,9 @@ void Shell::draw_menu_bar() {
     }
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu(t.tr("menu.help"))) {
+  const bool help = ImGui::BeginMenu(t.tr("menu.help"));
+  anchors_.set_last_item("menu.help");
+  if (help) {
     draw_menu_hooks(MenuSlot::kHelp);
     if (ImGui::MenuItem(t.tr("menu.about"))) queue_show_view("about");
     ImGui::EndMenu();
@@ -244,18 +246,26 @@ void Shell::draw_menu_bar() {
 }
 
 // "EN | ID" at the right end of the menu bar: one click, no menu to open, so it is the
-// switch a teacher (and the xdotool test) uses. The current language looks pressed.
+// switch a teacher (and the xdotool test) uses. The current language looks pressed. Where the
+// menus leave no room for it (a phone held upright), only the other language's button stays,
+// or none: the Language menu switches too.
 void Shell::draw_language_switch() {
   const I18n& t = i18n_;
   const ImGuiStyle& style = ImGui::GetStyle();
   std::vector<std::string> codes = t.languages();
-
-  float width = 0;
-  for (const auto& code : codes) {
-    width += ImGui::CalcTextSize(upper(code).c_str()).x + style.FramePadding.x * 2.0f;
+  auto width_of = [&](const std::vector<std::string>& cs) {
+    float w = 0;
+    for (const auto& code : cs)
+      w += ImGui::CalcTextSize(upper(code).c_str()).x + style.FramePadding.x * 2.0f;
+    return w + style.ItemSpacing.x * static_cast<float>(cs.size() > 0 ? cs.size() - 1 : 0);
+  };
+  const float right = ImGui::GetWindowWidth() - style.WindowPadding.x;
+  const float room = right - ImGui::GetCursorPosX() - style.ItemSpacing.x;
+  if (width_of(codes) > room) {
+    std::erase(codes, t.language());
+    if (width_of(codes) > room) return;
   }
-  width += style.ItemSpacing.x * static_cast<float>(codes.size() - 1);
-  ImGui::SetCursorPosX(ImGui::GetWindowWidth() - width - style.WindowPadding.x);
+  ImGui::SetCursorPosX(right - width_of(codes));
 
   for (const auto& code : codes) {
     std::string label = upper(code) + "##lang-switch-" + code;

@@ -131,6 +131,34 @@ TEST_CASE("the state report has frames, language, missing strings and writer sec
   CHECK(s["palette"]["backdrop"] == "#fffaf1");
 }
 
+TEST_CASE("on a narrow screen the language switch keeps clear of the menus") {
+  for (const char* lang : {"en", "id"}) {
+    CAPTURE(lang);
+    // A phone held upright (390 UI pixels), a little wider, and a 1024 projector.
+    for (float width : {390.0f, 430.0f, 1024.0f}) {
+      CAPTURE(width);
+      Headless h(lang);
+      ImGui::GetIO().DisplaySize = ImVec2(width, 720);
+      h.frame();
+      h.frame();
+      const Anchors& a = h.shell->anchors();
+      const Rect* help = a.find("menu.help");
+      REQUIRE(help != nullptr);
+      int buttons = 0;
+      for (const char* code : {"en", "id"}) {
+        const Rect* b = a.find(std::string("lang.") + code);
+        if (b == nullptr) continue;
+        ++buttons;
+        CHECK(b->x >= help->x + help->w);  // right of the last menu, not over it
+        CHECK(b->x + b->w <= width);
+      }
+      // Where there is room, both; where there is not, at least the way to the other language
+      // stays in the Language menu.
+      if (width >= 1024.0f) CHECK(buttons == 2);
+    }
+  }
+}
+
 TEST_CASE("the menu bar, the language switch and open views leave anchors for the tests") {
   Headless h;
   h.frame();
