@@ -181,6 +181,12 @@ TEST_CASE("each mistake in a scenario file is one sentence with file:line") {
        R"(t.toml:5: station "wok" is listed twice; give each station one [[station]])"},
       {"[scenario]\nname = \"t\n" + kStations,
        R"(t.toml:2: not valid TOML (the next token is not a valid string); check the quotes, brackets and "=" on this line, and that no key is written twice)"},
+      // Not UTF-8 (a file saved in Windows-1252, say): refused before the TOML parser, which
+      // reads past the end of such a literal string (toml11 issue 199; the fuzzer's find).
+      {"[scenario]\nname = 't'\nabout = 'caf\xe9 ok'\n" + kStations,
+       R"(t.toml:3: this line is not UTF-8 text (byte 0xE9 at column 13); save the file as UTF-8)"},
+      {"'ot\xecml 'ot\xecm[[\n",
+       R"(t.toml:1: this line is not UTF-8 text (byte 0xEC at column 4); save the file as UTF-8)"},
       {kStations,
        R"(t.toml:1: a scenario file needs a [scenario] table with at least name = "...")"},
       {"[scenario]\nseed = 1\n" + kStations, R"(t.toml:1: [scenario] needs "name")"},

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
+#include <string_view>
 
 #include "sim/duration.h"
 
@@ -53,7 +55,59 @@ std::string suggest(std::string_view word, const std::vector<std::string>& optio
   return "; write one of " + quoted_list(options);
 }
 
+namespace {
+
+// The first byte of `text` that does not begin or continue a well-formed UTF-8 sequence
+// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF); npos if none.
+size_t first_bad_utf8(std::string_view text) {
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xbf;  // the second byte's range
+    if (b >= 0xc2 && b <= 0xdf) {
+      len = 2;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      len = 3;
+      if (b == 0xe0) lo = 0xa0;  // overlong
+      if (b == 0xed) hi = 0x9f;  // surrogates
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      len = 4;
+      if (b == 0xf0) lo = 0x90;  // overlong
+      if (b == 0xf4) hi = 0x8f;  // above U+10FFFF
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    for (size_t k = 1; k < len; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xbf)) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 TValue Reader::parse(const std::string& text) const {
+  // TOML is UTF-8. Say so before toml11 sees other bytes: Debian's version reads past the end
+  // of a literal string holding them (toml11 issue 199, fixed after the version Debian 12 has).
+  if (const size_t bad = first_bad_utf8(text); bad != std::string_view::npos) {
+    const std::string_view before = std::string_view(text).substr(0, bad);
+    const size_t newline = before.rfind('\n');
+    const size_t column = newline == std::string_view::npos ? bad + 1 : bad - newline;
+    const auto line = static_cast<uint32_t>(std::count(before.begin(), before.end(), '\n') + 1);
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
+    fail_line(line, std::string("this line is not UTF-8 text (byte ") + byte + " at column " +
+                        std::to_string(column) + "); save the file as UTF-8");
+  }
   std::istringstream in(text);
   try {
     return toml::parse<toml::discard_comments, std::map, std::vector>(in, file_);
