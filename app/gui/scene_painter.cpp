@@ -254,10 +254,22 @@ void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state,
              col(darker(paper, 0.45f)), 1);
     }
   }
-  // A program's own order id may be six characters wide: it shrinks to the paper.
+  // A program's own order id may be six characters wide: it shrinks to the paper. Where the
+  // scene's text floor stops it shrinking, it keeps its last characters after a "~" (as
+  // Run::ticket_label shortens a long id: the end tells tickets apart), and only what not even
+  // that fits is cut with an ellipsis; never does it run into the next ticket. The inspector
+  // names the order whole.
   float size = (label.size() >= 4 ? 10.0f : 12.5f) * scale;
   const float room = w - 3 * scale, wide = p.text_width(label.c_str(), size, true);
   if (wide > room) size *= room / wide;
+  std::string shown = label;
+  for (size_t keep = label.size(); keep > 1 && p.text_width(shown.c_str(), size, true) > w;) {
+    size_t from = label.size() - --keep;
+    while (from < label.size() && (static_cast<unsigned char>(label[from]) & 0xc0) == 0x80)
+      ++from;  // not into the middle of a character
+    keep = label.size() - from;
+    shown = "~" + label.substr(from);
+  }
   // The larger type's redelivery badge sits on the ticket's top edge, its lower half over the
   // paper: the number goes under it when the ticket is tall enough, so neither is raised into
   // what is above the ticket.
@@ -265,7 +277,7 @@ void draw_ticket(const Painter& p, ImVec2 at, float scale, TicketState state,
   float number_y = y0 + 8 * scale;
   const bool badge_low = p.legible() && y0 + badge_lh / 2 + 1 + p.line_height(size, true) <= y1 + 1;
   if (badge_low) number_y = std::max(number_y, y0 + badge_lh / 2 + 1);
-  p.text(x0 + w / 2, number_y, label.c_str(), col(p.pal.ink), size, 0.5f, true);
+  p.text(x0 + w / 2, number_y, shown.c_str(), col(p.pal.ink), size, 0.5f, true, w);
   if (pinned) {
     p.fill(x0 + w / 2 - 2 * scale, y0 + 1.5f * scale, x0 + w / 2 + 2 * scale, y0 + 5.5f * scale,
            col(p.pal.badge, 0.85f));

@@ -760,6 +760,11 @@ TEST_CASE("a live scene's broker panel shows its STOMP door and the memory alarm
     }
     REQUIRE(alarm);
     CHECK(h.bench.a().sim().door().paused == 1);
+    // The board's tickets are labelled by the program's four-digit ids: each keeps to its
+    // paper (shrunk, or cut with an ellipsis at the scene's text floor), none runs into the next.
+    h.frame();
+    const nlohmann::json ui = h.shell->state_json()["ui"];
+    CHECK_MESSAGE(ui["overlaps"].get<size_t>() == 0, ui["overlapping"].dump());
     CHECK(inside(*h.shell->anchors().find("broker.door.alarm"),
                  *h.shell->anchors().find("view.broker")));
     CHECK(h.shell->i18n().missing_keys() == std::vector<std::string>{});
