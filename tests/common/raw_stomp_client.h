@@ -18,6 +18,20 @@
 
 namespace wmq::test {
 
+// `count` SEND frames of grill orders with ids first, first + 1, ..., for send() in one write
+// (the NULs between them; send() adds the last).
+inline std::string grill_orders(int count, int first) {
+  std::string out;
+  for (int i = 0; i < count; ++i) {
+    if (i > 0) out.push_back('\0');
+    out +=
+        "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n\n"
+        "{\"order\": " +
+        std::to_string(first + i) + ", \"dish\": \"sate ayam\", \"qty\": 1, \"table\": 4}";
+  }
+  return out;
+}
+
 // The value of header `name` in the first frame of `frames` at or after `from` that has it,
 // or "".
 inline std::string frame_header(const std::string& frames, const std::string& name,

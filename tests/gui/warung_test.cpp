@@ -743,15 +743,7 @@ TEST_CASE("a live scene's broker panel shows its STOMP door and the memory alarm
     // A program floods the grill, which has no cook: over the limit it is no longer read.
     test::RawStompClient siti(h.bench.listen_port());
     siti.connect_as("siti");
-    std::string flood;
-    for (int i = 0; i < 400; ++i) {
-      if (i > 0) flood.push_back('\0');
-      flood +=
-          "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n\n"
-          "{\"order\": " +
-          std::to_string(9000 + i) + ", \"dish\": \"sate ayam\", \"qty\": 1, \"table\": 4}";
-    }
-    siti.send(flood);
+    siti.send(test::grill_orders(400, 9000));
     bool alarm = false;
     for (int i = 0; i < 500 && !alarm; ++i) {
       h.frame();

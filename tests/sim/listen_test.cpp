@@ -34,6 +34,7 @@ cooks = 0
 )";
 
 using wmq::test::frame_header;
+using wmq::test::grill_orders;
 using wmq::test::RawStompClient;
 
 // Runs the scene live from now to `until`, 100ms of virtual time a turn,
@@ -256,15 +257,7 @@ TEST_CASE("a program that floods the scene past max_memory is paused and the doo
   siti.connect_as("siti");
   REQUIRE(live_until(*sim, 10 * kSeconds, [&] { return sim->door().connections == 1; }));
   // Grill orders with nobody to cook them: they pile up on the board.
-  std::string flood;
-  for (int i = 0; i < 400; ++i) {
-    if (i > 0) flood.push_back('\0');  // send() ends the last
-    flood +=
-        "SEND\ndestination:/exchange/orders/grill\ncontent-type:application/json\n\n"
-        "{\"order\": " +
-        std::to_string(9000 + i) + ", \"dish\": \"sate ayam\", \"qty\": 1, \"table\": 4}";
-  }
-  siti.send(flood);
+  siti.send(grill_orders(400, 9000));
   REQUIRE(live_until(*sim, sim->now() + 30 * kSeconds,
                      [&] { return sim->door().memory_alarm && sim->door().paused == 1; }));
   d = sim->door();

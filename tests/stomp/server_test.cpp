@@ -592,96 +592,88 @@ TEST_CASE("under min_disk_free publishers wait; consumers and acks go on; it lif
                    "stomp: disk alarm over: 60000 bytes free; publishers are read again") == 1);
 }
 
-TEST_CASE("a commit that fails after the server is gone is not logged through it") {
+namespace {
+
+// A broker on a file that is full after a few messages, its commits on a writer thread, with a
+// durable queue "q" and a session that publishes persistent text to it.
+struct FullDiskBroker {
   TempDir dir;
-  {
-    auto probe = Store::open(dir.file());
-    REQUIRE(probe.is_ok());
-  }
-  StoreOptions so;
-  so.TEST_max_page_count = 12;  // a full disk after a few messages
-  auto store = Store::open(dir.file(), so);
-  REQUIRE(store.is_ok());
-  auto threaded = std::make_unique<CommitThread>(std::move(store).value());
-  CommitThread& ct = *threaded;
   SteadyClock clock;
-  Broker broker(clock);
-  REQUIRE(broker.attach_store(std::move(threaded)).is_ok());
-  broker.register_content_type("text/plain");
-  QueueOptions durable;
-  durable.durable = true;
-  REQUIRE(broker.declare_queue("q", durable).is_ok());
-  REQUIRE(broker.flush().is_ok());
-  broker.drain();
-  LogLines log;
-  {
+  Broker broker{clock};
+  CommitThread* ct = nullptr;
+  SessionId session = 0;
+
+  FullDiskBroker() {
+    {
+      auto probe = Store::open(dir.file());  // the schema, before the page limit
+      REQUIRE(probe.is_ok());
+    }
+    StoreOptions so;
+    so.TEST_max_page_count = 12;
+    auto store = Store::open(dir.file(), so);
+    REQUIRE(store.is_ok());
+    auto threaded = std::make_unique<CommitThread>(std::move(store).value());
+    ct = threaded.get();
+    REQUIRE(broker.attach_store(std::move(threaded)).is_ok());
+    broker.register_content_type("text/plain");
+    QueueOptions durable;
+    durable.durable = true;
+    REQUIRE(broker.declare_queue("q", durable).is_ok());
+    REQUIRE(broker.flush().is_ok());
+    broker.drain();
+  }
+  ServerOptions server_options() const {
     ServerOptions o;
     o.port = 0;
-    o.commit_thread = &ct;
-    o.log = log.sink();
-    StompServer server(broker, o);
-    REQUIRE(server.listen().is_ok());
-    ct.TEST_hold(true);
-    const SessionId s = broker.open_session(SessionOptions{}, nullptr);
-    REQUIRE(broker.connected(s).is_ok());
-    for (int i = 0; i < 60; ++i) {
-      Message m;
-      m.body = std::string(2000, 'x');
-      m.content_type = "text/plain";
-      m.routing_key = "q";
-      m.persistent = true;
-      REQUIRE(broker.publish(s, "", m).is_ok());
+    o.commit_thread = ct;
+    return o;
+  }
+  void publish(size_t body_bytes) {
+    if (session == 0) {
+      session = broker.open_session(SessionOptions{}, nullptr);
+      REQUIRE(broker.connected(session).is_ok());
     }
-    REQUIRE(broker.flush().is_ok());  // handed over, held
+    Message m;
+    m.body = std::string(body_bytes, 'x');
+    m.content_type = "text/plain";
+    m.routing_key = "q";
+    m.persistent = true;
+    REQUIRE(broker.publish(session, "", m).is_ok());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a commit that fails after the server is gone is not logged through it") {
+  FullDiskBroker f;
+  LogLines log;
+  {
+    ServerOptions o = f.server_options();
+    o.log = log.sink();
+    StompServer server(f.broker, o);
+    REQUIRE(server.listen().is_ok());
+    f.ct->TEST_hold(true);
+    for (int i = 0; i < 60; ++i)
+      f.publish(2000);
+    REQUIRE(f.broker.flush().is_ok());  // handed over, held
   }
   // The server is gone; the failure is answered now (ASan: no use after free).
-  ct.TEST_hold(false);
-  broker.drain();
-  CHECK(broker.snapshot().store.failed_commits == 1);
+  f.ct->TEST_hold(false);
+  f.broker.drain();
+  CHECK(f.broker.snapshot().store.failed_commits == 1);
   for (const std::string& line : log.get())
     CHECK(line.find("commit failed") == std::string::npos);
 }
 
 TEST_CASE("a full disk shows in the stats line until a commit goes through again") {
-  TempDir dir;
-  {
-    auto probe = Store::open(dir.file());
-    REQUIRE(probe.is_ok());
-  }
-  StoreOptions so;
-  so.TEST_max_page_count = 12;  // a full disk after a few messages
-  auto store = Store::open(dir.file(), so);
-  REQUIRE(store.is_ok());
-  auto threaded = std::make_unique<CommitThread>(std::move(store).value());
-  CommitThread& ct = *threaded;
-  SteadyClock clock;
-  Broker broker(clock);
-  REQUIRE(broker.attach_store(std::move(threaded)).is_ok());
-  broker.register_content_type("text/plain");
-  QueueOptions durable;
-  durable.durable = true;
-  REQUIRE(broker.declare_queue("q", durable).is_ok());
-  REQUIRE(broker.flush().is_ok());
-  broker.drain();
-  ServerOptions o;
-  o.port = 0;
-  o.commit_thread = &ct;
-  StompServer server(broker, o);
+  FullDiskBroker f;
+  Broker& broker = f.broker;
+  StompServer server(broker, f.server_options());
   REQUIRE(server.listen().is_ok());
   CHECK(server.stats_line().find("disk full") == std::string::npos);
 
-  const SessionId s = broker.open_session(SessionOptions{}, nullptr);
-  REQUIRE(broker.connected(s).is_ok());
-  auto publish = [&](size_t body) {
-    Message m;
-    m.body = std::string(body, 'x');
-    m.content_type = "text/plain";
-    m.routing_key = "q";
-    m.persistent = true;
-    REQUIRE(broker.publish(s, "", m).is_ok());
-  };
   for (int i = 0; i < 60; ++i)
-    publish(2000);
+    f.publish(2000);
   REQUIRE(broker.flush().is_ok());
   broker.drain();
   REQUIRE(broker.snapshot().store.failed_commits == 1);
@@ -693,7 +685,7 @@ TEST_CASE("a full disk shows in the stats line until a commit goes through again
   CHECK(broker.snapshot().store.disk_full);
 
   // A small message fits again: the alarm goes, the count of failures stays.
-  publish(10);
+  f.publish(10);
   REQUIRE(broker.flush().is_ok());
   broker.drain();
   const std::string after = server.stats_line();
