@@ -347,6 +347,15 @@ TEST_CASE("a full disk shows in the broker panel and its menu offers to make roo
   CHECK(a.find("broker.failed_commits") != nullptr);
   CHECK(menu.find("test.free_disk") != nullptr);
   CHECK(menu.find("test.fill_disk") == nullptr);
+  // Projected, the broker panel is hidden: the inspector of the broker says it instead.
+  h.warung->actions().select(Selection::broker());
+  h.warung->perform(Act::kProjector);
+  h.frame();
+  h.frame();
+  REQUIRE(h.shell->anchors().find("inspector.disk_full") != nullptr);
+  CHECK(inside(*h.shell->anchors().find("inspector.disk_full"),
+               *h.shell->anchors().find("view.inspector")));
+  h.warung->perform(Act::kProjector);
   // The orders taken meanwhile say why they wait.
   bool not_saved = false;
   for (const sim::Order& o : h.bench.a().sim().orders()) {
@@ -359,6 +368,7 @@ TEST_CASE("a full disk shows in the broker panel and its menu offers to make roo
   h.frame();
   h.frame();
   CHECK(h.shell->anchors().find("broker.disk_full") == nullptr);
+  CHECK(h.shell->anchors().find("inspector.disk_full") == nullptr);
   CHECK(h.shell->anchors().find("broker.failed_commits") != nullptr);  // on record
   CHECK(h.shell->i18n().missing_keys() == std::vector<std::string>{});
 }

@@ -217,6 +217,14 @@ void InspectorView::draw_broker(ViewContext& ctx) {
   heading(ctx, t.tr("broker.title"));
   field(t.tr("inspector.state"), t.tr(sim.broker_down() ? "broker.down" : "broker.up"));
   ctx.anchors.set_last_item("inspector.status");
+  // As the broker panel says it (hidden when projected): the last write found no room.
+  if (const Broker* broker = sim.broker();
+      broker != nullptr && broker->snapshot().store.disk_full) {
+    ImGui::PushStyleColor(ImGuiCol_Text, rgba(palette().unwell));
+    ImGui::TextWrapped("%s", t.tr("broker.disk_full"));
+    ImGui::PopStyleColor();
+    ctx.anchors.set_last_item("inspector.disk_full");
+  }
   const sim::Counters& c = sim.counters();
   field(t.tr("inspector.crashes"), std::to_string(c.crashes));
   ImGui::SameLine();
