@@ -607,8 +607,9 @@ int GuiLoop::finish() {
     nlohmann::json figures = {
         {"gui_frame_ms_p50", percentile(frame_ms_, 0.50)},
         {"gui_frame_ms_p99", percentile(frame_ms_, 0.99)},
-        // The frame function alone: input, the simulation, the views and the GL calls, without
-        // the wait for the next frame (the browser's, or the swap's).
+        // The frame function alone: input, the simulation, the views and the GL calls (on the
+        // desktop the swap too), without the time until the next frame starts (in a page, the
+        // browser's drawing and showing of this one).
         {"gui_frame_busy_ms_p50", percentile(busy_ms_, 0.50)},
         {"frames", frame_ms_.size()},
         // What the software renderer pays for per primitive, whatever its size.
